@@ -1,0 +1,88 @@
+import { awscdk, javascript } from 'projen';
+
+/** The esbuild release we develop and test against. Users install any 0.x >= this. */
+const ESBUILD_VERSION = '0.28.2';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-lambda-kit',
+  description:
+    'Production-ready AWS Lambda functions for AWS CDK: one-pass cached esbuild bundling, versions behind an alias, safe deployments, and synth-time checks of every Lambda limit.',
+  author: 'cdk-lambda-kit developers',
+  authorAddress: 'maintainers@cdk-lambda-kit.dev',
+  repositoryUrl: 'https://github.com/cdk-lambda-kit/cdk-lambda-kit.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'aws-cdk', 'awscdk', 'lambda', 'esbuild', 'serverless', 'bundling', 'nodejs'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // The floor of the peer dependency: the release our whole test suite runs against.
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  // No GitHub here: `.ci/run` is the CI.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  lambdaAutoDiscover: false,
+  integrationTestAutoDiscover: false,
+  docgen: true,
+
+  devDeps: [
+    `esbuild@${ESBUILD_VERSION}`,
+    'aws-cdk@2.1148.1',
+    'tsx@^4.21.0',
+    // The TypeScript jsii 6 compiles with, for ts-jest, ts-node and eslint too.
+    'typescript@~6.0.0',
+    '@types/node@^20',
+  ],
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+      testTimeout: 120_000,
+      // Bundling tests spawn esbuild and the CDK CLI; two workers match the two cores we have.
+      maxWorkers: 2,
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/examples/', '/benchmarks/'],
+      modulePathIgnorePatterns: ['<rootDir>/test/fixtures/.*/cdk.out', '<rootDir>/examples/.*/cdk.out'],
+    },
+  },
+
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'benchmarks/**/*.ts'],
+    exclude: ['examples/**/cdk.out', 'benchmarks/.work'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'benchmarks', 'projenrc', '.projenrc.ts'],
+    ignorePatterns: ['test/fixtures/**', 'benchmarks/.work/**', '**/cdk.out/**'],
+  },
+
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/benchmarks/', '/.ci/', 'cdk.out/', '/test/', '/projenrc/'] },
+  gitignore: ['cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/'],
+});
+
+// esbuild runs in-process. jsii refuses it as a dependency, so it is an optional dependency for users
+// (installed by default, skippable) and a devDependency for us.
+project.package.addField('optionalDependencies', { esbuild: `^${ESBUILD_VERSION}` });
+
+// The main job: synthesize every example app with the real CDK CLI.
+project.addTask('synth:examples', {
+  description: 'Synthesize every app in examples/ with the CDK CLI',
+  exec: 'node examples/synth-all.mjs',
+});
+
+// The benchmark: cdk-lambda-kit against aws-cdk-lib NodejsFunction.
+project.addTask('bench', {
+  description: 'Benchmark ServerlessFunction against NodejsFunction (writes benchmarks/RESULTS.md)',
+  exec: 'node benchmarks/run.mjs',
+  receiveArgs: true,
+});
+
+project.synth();

@@ -1,0 +1,136 @@
+import * as path from 'path';
+import { Annotations, CfnResource, FileAssetPackaging, Lazy, Stack, Stage } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { Construct, IConstruct } from 'constructs';
+import { BundleJob, Bundler } from './bundler';
+import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling, sha256 } from '../private/esbuild-options';
+import { formatBytes } from './report';
+
+interface CodeLocation {
+  readonly bucketName: string;
+  readonly objectKey: string;
+  readonly assetPath: string;
+}
+
+/**
+ * Lambda code bundled by the app's {@link Bundler}.
+ *
+ * `bind()` only registers the entry; the S3 location is lazy. The first time any location is resolved during
+ * synthesis, every registered function is bundled together, and the bundle is registered as a file asset with the
+ * stack's synthesizer.
+ *
+ * @internal
+ */
+export class BundledCode extends lambda.Code {
+  public readonly isInline = false;
+  private job?: BundleJob;
+  private scope?: IConstruct;
+  private location?: CodeLocation;
+
+  constructor(private readonly resolved: ResolvedBundling) {
+    super();
+  }
+
+  public bind(scope: Construct): lambda.CodeConfig {
+    if (this.scope && this.scope !== scope) {
+      throw new Error(`${scope.node.path}: a bundled code object belongs to ${this.scope.node.path} and cannot be bound to another function`);
+    }
+    this.scope = scope;
+    this.job ??= Bundler.of(scope).register(scope, this.resolved);
+    return {
+      s3Location: {
+        bucketName: Lazy.string({ produce: () => this.locate().bucketName }),
+        objectKey: Lazy.string({ produce: () => this.locate().objectKey }),
+      },
+    };
+  }
+
+  public bindToResource(resource: CfnResource, options: lambda.ResourceBindOptions = {}): void {
+    if (!resource.node.tryGetContext(cxapi.ASSET_RESOURCE_METADATA_ENABLED_CONTEXT)) {
+      return;
+    }
+    resource.cfnOptions.metadata = {
+      ...resource.cfnOptions.metadata,
+      [cxapi.ASSET_RESOURCE_METADATA_PATH_KEY]: Lazy.string({ produce: () => this.locate().assetPath }),
+      [cxapi.ASSET_RESOURCE_METADATA_IS_BUNDLED_KEY]: true,
+      [cxapi.ASSET_RESOURCE_METADATA_PROPERTY_KEY]: options.resourceProperty ?? 'Code',
+    };
+  }
+
+  /**
+   * Bundle (if not done yet) and return what is wrong with the result for a function whose handler is the export
+   * `handler`. Non-fatal concerns become warnings on the function.
+   */
+  public problems(handler: string): string[] {
+    const job = this.bound();
+    Bundler.of(this.scope!).ensureBuilt();
+    const entry = path.relative(job.resolved.projectRoot, job.resolved.entry);
+    if (job.state === 'failed') {
+      return [`bundling ${entry} failed with esbuild:\n    ${job.errors.join('\n    ')}`];
+    }
+    if (job.state !== 'built') {
+      return [];
+    }
+    const record = job.record!;
+    const problems: string[] = [];
+    if (record.exportsKnown && !record.exports.includes(handler)) {
+      const hint = record.exports.length === 1 && record.exports[0] === 'default' && job.resolved.outputFileName === 'index.mjs'
+        ? ' — the entry looks like CommonJS: write it as an ES module, or set `bundling.format` to OutputFormat.CJS'
+        : '';
+      problems.push(`\`handler\` "${handler}" is not exported by ${entry} (exports: ${record.exports.join(', ') || 'none'})${hint}`);
+    }
+    if (record.bytes > LAMBDA_UNZIPPED_LIMIT_BYTES) {
+      problems.push(`the bundle of ${entry} must be at most 250 MB unzipped (Lambda's limit), got ${formatBytes(record.bytes)}`);
+    }
+    const annotations = Annotations.of(this.scope!);
+    if (job.resolved.sizeBudgetBytes !== undefined && record.bytes > job.resolved.sizeBudgetBytes) {
+      annotations.addWarningV2('cdk-lambda-kit:bundleSizeBudget',
+        `the bundle of ${entry} is ${formatBytes(record.bytes)}, over \`bundling.sizeBudget\` of ${formatBytes(job.resolved.sizeBudgetBytes)}; ` +
+        `see the bundle report for its biggest modules (${record.topModules.map((m) => m.module).join(', ')})`);
+    }
+    for (const warning of job.warnings) {
+      annotations.addWarningV2('cdk-lambda-kit:esbuildWarning', `esbuild: ${warning}`);
+    }
+    return problems;
+  }
+
+  private locate(): CodeLocation {
+    if (this.location) {
+      return this.location;
+    }
+    const job = this.bound();
+    const scope = this.scope!;
+    Bundler.of(scope).ensureBuilt();
+    if (job.state === 'failed') {
+      // Reported by the function's validation, which runs before any template is written.
+      return { bucketName: 'bundling-failed', objectKey: 'bundling-failed', assetPath: 'bundling-failed' };
+    }
+    const stack = Stack.of(scope);
+    let sourceHash: string;
+    let fileName: string;
+    if (job.state === 'built') {
+      sourceHash = job.record!.hash;
+      fileName = path.relative(Stage.of(stack)!.outdir, job.stagedDir!);
+    } else {
+      // Bundling skipped for this stack (aws:cdk:bundling-stacks): a stable stand-in, like aws-cdk-lib's assets.
+      sourceHash = sha256(`skipped\0${job.id}`);
+      fileName = path.dirname(job.resolved.entry);
+    }
+    const location = stack.synthesizer.addFileAsset({
+      sourceHash,
+      fileName,
+      packaging: FileAssetPackaging.ZIP_DIRECTORY,
+      displayName: `${scope.node.path}/Code`,
+    });
+    this.location = { bucketName: location.bucketName, objectKey: location.objectKey, assetPath: fileName };
+    return this.location;
+  }
+
+  private bound(): BundleJob {
+    if (!this.job) {
+      throw new Error('cdk-lambda-kit: bundled code was used before it was bound to a function');
+    }
+    return this.job;
+  }
+}

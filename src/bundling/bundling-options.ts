@@ -1,0 +1,162 @@
+import { Size } from 'aws-cdk-lib';
+
+/**
+ * The module format of the bundle.
+ */
+export enum OutputFormat {
+  /**
+   * ECMAScript modules: the bundle is `index.mjs`.
+   *
+   * A banner provides `require`, `__dirname` and `__filename`, so CommonJS-only packages keep working.
+   */
+  ESM = 'esm',
+
+  /**
+   * CommonJS: the bundle is `index.js`.
+   */
+  CJS = 'cjs',
+}
+
+/**
+ * How esbuild bundles one function.
+ *
+ * Functions whose options are equal are bundled together in one esbuild pass.
+ */
+export interface BundlingOptions {
+  /**
+   * The module format of the bundle.
+   *
+   * @default OutputFormat.ESM
+   */
+  readonly format?: OutputFormat;
+
+  /**
+   * Minify identifiers, syntax and whitespace.
+   *
+   * @default true
+   */
+  readonly minify?: boolean;
+
+  /**
+   * Emit a linked source map (`index.mjs.map`) beside the bundle.
+   *
+   * When on, `NODE_OPTIONS=--enable-source-maps` is added to the function's environment so that stack traces
+   * point into your sources.
+   *
+   * @default false
+   */
+  readonly sourceMap?: boolean;
+
+  /**
+   * Embed the original sources in the source map.
+   *
+   * Only used when `sourceMap` is on. Stack traces do not need them; they make the bundle larger.
+   *
+   * @default false
+   */
+  readonly sourcesContent?: boolean;
+
+  /**
+   * Keep the `name` property of functions and classes when minifying.
+   *
+   * @default false
+   */
+  readonly keepNames?: boolean;
+
+  /**
+   * The esbuild target, for example `node22`.
+   *
+   * @default - derived from the function's runtime (`nodejs24.x` gives `node24`)
+   */
+  readonly target?: string;
+
+  /**
+   * Modules left out of the bundle, to be provided at run time by the runtime or a layer.
+   *
+   * Each entry is a package name or an esbuild pattern such as `@smithy/*`.
+   *
+   * @default - none besides `@aws-sdk/*` (see `bundleAwsSdk`)
+   */
+  readonly externalModules?: string[];
+
+  /**
+   * Bundle the AWS SDK for JavaScript v3 instead of using the copy the Lambda runtime ships.
+   *
+   * Bundling pins the SDK version you test with, at the cost of a larger bundle and a slower cold start.
+   *
+   * @default false - `@aws-sdk/*` is external on every Node.js runtime that ships SDK v3 (nodejs18.x and later)
+   */
+  readonly bundleAwsSdk?: boolean;
+
+  /**
+   * Replace global identifiers with constant expressions at build time.
+   *
+   * Values are code: use `JSON.stringify('text')` for a string literal.
+   *
+   * @default - no replacements
+   * @example { 'process.env.STAGE': JSON.stringify('prod') }
+   */
+  readonly define?: Record<string, string>;
+
+  /**
+   * esbuild loaders by file extension, for example `{ '.png': 'dataurl', '.sql': 'text' }`.
+   *
+   * @default - esbuild's defaults (`.js`, `.ts`, `.json`, ... by extension)
+   * @see https://esbuild.github.io/api/#loader
+   */
+  readonly loader?: Record<string, string>;
+
+  /**
+   * Text placed at the top of the bundle, after the ESM compatibility banner.
+   *
+   * @default - none
+   */
+  readonly banner?: string;
+
+  /**
+   * Text placed at the end of the bundle.
+   *
+   * @default - none
+   */
+  readonly footer?: string;
+
+  /**
+   * The tsconfig.json esbuild reads `paths`, `jsx` and decorator settings from, relative to the working directory.
+   *
+   * @default - the tsconfig.json esbuild finds next to each source file
+   */
+  readonly tsconfig?: string;
+
+  /**
+   * The package.json fields esbuild reads, in order, to find a package's entry point.
+   *
+   * @default - `['module', 'main']` for ESM output, `['main', 'module']` for CJS
+   */
+  readonly mainFields?: string[];
+
+  /**
+   * Files whose exports are injected as globals into every module (esbuild `inject`).
+   *
+   * @default - none
+   */
+  readonly inject?: string[];
+
+  /**
+   * The project root: esbuild's working directory, which paths in source maps and in the bundle report are
+   * relative to.
+   *
+   * @default - the nearest directory above the entry that holds a lock file (package-lock.json, yarn.lock,
+   * pnpm-lock.yaml, bun.lockb or bun.lock), else the nearest with a package.json
+   */
+  readonly projectRoot?: string;
+
+  /**
+   * Warn when the unzipped bundle is larger than this.
+   *
+   * The bundle is always checked against Lambda's hard limit of 250 MB unzipped.
+   *
+   * @default - no budget
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+   */
+  readonly sizeBudget?: Size;
+}

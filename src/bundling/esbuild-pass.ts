@@ -1,0 +1,226 @@
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { BundleRecord, FileHasher, ModuleSize } from './cache';
+import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
+import { ResolvedBundling, sha256 } from '../private/esbuild-options';
+
+/** One entry to bundle in a pass. */
+export interface PassEntry {
+  /** Unique in the pass; names the entry's output directory. */
+  readonly id: string;
+  readonly resolved: ResolvedBundling;
+}
+
+/** The outcome of one entry of a pass. */
+export interface BuiltBundle {
+  /** esbuild's errors, formatted (empty on success). */
+  readonly errors: string[];
+  /** esbuild's warnings about the entry's own inputs, formatted. */
+  readonly warnings: string[];
+  /** Output files by name relative to the bundle directory (empty on failure). */
+  readonly files: Array<[string, Uint8Array]>;
+  /** What the cache and report need (undefined on failure). */
+  readonly record?: BundleRecord;
+  /** The entry's slice of esbuild's metafile, as JSON (for esbuild's bundle analyzer). */
+  readonly metafile: string;
+}
+
+/** Where esbuild places outputs. Nothing is written there (`write: false`); it only shapes relative paths. */
+const VIRTUAL_OUTDIR = '.lambda-kit-out';
+
+/** How many esbuild warnings are kept per bundle. */
+const MAX_WARNINGS = 5;
+
+/**
+ * Bundle every entry of one option group in a single esbuild call (entries stay separate: no code splitting).
+ *
+ * When the call fails, each entry is built alone so that every failing entry gets its own errors and the others
+ * still succeed: the price of a failure, never of a success.
+ */
+export function buildGroup(esbuild: EsbuildApi, entries: PassEntry[]): { passes: number; bundles: Map<string, BuiltBundle> } {
+  const bundles = new Map<string, BuiltBundle>();
+  const options = entries[0].resolved.buildOptions;
+  const projectRoot = entries[0].resolved.projectRoot;
+  const outdir = path.join(projectRoot, VIRTUAL_OUTDIR);
+  let result: EsbuildResult;
+  try {
+    result = esbuild.buildSync({
+      ...options,
+      entryPoints: entries.map((e) => ({ in: e.resolved.entry, out: e.id + '/index' })),
+      outdir,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+  } catch (e) {
+    if (entries.length > 1) {
+      let passes = 1;
+      for (const entry of entries) {
+        const single = buildGroup(esbuild, [entry]);
+        passes += single.passes;
+        bundles.set(entry.id, single.bundles.get(entry.id)!);
+      }
+      return { passes, bundles };
+    }
+    bundles.set(entries[0].id, { errors: formatMessages(e, projectRoot), warnings: [], files: [], metafile: '{}' });
+    return { passes: 1, bundles };
+  }
+
+  const exportsOfCjsOutput = options.format === 'cjs' ? sourceExports(esbuild, entries, projectRoot) : undefined;
+  const hasher = new FileHasher();
+  for (const entry of entries) {
+    bundles.set(entry.id, collect(entry, result, outdir, hasher, exportsOfCjsOutput?.get(entry.id)));
+  }
+  return { passes: 1, bundles };
+}
+
+function collect(
+  entry: PassEntry,
+  result: EsbuildResult,
+  outdir: string,
+  hasher: FileHasher,
+  cjsExports: string[] | undefined,
+): BuiltBundle {
+  const { projectRoot, outputFileName } = entry.resolved;
+  const entryDir = path.join(outdir, entry.id);
+  const files: Array<[string, Uint8Array]> = result.outputFiles
+    .filter((f) => path.dirname(f.path) === entryDir)
+    .map((f): [string, Uint8Array] => [path.basename(f.path), f.contents])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+  const hash = sha256(files.map(([name, contents]) => `${name}\n${sha256(contents)}\n`).join(''));
+  const main = files.find(([name]) => name === outputFileName)!;
+  const outputKey = toPosix(path.relative(projectRoot, path.join(entryDir, outputFileName)));
+  const output = result.metafile.outputs[outputKey];
+  const entryInput = toPosix(path.relative(projectRoot, entry.resolved.entry));
+
+  const closure = inputClosure(result.metafile, entryInput);
+  const inputs: Record<string, string> = {};
+  for (const input of closure) {
+    const digest = hasher.hash(path.resolve(projectRoot, input));
+    if (digest !== undefined) {
+      inputs[input] = digest;
+    }
+  }
+
+  const esm = entry.resolved.buildOptions.format === 'esm';
+  const record: BundleRecord = {
+    hash,
+    files: files.map(([name]) => name),
+    bytes: files.reduce((n, [, contents]) => n + contents.byteLength, 0),
+    gzipBytes: zlib.gzipSync(main[1]).byteLength,
+    exports: esm ? output.exports : (cjsExports ?? []),
+    exportsKnown: esm || cjsExports !== undefined,
+    inputs,
+    topModules: topModules(output.inputs),
+  };
+
+  const slice: Metafile = {
+    inputs: Object.fromEntries(closure.filter((i) => result.metafile.inputs[i]).map((i) => [i, result.metafile.inputs[i]])),
+    outputs: Object.fromEntries(Object.entries(result.metafile.outputs)
+      .filter(([key]) => path.dirname(path.resolve(projectRoot, key)) === entryDir)),
+  };
+
+  const warnings = result.warnings
+    .filter((w) => w.location && closure.includes(toPosix(w.location.file)) && !w.location.file.includes('node_modules'))
+    .slice(0, MAX_WARNINGS)
+    .map((w) => formatMessage(w));
+
+  return { errors: [], warnings, files, record, metafile: JSON.stringify(slice) };
+}
+
+/**
+ * The exports of each entry, for CommonJS output (whose metafile lists none): a transform-only ESM pass over the
+ * entries. An entry written as CommonJS, or that re-exports with `export *`, has exports only known at run time.
+ */
+function sourceExports(esbuild: EsbuildApi, entries: PassEntry[], projectRoot: string): Map<string, string[] | undefined> {
+  const out = new Map<string, string[] | undefined>();
+  const outdir = path.join(projectRoot, VIRTUAL_OUTDIR, 'exports');
+  let result: EsbuildResult;
+  try {
+    result = esbuild.buildSync({
+      entryPoints: entries.map((e) => ({ in: e.resolved.entry, out: e.id })),
+      absWorkingDir: projectRoot,
+      bundle: false,
+      format: 'esm',
+      platform: 'node',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      loader: entries[0].resolved.buildOptions.loader,
+    });
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    const key = toPosix(path.join(VIRTUAL_OUTDIR, 'exports', `${entry.id}.js`));
+    const output = result.metafile.outputs[key];
+    const file = result.outputFiles.find((f) => f.path === path.join(outdir, `${entry.id}.js`));
+    const input = result.metafile.inputs[toPosix(path.relative(projectRoot, entry.resolved.entry))] as { format?: string } | undefined;
+    const reexportsAll = file ? /export\s*\*\s*from/.test(Buffer.from(file.contents).toString('utf8')) : true;
+    out.set(entry.id, output && input?.format === 'esm' && !reexportsAll ? output.exports : undefined);
+  }
+  return out;
+}
+
+/** Every input reachable from the entry through bundled (non-external) imports. */
+export function inputClosure(metafile: Metafile, entryInput: string): string[] {
+  const seen = new Set<string>();
+  const stack = [entryInput];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (seen.has(current) || !metafile.inputs[current]) {
+      continue;
+    }
+    seen.add(current);
+    for (const imported of metafile.inputs[current].imports) {
+      if (!imported.external) {
+        stack.push(imported.path);
+      }
+    }
+  }
+  return [...seen].sort();
+}
+
+/** The five biggest contributors to an output, by package (or by file for your own sources). */
+export function topModules(inputs: Record<string, { bytesInOutput: number }>): ModuleSize[] {
+  const sizes = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
+    const module = packageOf(input) ?? input;
+    sizes.set(module, (sizes.get(module) ?? 0) + bytesInOutput);
+  }
+  return [...sizes.entries()]
+    .map(([module, bytes]) => ({ module, bytes }))
+    .sort((a, b) => b.bytes - a.bytes || (a.module < b.module ? -1 : 1))
+    .slice(0, 5);
+}
+
+/** The npm package a path belongs to (`node_modules/@scope/name/...` gives `@scope/name`). */
+export function packageOf(input: string): string | undefined {
+  const parts = toPosix(input).split('/');
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0 || at + 1 >= parts.length) {
+    return undefined;
+  }
+  const name = parts[at + 1];
+  return name.startsWith('@') && at + 2 < parts.length ? `${name}/${parts[at + 2]}` : name;
+}
+
+function formatMessages(error: unknown, projectRoot: string): string[] {
+  const messages = (error as { errors?: EsbuildMessage[] }).errors;
+  if (!messages || messages.length === 0) {
+    return [`esbuild failed: ${(error as Error).message ?? String(error)} (in ${projectRoot})`];
+  }
+  return messages.map((m) => formatMessage(m));
+}
+
+function formatMessage(m: EsbuildMessage): string {
+  if (!m.location) {
+    return m.text;
+  }
+  return `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}`;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}

@@ -1,0 +1,97 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { BundleRecord, writeAtomic } from './cache';
+
+/** One bundle in the report. */
+export interface ReportEntry {
+  /** Construct paths of the functions that use the bundle. */
+  readonly functions: string[];
+  /** The entry, relative to the project root. */
+  readonly entry: string;
+  readonly state: 'built' | 'cache' | 'failed';
+  readonly record?: BundleRecord;
+  /** The bundle's metafile slice: JSON, or a file to copy. */
+  readonly metafile?: { readonly json?: string; readonly file?: string };
+  readonly errors: string[];
+}
+
+/**
+ * The bundle report of one app, written into the cloud assembly: `lambda-kit/bundle-report.md` for people,
+ * `bundle-report.json` for tools, and `metafiles/<function>.json` for esbuild's bundle analyzer
+ * (https://esbuild.github.io/analyze/).
+ */
+export class BundleReport {
+  private readonly entries = new Map<string, ReportEntry>();
+
+  /** Add (or replace) bundles in the report. */
+  public add(entries: ReportEntry[]): void {
+    for (const entry of entries) {
+      this.entries.set(entry.functions[0], entry);
+    }
+  }
+
+  /** Write the report files into a directory; returns the Markdown file. */
+  public write(dir: string): string {
+    const entries = [...this.entries.values()].sort((a, b) => (a.functions[0] < b.functions[0] ? -1 : 1));
+    const metafiles = path.join(dir, 'metafiles');
+    fs.mkdirSync(metafiles, { recursive: true });
+    const rows = entries.map((e) => {
+      const metafile = e.metafile ? `metafiles/${fileNameOf(e.functions[0])}.json` : undefined;
+      if (e.metafile?.json !== undefined) {
+        writeAtomic(path.join(dir, metafile!), e.metafile.json);
+      } else if (e.metafile?.file) {
+        fs.copyFileSync(e.metafile.file, path.join(dir, metafile!));
+      }
+      return {
+        functions: e.functions,
+        entry: e.entry,
+        state: e.state,
+        hash: e.record?.hash,
+        bytes: e.record?.bytes,
+        gzipBytes: e.record?.gzipBytes,
+        topModules: e.record?.topModules ?? [],
+        metafile,
+        errors: e.errors,
+      };
+    });
+    writeAtomic(path.join(dir, 'bundle-report.json'), JSON.stringify({ bundles: rows }, undefined, 2));
+
+    const lines = [
+      '# Lambda bundles',
+      '',
+      'Written by cdk-lambda-kit at synth. Sizes are unzipped; gzip is the compressed main file.',
+      'Load a metafile into https://esbuild.github.io/analyze/ to see everything a bundle holds.',
+      '',
+      '| function | entry | size | gzip | source | top modules | metafile |',
+      '|---|---|---:|---:|---|---|---|',
+      ...rows.map((r) => [
+        r.functions.join('<br>'),
+        r.entry,
+        r.bytes !== undefined ? formatBytes(r.bytes) : '-',
+        r.gzipBytes !== undefined ? formatBytes(r.gzipBytes) : '-',
+        r.state === 'cache' ? 'cache' : r.state,
+        r.topModules.map((m) => `${m.module} ${formatBytes(m.bytes)}`).join('<br>'),
+        r.metafile ?? '-',
+      ].join(' | ')).map((row) => `| ${row} |`),
+      '',
+    ];
+    const markdown = path.join(dir, 'bundle-report.md');
+    writeAtomic(markdown, lines.join('\n'));
+    return markdown;
+  }
+}
+
+/** A human size: 1.2 MB, 340.5 kB, 12 B. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) {
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  }
+  if (bytes >= 1024) {
+    return `${(bytes / 1024).toFixed(1)} kB`;
+  }
+  return `${bytes} B`;
+}
+
+function fileNameOf(constructPath: string): string {
+  return constructPath.replace(/[^A-Za-z0-9_.-]+/g, '-');
+}

@@ -1,0 +1,3 @@
+export * from './bundling/bundling-options';
+export * from './bundling/bundle-cache-context';
+export * from './function/serverless-function';

@@ -1,0 +1,257 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { findProjectRoot } from './project-root';
+import { BundlingOptions, OutputFormat } from '../bundling/bundling-options';
+
+/** Lambda's hard limit for a function's code and layers, unzipped. */
+export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
+
+/** The loaders esbuild knows. */
+const ESBUILD_LOADERS = [
+  'base64', 'binary', 'copy', 'css', 'dataurl', 'default', 'empty', 'file', 'js', 'json', 'jsx', 'local-css',
+  'text', 'ts', 'tsx',
+];
+
+/** File extensions an entry may have. */
+const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
+
+/**
+ * Names of the module-scoped bindings the ESM banner declares. `__dirname` and `__filename` are mapped onto them
+ * with esbuild's `define`, which only rewrites free references: a module that declares its own `__dirname` keeps it.
+ */
+const ESM_DIRNAME = '__lambdaKitDirname';
+const ESM_FILENAME = '__lambdaKitFilename';
+
+/**
+ * The ESM compatibility banner: `require` for CommonJS packages (esbuild renames any user binding named `require`),
+ * `__dirname` and `__filename` through the names above.
+ */
+export const ESM_BANNER = [
+  "import{createRequire as __lambdaKitCreateRequire}from'node:module';",
+  "import{fileURLToPath as __lambdaKitFileURLToPath}from'node:url';",
+  "import{dirname as __lambdaKitPathDirname}from'node:path';",
+  'var require=__lambdaKitCreateRequire(import.meta.url);',
+  `var ${ESM_FILENAME}=__lambdaKitFileURLToPath(import.meta.url),${ESM_DIRNAME}=__lambdaKitPathDirname(${ESM_FILENAME});`,
+].join('');
+
+/** Bundling options resolved for one function: what the bundler needs, with every default applied. */
+export interface ResolvedBundling {
+  /** Absolute path of the entry file. */
+  readonly entry: string;
+  /** esbuild's working directory. */
+  readonly projectRoot: string;
+  /** `index.mjs` or `index.js`. */
+  readonly outputFileName: string;
+  /** Whether a source map is emitted. */
+  readonly sourceMap: boolean;
+  /** A size above which a warning is given, in bytes. */
+  readonly sizeBudgetBytes?: number;
+  /** Files whose content is part of the cache key besides the inputs esbuild reports (the tsconfig). */
+  readonly configFiles: string[];
+  /** The esbuild options every entry of the group shares (plain JSON, no entry points). */
+  readonly buildOptions: Record<string, unknown>;
+  /** Functions with equal keys are bundled in the same esbuild pass. */
+  readonly groupKey: string;
+}
+
+/** What `resolveBundling` needs to know about the function. */
+export interface BundlingContext {
+  /** The `entry` prop as given. */
+  readonly entry: string;
+  /** The runtime's name, for example `nodejs24.x`. */
+  readonly runtimeName: string;
+  /** The directory relative paths are resolved against (the CDK app's working directory). */
+  readonly cwd: string;
+}
+
+/**
+ * Apply defaults to the bundling options and check them. Returns the problems found instead of throwing, so that
+ * the construct can report all of its problems together.
+ */
+export function resolveBundling(
+  options: BundlingOptions,
+  context: BundlingContext,
+): { resolved?: ResolvedBundling; problems: string[] } {
+  const problems: string[] = [];
+  const entry = path.resolve(context.cwd, context.entry);
+  problems.push(...checkEntry(context.entry, entry));
+
+  const nodeMajor = nodeMajorOf(context.runtimeName);
+  if (nodeMajor === undefined) {
+    problems.push(`\`runtime\` must be a Node.js runtime (nodejs18.x or later), got ${context.runtimeName}`);
+  }
+
+  const format = options.format ?? OutputFormat.ESM;
+  if (!Object.values(OutputFormat).includes(format)) {
+    problems.push(`\`bundling.format\` must be one of ${Object.values(OutputFormat).join(', ')}, got ${format}`);
+  }
+  const esm = format === OutputFormat.ESM;
+
+  const target = options.target ?? (nodeMajor !== undefined ? `node${nodeMajor}` : 'node18');
+  if (!/^(node\d+(\.\d+){0,2}|es20\d\d|esnext)$/.test(target)) {
+    problems.push(`\`bundling.target\` must be an esbuild target such as node22, es2023 or esnext, got ${target}`);
+  }
+
+  for (const [extension, loader] of Object.entries(options.loader ?? {})) {
+    if (!/^\.[A-Za-z0-9_.-]+$/.test(extension)) {
+      problems.push(`\`bundling.loader\` keys must be file extensions starting with a dot, got "${extension}"`);
+    }
+    if (!ESBUILD_LOADERS.includes(loader)) {
+      problems.push(`\`bundling.loader\` for "${extension}" must be one of ${ESBUILD_LOADERS.join(', ')}, got "${loader}"`);
+    }
+  }
+
+  for (const external of options.externalModules ?? []) {
+    if (external.trim() === '' || /\s/.test(external)) {
+      problems.push(`\`bundling.externalModules\` entries must be module names or patterns without spaces, got "${external}"`);
+    }
+  }
+
+  const projectRoot = options.projectRoot !== undefined
+    ? path.resolve(context.cwd, options.projectRoot)
+    : findProjectRoot(entry);
+  if (options.projectRoot !== undefined && !isDirectory(projectRoot)) {
+    problems.push(`\`bundling.projectRoot\` must be an existing directory, got ${options.projectRoot} (resolved to ${projectRoot})`);
+  }
+
+  const tsconfig = options.tsconfig !== undefined ? path.resolve(context.cwd, options.tsconfig) : undefined;
+  if (options.tsconfig !== undefined && !isFile(tsconfig!)) {
+    problems.push(`\`bundling.tsconfig\` must be an existing file, got ${options.tsconfig} (resolved to ${tsconfig})`);
+  }
+
+  const inject = (options.inject ?? []).map((f) => path.resolve(context.cwd, f));
+  (options.inject ?? []).forEach((f, i) => {
+    if (!isFile(inject[i])) {
+      problems.push(`\`bundling.inject\` entries must be existing files, got ${f} (resolved to ${inject[i]})`);
+    }
+  });
+
+  let sizeBudgetBytes: number | undefined;
+  if (options.sizeBudget !== undefined) {
+    if (options.sizeBudget.isUnresolved()) {
+      problems.push('`bundling.sizeBudget` must be a concrete size, got a token');
+    } else {
+      sizeBudgetBytes = options.sizeBudget.toBytes();
+      if (sizeBudgetBytes <= 0 || sizeBudgetBytes > LAMBDA_UNZIPPED_LIMIT_BYTES) {
+        problems.push(`\`bundling.sizeBudget\` must be between 1 byte and 250 MB (Lambda's unzipped limit), got ${sizeBudgetBytes} bytes`);
+      }
+    }
+  }
+
+  if (problems.length > 0) {
+    return { problems };
+  }
+
+  const sourceMap = options.sourceMap ?? false;
+  const external = [...(options.externalModules ?? [])];
+  if (!(options.bundleAwsSdk ?? false)) {
+    external.push('@aws-sdk/*');
+  }
+
+  const define: Record<string, string> = esm ? { __dirname: ESM_DIRNAME, __filename: ESM_FILENAME } : {};
+  Object.assign(define, options.define ?? {});
+
+  const banner = [esm ? ESM_BANNER : undefined, options.banner].filter((b) => b !== undefined).join('\n');
+
+  const buildOptions: Record<string, unknown> = sortKeys({
+    bundle: true,
+    platform: 'node',
+    format,
+    target,
+    minify: options.minify ?? true,
+    treeShaking: true,
+    sourcemap: sourceMap ? 'linked' : false,
+    sourcesContent: sourceMap ? (options.sourcesContent ?? false) : false,
+    keepNames: options.keepNames ?? false,
+    external: [...new Set(external)].sort(),
+    define: sortKeys(define),
+    loader: sortKeys(options.loader ?? {}),
+    mainFields: options.mainFields ?? (esm ? ['module', 'main'] : ['main', 'module']),
+    banner: banner ? { js: banner } : {},
+    footer: options.footer ? { js: options.footer } : {},
+    tsconfig,
+    inject: inject.map((f) => path.relative(projectRoot, f)).sort(),
+    absWorkingDir: projectRoot,
+    outExtension: esm ? { '.js': '.mjs' } : {},
+    charset: 'utf8',
+  });
+
+  const groupKey = sha256(JSON.stringify(buildOptions)).slice(0, 16);
+  return {
+    problems,
+    resolved: {
+      entry,
+      projectRoot,
+      outputFileName: esm ? 'index.mjs' : 'index.js',
+      sourceMap,
+      sizeBudgetBytes,
+      configFiles: tsconfig ? [tsconfig] : [],
+      buildOptions,
+      groupKey,
+    },
+  };
+}
+
+/** The Node.js major version of a Lambda runtime name (`nodejs22.x` gives 22); undefined for other families. */
+export function nodeMajorOf(runtimeName: string): number | undefined {
+  const match = /^nodejs(\d+)\.x$/.exec(runtimeName);
+  if (!match) {
+    return undefined;
+  }
+  const major = Number(match[1]);
+  return major >= 18 ? major : undefined;
+}
+
+/** Check that an entry names an existing source file. */
+export function checkEntry(given: string, resolved: string): string[] {
+  if (!fs.existsSync(resolved)) {
+    return [`\`entry\` must be an existing file, got ${given} (resolved to ${resolved}, which does not exist)`];
+  }
+  if (!isFile(resolved)) {
+    return [`\`entry\` must be a file, got ${given} (resolved to ${resolved}, which is a directory)`];
+  }
+  if (!ENTRY_EXTENSIONS.includes(path.extname(resolved))) {
+    return [`\`entry\` must be a JavaScript or TypeScript file (${ENTRY_EXTENSIONS.join(', ')}), got ${given}`];
+  }
+  return [];
+}
+
+/** Check that a handler names a JavaScript export. */
+export function checkHandlerName(handler: string): string | undefined {
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(handler)) {
+    return `\`handler\` must be the name of an exported function (a JavaScript identifier such as "handler"), got "${handler}"`;
+  }
+  return undefined;
+}
+
+/** Hex sha256 of a string or buffer. */
+export function sha256(data: string | Uint8Array): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+function sortKeys<T extends Record<string, any>>(obj: T): T {
+  const out: Record<string, any> = {};
+  for (const key of Object.keys(obj).sort()) {
+    if (obj[key] !== undefined) {
+      out[key] = obj[key];
+    }
+  }
+  return out as T;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
