@@ -38,9 +38,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The TypeScript jsii 6 compiles with, for ts-jest, ts-node and eslint too.
     'typescript@~6.0.0',
     '@types/node@^20',
+    // The reference app of the benchmark and the example apps import these.
+    'zod@^4',
+    'uuid@^13',
+    'date-fns@^4',
+    'lodash-es@^4',
+    '@types/lodash-es@^4',
+    '@aws-sdk/client-dynamodb@^3',
+    '@types/aws-lambda@^8',
   ],
 
   jestOptions: {
+    passWithNoTests: false,
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -53,6 +62,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
+  tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['examples/**/*.ts', 'benchmarks/**/*.ts'],
     exclude: ['examples/**/cdk.out', 'benchmarks/.work'],

@@ -42,14 +42,14 @@ const loaded = new Map<string, EsbuildApi>();
  * Load esbuild in-process: first the copy the CDK project installed (resolved from its root), then the one installed
  * with this library. Throws one sentence that says how to install it.
  */
-export function loadEsbuild(projectRoot: string): EsbuildApi {
+export function loadEsbuild(projectRoot: string, libraryRoot: string = path.join(__dirname, '..', '..')): EsbuildApi {
   const cached = loaded.get(projectRoot);
   if (cached) {
     return cached;
   }
   let resolved: string;
   try {
-    resolved = require.resolve('esbuild', { paths: [projectRoot, path.join(__dirname, '..', '..')] });
+    resolved = require.resolve('esbuild', { paths: [projectRoot, libraryRoot] });
   } catch {
     throw new Error(
       `cdk-lambda-kit bundles with esbuild, which is not installed: run \`npm install --save-dev esbuild@${ESBUILD_RANGE}\` ` +

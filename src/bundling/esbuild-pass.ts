@@ -140,6 +140,7 @@ function sourceExports(esbuild: EsbuildApi, entries: PassEntry[], projectRoot: s
   try {
     result = esbuild.buildSync({
       entryPoints: entries.map((e) => ({ in: e.resolved.entry, out: e.id })),
+      outdir,
       absWorkingDir: projectRoot,
       bundle: false,
       format: 'esm',

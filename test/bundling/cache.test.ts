@@ -1,0 +1,155 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BundleCacheContext, ServerlessFunction } from '../../src';
+import { defaultCacheDir } from '../../src/bundling/bundler';
+import { captureSummary, makeApp, makeProject } from '../helpers';
+
+/** Two handlers that share a module, which imports a transitive helper. */
+function project(): string {
+  return makeProject({
+    'src/helper.ts': 'export const suffix = "!";\n',
+    'src/shared.ts': "import { suffix } from './helper';\nexport const shout = (s: string) => s.toUpperCase() + suffix;\n",
+    'src/a.ts': "import { shout } from './shared';\nexport const handler = async () => shout('a');\n",
+    'src/b.ts': "import { shout } from './shared';\nexport const handler = async () => shout('b');\n",
+    'src/c.ts': 'export const handler = async () => "c";\n',
+  });
+}
+
+/** Synthesize an app with functions a, b and c; returns the summary line and each function's asset hash. */
+function synth(root: string, cacheDir: string, context: Record<string, unknown> = {}): { line: string; hashes: Record<string, string> } {
+  const { app, stack } = makeApp({ cacheDir, context });
+  for (const name of ['a', 'b', 'c']) {
+    new ServerlessFunction(stack, name.toUpperCase(), { entry: path.join(root, `src/${name}.ts`) });
+  }
+  let template: any;
+  const lines = captureSummary(() => {
+    template = app.synth().getStackByName(stack.stackName).template;
+  });
+  const hashes: Record<string, string> = {};
+  for (const [id, resource] of Object.entries<any>(template.Resources)) {
+    if (resource.Type === 'AWS::Lambda::Function') {
+      hashes[id.replace(/[0-9A-F]{8}$/, '')] = resource.Properties.Code.S3Key;
+    }
+  }
+  return { line: lines[0], hashes };
+}
+
+describe('persistent cache', () => {
+  test('an unchanged app is served from the cache, with the same asset hashes', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cold = synth(root, cacheDir);
+    const warm = synth(root, cacheDir);
+    expect(cold.line).toMatch(/\(3 built in 1 esbuild pass, 0 from cache\)/);
+    expect(warm.line).toMatch(/\(0 built in 0 esbuild passes, 3 from cache\)/);
+    expect(warm.hashes).toEqual(cold.hashes);
+  });
+
+  test('a changed transitive import rebuilds exactly the functions that import it', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const before = synth(root, cacheDir);
+    fs.writeFileSync(path.join(root, 'src/helper.ts'), 'export const suffix = "?";\n');
+    const after = synth(root, cacheDir);
+    expect(after.line).toMatch(/\(2 built in 1 esbuild pass, 1 from cache\)/);
+    expect(after.hashes.A).not.toEqual(before.hashes.A);
+    expect(after.hashes.B).not.toEqual(before.hashes.B);
+    expect(after.hashes.C).toEqual(before.hashes.C);
+  });
+
+  test('one changed handler rebuilds only that function', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const before = synth(root, cacheDir);
+    fs.writeFileSync(path.join(root, 'src/c.ts'), 'export const handler = async () => "c2";\n');
+    const after = synth(root, cacheDir);
+    expect(after.line).toMatch(/\(1 built in 1 esbuild pass, 2 from cache\)/);
+    expect(after.hashes.C).not.toEqual(before.hashes.C);
+    expect(after.hashes.A).toEqual(before.hashes.A);
+  });
+
+  test('touching files changes nothing: hits, same hashes', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const before = synth(root, cacheDir);
+    const later = new Date(Date.now() + 60_000);
+    for (const f of fs.readdirSync(path.join(root, 'src'))) {
+      fs.utimesSync(path.join(root, 'src', f), later, later);
+    }
+    const after = synth(root, cacheDir);
+    expect(after.line).toMatch(/3 from cache/);
+    expect(after.hashes).toEqual(before.hashes);
+  });
+
+  test('a changed lock file rebuilds everything', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    synth(root, cacheDir);
+    fs.writeFileSync(path.join(root, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}\n');
+    expect(synth(root, cacheDir).line).toMatch(/\(3 built in 1 esbuild pass, 0 from cache\)/);
+  });
+
+  test('deleting the cache is safe: everything rebuilds to the same hashes', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const before = synth(root, cacheDir);
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    const after = synth(root, cacheDir);
+    expect(after.line).toMatch(/3 built/);
+    expect(after.hashes).toEqual(before.hashes);
+  });
+
+  test('a corrupt cache record or a missing cached file is a miss, never an error', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const before = synth(root, cacheDir);
+    const entries = path.join(cacheDir, 'v1', 'entries');
+    const [first, second] = fs.readdirSync(entries);
+    fs.writeFileSync(path.join(entries, first), '{ not json');
+    const record = JSON.parse(fs.readFileSync(path.join(entries, second), 'utf8'));
+    fs.rmSync(path.join(cacheDir, 'v1', 'bundles', record.hash), { recursive: true });
+    const after = synth(root, cacheDir);
+    expect(after.line).toMatch(/\(2 built in 1 esbuild pass, 1 from cache\)/);
+    expect(after.hashes).toEqual(before.hashes);
+  });
+
+  test('the cache can be turned off with context', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    synth(root, cacheDir, { [BundleCacheContext.ENABLED]: false });
+    expect(synth(root, cacheDir, { [BundleCacheContext.ENABLED]: false }).line).toMatch(/3 built in 1 esbuild pass, 0 from cache/);
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+  });
+
+  test('the default cache directory is node_modules/.cache/cdk-lambda-kit under the project root', () => {
+    const withModules = makeProject({ 'node_modules/.keep': '' });
+    expect(defaultCacheDir(withModules)).toEqual(path.join(withModules, 'node_modules', '.cache', 'cdk-lambda-kit'));
+    const without = makeProject({});
+    expect(defaultCacheDir(without).startsWith(path.join(os.tmpdir(), 'cdk-lambda-kit-cache'))).toBe(true);
+  });
+});
+
+describe('determinism', () => {
+  test('two copies of a project in different directories give identical bundles and hashes', () => {
+    const first = project();
+    const second = fs.mkdtempSync(path.join(os.tmpdir(), 'elsewhere-'));
+    fs.cpSync(first, path.join(second, 'nested', 'copy'), { recursive: true });
+    const a = synth(first, fs.mkdtempSync(path.join(os.tmpdir(), 'cache-')));
+    const b = synth(path.join(second, 'nested', 'copy'), fs.mkdtempSync(path.join(os.tmpdir(), 'cache-')));
+    expect(b.hashes).toEqual(a.hashes);
+  });
+
+  test('source maps are identical across directories too', () => {
+    const first = project();
+    const second = fs.mkdtempSync(path.join(os.tmpdir(), 'elsewhere-'));
+    fs.cpSync(first, second, { recursive: true });
+    const hashOf = (root: string) => {
+      const { app, stack } = makeApp();
+      new ServerlessFunction(stack, 'A', { entry: path.join(root, 'src/a.ts'), bundling: { sourceMap: true, minify: false } });
+      const template = app.synth().getStackByName('Stack').template;
+      return Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function').Properties.Code.S3Key;
+    };
+    expect(hashOf(second)).toEqual(hashOf(first));
+  });
+});

@@ -1,0 +1,86 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { BundleCacheContext } from '../src';
+
+/** Write a throw-away project (files relative to its root) with a lock file; returns its root. */
+export function makeProject(files: Record<string, string>, root?: string): string {
+  const dir = root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-test-'));
+  writeFiles(dir, { 'package-lock.json': '{"lockfileVersion":3}\n', ...files });
+  return dir;
+}
+
+/** Write files relative to a directory. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+}
+
+/** An app with its own cache directory and output directory, and one stack. */
+export function makeApp(options: { cacheDir?: string; context?: Record<string, unknown> } = {}): { app: App; stack: Stack } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-out-'));
+  const app = new App({
+    outdir,
+    context: {
+      [BundleCacheContext.DIRECTORY]: options.cacheDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-cache-')),
+      ...options.context,
+    },
+  });
+  return { app, stack: new Stack(app, 'Stack') };
+}
+
+/** An app whose stacks are not bundled (what `cdk synth` does for stacks it was not asked for). */
+export function makeUnbundledApp(): { app: App; stack: Stack } {
+  return makeApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+}
+
+/** Capture the bundler's summary lines printed while running `fn`. */
+export function captureSummary(fn: () => void): string[] {
+  const lines: string[] = [];
+  const original = process.stderr.write;
+  process.stderr.write = ((chunk: any, ...rest: any[]) => {
+    if (typeof chunk === 'string' && chunk.startsWith('cdk-lambda-kit: ')) {
+      lines.push(chunk.trim());
+      return true;
+    }
+    return (original as any).call(process.stderr, chunk, ...rest);
+  }) as typeof process.stderr.write;
+  try {
+    fn();
+  } finally {
+    process.stderr.write = original;
+  }
+  return lines;
+}
+
+/**
+ * Import a bundle in a fresh Node.js process, from a copy in an empty directory (no node_modules anywhere above
+ * it), call the handler with the event, and return what it resolved to.
+ */
+export function invokeBundle(bundleDir: string, handler: string, event: unknown = {}, file?: string): any {
+  const isolated = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-task-'));
+  fs.cpSync(bundleDir, isolated, { recursive: true });
+  const main = file ?? (fs.existsSync(path.join(isolated, 'index.mjs')) ? 'index.mjs' : 'index.js');
+  const script = `
+    const mod = await import(${JSON.stringify(path.join(isolated, main))});
+    const fn = mod[${JSON.stringify(handler)}] ?? mod.default?.[${JSON.stringify(handler)}];
+    const result = await fn(${JSON.stringify(event)}, {});
+    process.stdout.write(JSON.stringify({ result, dir: ${JSON.stringify(isolated)} }));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: isolated, encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+/** The staged bundle directory of a function in a synthesized app. */
+export function bundleDirOf(app: App, stack: Stack, logicalIdPrefix: string): string {
+  const assembly = app.synth();
+  const template = assembly.getStackByName(stack.stackName).template;
+  const [, resource] = Object.entries<any>(template.Resources)
+    .find(([id, r]) => id.startsWith(logicalIdPrefix) && r.Type === 'AWS::Lambda::Function')!;
+  const key: string = resource.Properties.Code.S3Key;
+  return path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+}
