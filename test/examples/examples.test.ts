@@ -1,0 +1,67 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { invokeBundle } from '../helpers';
+
+const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
+
+/** Synthesize one example with the real CDK CLI, through the same script the README runs. */
+function synthExample(name: string): { template: any; outdir: string; output: string } {
+  const result = spawnSync(process.execPath, [path.join(EXAMPLES, 'synth-all.mjs'), name], { encoding: 'utf8' });
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.status !== 0) {
+    throw new Error(`synthesizing examples/${name} failed:\n${output}`);
+  }
+  const outdir = path.join(EXAMPLES, name, 'cdk.out');
+  const [templateFile] = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
+  return { template: JSON.parse(fs.readFileSync(path.join(outdir, templateFile), 'utf8')), outdir, output };
+}
+
+/** The staged bundle of the first function whose logical ID starts with a prefix. */
+function bundleOf(example: { template: any; outdir: string }, prefix: string): string {
+  const [, fn] = Object.entries<any>(example.template.Resources)
+    .find(([id, r]) => id.startsWith(prefix) && r.Type === 'AWS::Lambda::Function')!;
+  return path.join(example.outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+}
+
+test('every example has a cdk.json and is indexed in examples/README.md', () => {
+  const index = fs.readFileSync(path.join(EXAMPLES, 'README.md'), 'utf8');
+  const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'app.ts')));
+  expect(apps.length).toBeGreaterThan(0);
+  for (const app of apps) {
+    expect(fs.existsSync(path.join(EXAMPLES, app, 'cdk.json'))).toBe(true);
+    expect(index).toContain(`(./${app}/)`);
+  }
+});
+
+describe('orders-api', () => {
+  let example: ReturnType<typeof synthExample>;
+  beforeAll(() => {
+    example = synthExample('orders-api');
+  });
+
+  test('synthesizes with the CDK CLI, the schema validator and cfn-lint', () => {
+    expect(example.output).toMatch(/ok {3}orders-api/);
+    expect(example.output).toMatch(/1 passed, 0 failed/);
+  });
+
+  test('its bundle creates an order', () => {
+    const bundle = bundleOf(example, 'CreateOrder');
+    const event = {
+      version: '2.0',
+      rawPath: '/',
+      isBase64Encoded: false,
+      body: JSON.stringify({ customerId: 'c-1', items: [{ sku: 'book', quantity: 2 }] }),
+    };
+    process.env.ORDER_PREFIX = 'ord';
+    const { result } = invokeBundle(bundle, 'handler', event);
+    expect(result.statusCode).toEqual(201);
+    expect(JSON.parse(result.body)).toMatchObject({ id: expect.stringMatching(/^ord-[0-9a-f-]{36}$/), customerId: 'c-1' });
+  });
+
+  test('its bundle rejects an invalid order', () => {
+    const { result } = invokeBundle(bundleOf(example, 'CreateOrder'), 'handler', { body: '{"customerId":""}' });
+    expect(result.statusCode).toEqual(400);
+    expect(JSON.parse(result.body).message).toEqual('invalid order');
+  });
+});
