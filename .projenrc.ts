@@ -62,10 +62,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['examples/**/*.ts', 'benchmarks/**/*.ts'],
-    exclude: ['examples/**/cdk.out', 'benchmarks/.work'],
+    // The dev tsconfig lives in test/: these paths are relative to it.
+    include: ['../examples/**/*.ts', '../benchmarks/**/*.ts'],
+    exclude: ['../examples/**/cdk.out', '../benchmarks/.work'],
     compilerOptions: {},
   },
   eslintOptions: {
@@ -81,6 +81,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // esbuild runs in-process. jsii refuses it as a dependency, so it is an optional dependency for users
 // (installed by default, skippable) and a devDependency for us.
 project.package.addField('optionalDependencies', { esbuild: `^${ESBUILD_VERSION}` });
+
+// Examples import the library by its package name (examples/tsconfig.json maps it onto src/).
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.project', [
+  './tsconfig.json',
+  './examples/tsconfig.json',
+]);
 
 // The main job: synthesize every example app with the real CDK CLI.
 project.addTask('synth:examples', {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
@@ -169,7 +170,7 @@ describe('bundling', () => {
     }
     const root = makeProject(files);
     const { app, stack } = makeApp();
-    const stack2 = new (require('aws-cdk-lib').Stack)(app, 'Second');
+    const stack2 = new Stack(app, 'Second');
     for (let i = 0; i < 4; i++) {
       new ServerlessFunction(i % 2 ? stack : stack2, `Fn${i}`, { entry: path.join(root, `src/fn${i}.ts`) });
     }
@@ -304,7 +305,7 @@ describe('bundling errors', () => {
     const { stack } = makeApp();
     new ServerlessFunction(stack, 'Big', {
       entry: path.join(root, 'src/orders.ts'),
-      bundling: { sizeBudget: require('aws-cdk-lib').Size.bytes(100) },
+      bundling: { sizeBudget: Size.bytes(100) },
     });
     Annotations.fromStack(stack).hasWarning('/Stack/Big', Match.stringLikeRegexp('over `bundling.sizeBudget` of 100 B.*\\[ack: cdk-lambda-kit:bundleSizeBudget\\]'));
   });

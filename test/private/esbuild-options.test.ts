@@ -85,7 +85,7 @@ describe('resolveBundling validation', () => {
   });
 
   test('fails if a loader is unknown or its key is not an extension', () => {
-    expect(problemsOf({ loader: { sql: 'text', '.png': 'picture' } })).toEqual([
+    expect(problemsOf({ loader: { 'sql': 'text', '.png': 'picture' } })).toEqual([
       '`bundling.loader` keys must be file extensions starting with a dot, got "sql"',
       expect.stringMatching(/^`bundling.loader` for ".png" must be one of base64, .*, got "picture"$/),
     ]);
