@@ -61,6 +61,7 @@ export class Bundler {
 
   private readonly jobs = new Map<string, BundleJob>();
   private readonly report = new BundleReport();
+  private passCounter = 0;
 
   private constructor() {}
 
@@ -101,7 +102,7 @@ export class Bundler {
       const cache = cacheOf(job);
       const hit = cache?.lookup(key, job.resolved.projectRoot, hasher);
       if (hit && cache) {
-        job.stagedDir = stage(job, hit.hash, (dir) => cache.restore(hit, dir));
+        job.stagedDir = stage(job, hit.hash, (tmp) => cache.restore(hit, tmp));
         job.record = hit;
         const cachedMetafile = cache.metafile(hit.hash);
         job.metafile = cachedMetafile ? { file: cachedMetafile } : undefined;
@@ -118,10 +119,16 @@ export class Bundler {
     let passes = 0;
     for (const group of toBuild.values()) {
       const esbuild = loadEsbuild(group[0].job.resolved.projectRoot);
-      const built = buildGroup(esbuild, group.map((g) => ({ id: g.job.id, resolved: g.job.resolved })));
-      passes += built.passes;
-      for (const { job, key, cache } of group) {
-        this.finish(job, built.bundles.get(job.id)!, key, cache);
+      // esbuild writes into a staging directory beside the staged assets, so that staging is a rename.
+      const stagingDir = path.join(Stage.of(group[0].job.functions[0])!.assetOutdir, `.lambda-kit-staging-${process.pid}-${++this.passCounter}`);
+      try {
+        const built = buildGroup(esbuild, group.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir);
+        passes += built.passes;
+        for (const { job, key, cache } of group) {
+          this.finish(job, built.bundles.get(job.id)!, key, cache);
+        }
+      } finally {
+        fs.rmSync(stagingDir, { recursive: true, force: true });
       }
     }
 
@@ -150,12 +157,7 @@ export class Bundler {
       return;
     }
     const record = built.record!;
-    job.stagedDir = stage(job, record.hash, (dir) => {
-      for (const [name, contents] of built.files) {
-        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        fs.writeFileSync(path.join(dir, name), contents);
-      }
-    });
+    job.stagedDir = stage(job, record.hash, (tmp) => fs.renameSync(built.dir!, tmp));
     job.record = record;
     job.metafile = { json: built.metafile };
     cache?.store(key, record, job.stagedDir, built.metafile);
@@ -201,13 +203,16 @@ export function defaultCacheDir(projectRoot: string): string {
   return path.join(os.tmpdir(), 'cdk-lambda-kit-cache', sha256(projectRoot).slice(0, 16));
 }
 
-/** Stage a bundle as `asset.<hash>` in the cloud assembly's asset directory, unless it is there already. */
-function stage(job: BundleJob, hash: string, write: (dir: string) => void): string {
+/**
+ * Stage a bundle as `asset.<hash>` in the cloud assembly's asset directory, unless it is there already.
+ * `produce` creates the given (not yet existing) directory with the bundle's files.
+ */
+function stage(job: BundleJob, hash: string, produce: (tmp: string) => void): string {
   const dir = path.join(Stage.of(job.functions[0])!.assetOutdir, `asset.${hash}`);
   if (!fs.existsSync(dir)) {
     const tmp = `${dir}.tmp-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });
-    write(tmp);
+    produce(tmp);
     renameOrDiscard(tmp, dir);
   }
   return dir;

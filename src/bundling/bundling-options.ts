@@ -101,6 +101,9 @@ export interface BundlingOptions {
   /**
    * esbuild loaders by file extension, for example `{ '.png': 'dataurl', '.sql': 'text' }`.
    *
+   * The `file` and `copy` loaders are not supported: they emit files beside the bundle. Use `dataurl`, `text`
+   * or `binary` to embed the content instead.
+   *
    * @default - esbuild's defaults (`.js`, `.ts`, `.json`, ... by extension)
    * @see https://esbuild.github.io/api/#loader
    */

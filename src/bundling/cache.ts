@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { sha256 } from '../private/esbuild-options';
@@ -38,20 +39,39 @@ export interface BundleRecord {
  * invalidate anything, and an edit always does.
  */
 export class FileHasher {
+  /** One read buffer for every file: hashing thousands of inputs leaves no garbage behind. */
+  private static readonly buffer = Buffer.allocUnsafe(256 * 1024);
   private readonly hashes = new Map<string, string | undefined>();
 
   /** sha256 of the file's content, or undefined if it cannot be read. */
   public hash(file: string): string | undefined {
     if (!this.hashes.has(file)) {
-      let value: string | undefined;
-      try {
-        value = sha256(fs.readFileSync(file));
-      } catch {
-        value = undefined;
-      }
-      this.hashes.set(file, value);
+      this.hashes.set(file, hashFile(file, FileHasher.buffer));
     }
     return this.hashes.get(file);
+  }
+}
+
+function hashFile(file: string, buffer: Buffer): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const hash = crypto.createHash('sha256');
+    for (;;) {
+      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) {
+        return hash.digest('hex');
+      }
+      hash.update(buffer.subarray(0, read));
+    }
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

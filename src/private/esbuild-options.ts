@@ -7,11 +7,11 @@ import { BundlingOptions, OutputFormat } from '../bundling/bundling-options';
 /** Lambda's hard limit for a function's code and layers, unzipped. */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
 
-/** The loaders esbuild knows. */
-const ESBUILD_LOADERS = [
-  'base64', 'binary', 'copy', 'css', 'dataurl', 'default', 'empty', 'file', 'js', 'json', 'jsx', 'local-css',
-  'text', 'ts', 'tsx',
-];
+/**
+ * The esbuild loaders a function can use. `file` and `copy` are left out: they emit extra files beside the bundle,
+ * which a pass over many functions cannot attribute to one of them.
+ */
+const ESBUILD_LOADERS = ['base64', 'binary', 'dataurl', 'default', 'empty', 'js', 'json', 'jsx', 'text', 'ts', 'tsx'];
 
 /** File extensions an entry may have. */
 const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
