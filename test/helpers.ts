@@ -59,19 +59,23 @@ export function captureSummary(fn: () => void): string[] {
 
 /**
  * Import a bundle in a fresh Node.js process, from a copy in an empty directory (no node_modules anywhere above
- * it), call the handler with the event, and return what it resolved to.
+ * it) with only the given environment variables, call the handler with the event, and return what it resolved to.
  */
-export function invokeBundle(bundleDir: string, handler: string, event: unknown = {}, file?: string): any {
+export function invokeBundle(bundleDir: string, handler: string, event: unknown = {}, env: Record<string, string> = {}): any {
   const isolated = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-task-'));
   fs.cpSync(bundleDir, isolated, { recursive: true });
-  const main = file ?? (fs.existsSync(path.join(isolated, 'index.mjs')) ? 'index.mjs' : 'index.js');
+  const main = fs.existsSync(path.join(isolated, 'index.mjs')) ? 'index.mjs' : 'index.js';
   const script = `
     const mod = await import(${JSON.stringify(path.join(isolated, main))});
     const fn = mod[${JSON.stringify(handler)}] ?? mod.default?.[${JSON.stringify(handler)}];
     const result = await fn(${JSON.stringify(event)}, {});
     process.stdout.write(JSON.stringify({ result, dir: ${JSON.stringify(isolated)} }));
   `;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: isolated, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: isolated,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
   return JSON.parse(out);
 }
 

@@ -53,8 +53,9 @@ describe('orders-api', () => {
       isBase64Encoded: false,
       body: JSON.stringify({ customerId: 'c-1', items: [{ sku: 'book', quantity: 2 }] }),
     };
-    process.env.ORDER_PREFIX = 'ord';
-    const { result } = invokeBundle(bundle, 'handler', event);
+    const environment = Object.values<any>(example.template.Resources)
+      .find((r) => r.Type === 'AWS::Lambda::Function').Properties.Environment.Variables;
+    const { result } = invokeBundle(bundle, 'handler', event, environment);
     expect(result.statusCode).toEqual(201);
     expect(JSON.parse(result.body)).toMatchObject({ id: expect.stringMatching(/^ord-[0-9a-f-]{36}$/), customerId: 'c-1' });
   });
