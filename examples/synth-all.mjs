@@ -1,14 +1,20 @@
 // Synthesize every app in examples/ with the real CDK CLI (pinned in package.json), with aws-cdk-lib's offline
 // CloudFormation schema validation on, then lint the templates with cfn-lint when it is installed.
-// Usage: node examples/synth-all.mjs [name ...]
+// Usage: node examples/synth-all.mjs [--fresh-cache] [name ...]
+//   --fresh-cache  bundle with an empty cache (the test suite uses it, so that every run exercises esbuild)
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const examplesDir = path.dirname(fileURLToPath(import.meta.url));
 const cdk = path.join(examplesDir, '..', 'node_modules', 'aws-cdk', 'bin', 'cdk');
-const wanted = process.argv.slice(2);
+const freshCache = process.argv.includes('--fresh-cache');
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const cacheContext = freshCache
+  ? ['-c', `@cdk-lambda-kit/bundling:cacheDir=${fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-examples-cache-'))}`]
+  : [];
 const apps = fs.readdirSync(examplesDir)
   .filter((name) => fs.existsSync(path.join(examplesDir, name, 'cdk.json')))
   .filter((name) => wanted.length === 0 || wanted.includes(name))
@@ -23,7 +29,7 @@ let failed = 0;
 for (const name of apps) {
   const cwd = path.join(examplesDir, name);
   const started = Date.now();
-  const result = spawnSync(process.execPath, [cdk, 'synth', '--quiet', '--output', 'cdk.out', '-c', '@aws-cdk/core:validateAgainstDefaultRules=true'], {
+  const result = spawnSync(process.execPath, [cdk, 'synth', '--quiet', '--output', 'cdk.out', '-c', '@aws-cdk/core:validateAgainstDefaultRules=true', ...cacheContext], {
     cwd,
     encoding: 'utf8',
   });

@@ -120,7 +120,7 @@ export class Bundler {
     for (const group of toBuild.values()) {
       const esbuild = loadEsbuild(group[0].job.resolved.projectRoot);
       // esbuild writes into a staging directory beside the staged assets, so that staging is a rename.
-      const stagingDir = path.join(Stage.of(group[0].job.functions[0])!.assetOutdir, `.lambda-kit-staging-${process.pid}-${++this.passCounter}`);
+      const stagingDir = path.join(assetOutdirOf(group[0].job), `.lambda-kit-staging-${process.pid}-${++this.passCounter}`);
       try {
         const built = buildGroup(esbuild, group.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir);
         passes += built.passes;
@@ -137,7 +137,7 @@ export class Bundler {
     if (jobs.length === 0) {
       return;
     }
-    const reportDir = path.join(Stage.of(jobs[0].functions[0])!.assetOutdir, 'lambda-kit');
+    const reportDir = path.join(assetOutdirOf(jobs[0]), 'lambda-kit');
     this.report.add(jobs.map((j) => reportEntry(j)));
     const reportFile = this.report.write(reportDir);
     const functions = jobs.reduce((n, j) => n + j.functions.length, 0);
@@ -204,11 +204,19 @@ export function defaultCacheDir(projectRoot: string): string {
 }
 
 /**
+ * The cloud assembly's asset directory, absolute: the CLI passes a relative outdir (`CDK_OUTDIR=cdk.out`), which
+ * esbuild would resolve against the project root rather than the working directory.
+ */
+function assetOutdirOf(job: BundleJob): string {
+  return path.resolve(Stage.of(job.functions[0])!.assetOutdir);
+}
+
+/**
  * Stage a bundle as `asset.<hash>` in the cloud assembly's asset directory, unless it is there already.
  * `produce` creates the given (not yet existing) directory with the bundle's files.
  */
 function stage(job: BundleJob, hash: string, produce: (tmp: string) => void): string {
-  const dir = path.join(Stage.of(job.functions[0])!.assetOutdir, `asset.${hash}`);
+  const dir = path.join(assetOutdirOf(job), `asset.${hash}`);
   if (!fs.existsSync(dir)) {
     const tmp = `${dir}.tmp-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });

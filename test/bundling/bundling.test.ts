@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Size, Stack } from 'aws-cdk-lib';
+import { App, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { OutputFormat, ServerlessFunction } from '../../src';
+import { BundleCacheContext, OutputFormat, ServerlessFunction } from '../../src';
 import { bundleDirOf, captureSummary, invokeBundle, makeApp, makeProject, makeUnbundledApp } from '../helpers';
 
 /** A CommonJS-only package (no `module` or `exports` field) that relies on `__dirname`. */
@@ -308,5 +308,24 @@ describe('bundling errors', () => {
       bundling: { sizeBudget: Size.bytes(100) },
     });
     Annotations.fromStack(stack).hasWarning('/Stack/Big', Match.stringLikeRegexp('over `bundling.sizeBudget` of 100 B.*\\[ack: cdk-lambda-kit:bundleSizeBudget\\]'));
+  });
+});
+
+describe('cloud assembly location', () => {
+  test('a relative outdir (as the CDK CLI passes it) is resolved against the working directory', () => {
+    const root = makeProject({ 'src/rel.ts': 'export const handler = async () => "rel";\n' });
+    const cwd = fs.mkdtempSync(path.join(require('os').tmpdir(), 'lambda-kit-cwd-'));
+    const previous = process.cwd();
+    process.chdir(cwd);
+    try {
+      const app = new App({ outdir: 'cdk.out', context: { [BundleCacheContext.ENABLED]: false } });
+      const stack = new Stack(app, 'Rel');
+      new ServerlessFunction(stack, 'Rel', { entry: path.join(root, 'src/rel.ts') });
+      const dir = bundleDirOf(app, stack, 'Rel');
+      expect(path.isAbsolute(dir) ? dir : path.resolve(dir)).toContain(path.join(cwd, 'cdk.out', 'asset.'));
+      expect(invokeBundle(path.resolve(dir), 'handler').result).toEqual('rel');
+    } finally {
+      process.chdir(previous);
+    }
   });
 });

@@ -7,7 +7,7 @@ const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
 /** Synthesize one example with the real CDK CLI, through the same script the README runs. */
 function synthExample(name: string): { template: any; outdir: string; output: string } {
-  const result = spawnSync(process.execPath, [path.join(EXAMPLES, 'synth-all.mjs'), name], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [path.join(EXAMPLES, 'synth-all.mjs'), '--fresh-cache', name], { encoding: 'utf8' });
   const output = `${result.stdout}\n${result.stderr}`;
   if (result.status !== 0) {
     throw new Error(`synthesizing examples/${name} failed:\n${output}`);
