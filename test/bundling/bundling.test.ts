@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -314,7 +315,7 @@ describe('bundling errors', () => {
 describe('cloud assembly location', () => {
   test('a relative outdir (as the CDK CLI passes it) is resolved against the working directory', () => {
     const root = makeProject({ 'src/rel.ts': 'export const handler = async () => "rel";\n' });
-    const cwd = fs.mkdtempSync(path.join(require('os').tmpdir(), 'lambda-kit-cwd-'));
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-cwd-'));
     const previous = process.cwd();
     process.chdir(cwd);
     try {
