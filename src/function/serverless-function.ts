@@ -1,11 +1,24 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BundledCode } from '../bundling/bundled-code';
 import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
+import { Deployment } from '../deployment/deployment';
+import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
+import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
 import { checkHandlerName, resolveBundling } from '../private/esbuild-options';
+import { checkFunctionProps, checkFunctionUrl } from '../private/function-props';
+import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
+
+/** The defaults that differ from Lambda's own. */
+const DEFAULT_MEMORY_MB = 1024;
+const DEFAULT_TIMEOUT = Duration.seconds(30);
+const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+const DEFAULT_ALIAS = 'live';
 
 /**
  * Properties of a {@link ServerlessFunction}.
@@ -29,9 +42,8 @@ export interface ServerlessFunctionProps extends lambda.FunctionOptions {
   readonly handler?: string;
 
   /**
-   * The Node.js runtime.
-   *
-   * Decides the esbuild target and whether the AWS SDK v3 is provided by the runtime.
+   * The Node.js runtime, as a fixed value (not `NODEJS_LATEST`), so that the esbuild target and the SDK externals
+   * match what runs.
    *
    * @default lambda.Runtime.NODEJS_24_X
    * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
@@ -44,13 +56,78 @@ export interface ServerlessFunctionProps extends lambda.FunctionOptions {
    * @default - ESM, minified, tree-shaken, `@aws-sdk/*` external, no source map
    */
   readonly bundling?: BundlingOptions;
+
+  /**
+   * The name of the alias every invoker goes through. A version is published on every code or configuration change
+   * and the alias points at it.
+   *
+   * 1 to 128 letters, digits, `-` or `_`, not only digits.
+   *
+   * @default 'live'
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html
+   */
+  readonly aliasName?: string;
+
+  /**
+   * Provisioned concurrency on the alias: a fixed count, or autoscaled on utilization and schedules.
+   *
+   * At most `reservedConcurrentExecutions` when that is set.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html
+   */
+  readonly provisionedConcurrency?: ProvisionedConcurrency;
+
+  /**
+   * How a new version receives traffic: CodeDeploy all-at-once, canary or linear on the alias, rolled back on the
+   * function's errors alarm and any alarms you add.
+   *
+   * @default - the alias moves to the new version at once, without CodeDeploy
+   */
+  readonly deployment?: Deployment;
+
+  /**
+   * The function's alarms on the alias: errors, throttles, p99 duration near the timeout, provisioned-concurrency
+   * spillover.
+   *
+   * @default - all on, with default thresholds and no action
+   */
+  readonly alarms?: FunctionAlarmsOptions;
+
+  /**
+   * A function URL on the alias.
+   *
+   * `authType` defaults to `AWS_IAM`; `NONE` makes the URL public and gives a warning
+   * (`cdk-lambda-kit:publicFunctionUrl`).
+   *
+   * @default - no function URL
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html
+   */
+  readonly functionUrl?: lambda.FunctionUrlOptions;
+
+  /**
+   * The retention of the log group this construct creates for the function.
+   *
+   * Not used when you pass `logGroup` (yours is used) or `logRetention` (aws-cdk-lib's log retention resource).
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logGroupRetention?: logs.RetentionDays;
 }
 
 /**
- * A Node.js Lambda function bundled with esbuild in-process, in one pass with every other function of the app,
- * and cached between synths.
+ * A production-ready Node.js Lambda function.
  *
- * It is a `lambda.Function`: pass it wherever aws-cdk-lib takes a `lambda.IFunction`.
+ * - Bundled with esbuild in-process, in one pass with every other function of the app, and cached between synths.
+ * - Newest Node.js runtime, arm64, explicit memory and timeout, its own log group with retention, JSON logs, active
+ *   tracing.
+ * - A version published on every change, behind an alias (`live`) that event sources added with `addEventSource`,
+ *   function URLs and CodeDeploy go through; provisioned concurrency and traffic shifting on that alias.
+ * - Alarms on errors, throttles, duration and spillover.
+ * - Every limit Lambda enforces at deploy time is checked at synth.
+ *
+ * It is a `lambda.Function`: pass it wherever aws-cdk-lib takes a `lambda.IFunction`; pass `.alias` where the
+ * invoker should go through the alias.
  */
 export class ServerlessFunction extends lambda.Function {
   /** The name of the exported function Lambda invokes. */
@@ -59,15 +136,33 @@ export class ServerlessFunction extends lambda.Function {
   /** The entry file, as an absolute path. */
   public readonly entry: string;
 
+  /** The alias every invoker goes through. */
+  public readonly alias: lambda.Alias;
+
+  /** The function's alarms; undefined when turned off. */
+  public readonly alarms?: FunctionAlarms;
+
+  /** The CodeDeploy deployment group; undefined without `deployment`. */
+  public readonly deploymentGroup?: codedeploy.LambdaDeploymentGroup;
+
+  /** The function URL on the alias; undefined without `functionUrl`. */
+  public readonly url?: lambda.FunctionUrl;
+
+  private readonly ownLogGroup?: logs.LogGroup;
+
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const handlerExport = props.handler ?? 'handler';
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
+    const memorySize = props.memorySize ?? DEFAULT_MEMORY_MB;
+    const timeout = props.timeout ?? DEFAULT_TIMEOUT;
+    const aliasName = props.aliasName ?? DEFAULT_ALIAS;
+    const alarmsEnabled = props.alarms?.enabled ?? true;
 
-    const problems: string[] = [];
+    const problems = checkFunctionProps({ ...props, memorySize, timeout, aliasName });
     const handlerProblem = checkHandlerName(handlerExport);
     if (handlerProblem) {
-      problems.push(handlerProblem);
+      problems.unshift(handlerProblem);
     }
     const { resolved, problems: bundlingProblems } = resolveBundling(props.bundling ?? {}, {
       entry: props.entry,
@@ -82,11 +177,21 @@ export class ServerlessFunction extends lambda.Function {
       loadEsbuild(resolved.projectRoot);
     }
 
+    const loggingFormat = props.loggingFormat ?? (props.logFormat === undefined ? lambda.LoggingFormat.JSON : undefined);
+    const jsonLogs = loggingFormat === lambda.LoggingFormat.JSON;
     const code = new BundledCode(resolved);
     super(scope, id, {
       ...props,
       runtime,
+      memorySize,
+      timeout,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      tracing: props.tracing ?? lambda.Tracing.ACTIVE,
+      loggingFormat,
+      applicationLogLevelV2: props.applicationLogLevelV2 ?? (jsonLogs ? lambda.ApplicationLogLevel.INFO : undefined),
+      systemLogLevelV2: props.systemLogLevelV2 ?? (jsonLogs ? lambda.SystemLogLevel.INFO : undefined),
+      // Event sources bind to the alias, which exists only after this call: they are added below.
+      events: undefined,
       handler: `index.${handlerExport}`,
       code,
     });
@@ -100,6 +205,77 @@ export class ServerlessFunction extends lambda.Function {
       }
     }
 
-    this.node.addValidation({ validate: () => code.problems(handlerExport) });
+    if (!props.logGroup && props.logRetention === undefined) {
+      this.ownLogGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logGroupRetention ?? DEFAULT_LOG_RETENTION });
+      (this.node.defaultChild as lambda.CfnFunction).addPropertyOverride('LoggingConfig.LogGroup', this.ownLogGroup.logGroupName);
+    }
+
+    this.alias = new lambda.Alias(this, 'LiveAlias', {
+      aliasName,
+      version: this.currentVersion,
+      provisionedConcurrentExecutions: props.provisionedConcurrency?._aliasExecutions,
+    });
+    props.provisionedConcurrency?._bind(this.alias);
+
+    if (alarmsEnabled) {
+      this.alarms = new FunctionAlarms(this, 'Alarms', {
+        ...props.alarms,
+        alias: this.alias,
+        timeout,
+        provisionedConcurrency: props.provisionedConcurrency !== undefined,
+      });
+    }
+
+    if (props.deployment) {
+      const ownAlarms = this.alarms?.errors ? [this.alarms.errors] : [];
+      if (ownAlarms.length === 0 && !props.deployment._hasUserAlarms) {
+        Annotations.of(this).addWarningV2('cdk-lambda-kit:deploymentWithoutAlarms',
+          '`deployment` has no alarm to roll back on: the errors alarm is off and `deployment` lists no `alarms`');
+      }
+      this.deploymentGroup = props.deployment._bind(this, this.alias, ownAlarms);
+    }
+
+    if (props.functionUrl) {
+      for (const warning of checkFunctionUrl(props.functionUrl)) {
+        Annotations.of(this).addWarningV2(warning.id, warning.message);
+      }
+      this.url = this.addFunctionUrl(props.functionUrl);
+    }
+
+    for (const source of props.events ?? []) {
+      this.addEventSource(source);
+    }
+
+    this.node.addValidation({
+      validate: () => [...this.environmentProblems(), ...code.problems(handlerExport)],
+    });
+  }
+
+  /**
+   * The function's log group: the one this construct created, or the one you passed.
+   */
+  public get logGroup(): logs.ILogGroup {
+    return this.ownLogGroup ?? super.logGroup;
+  }
+
+  /**
+   * Add an event source that invokes the function through its alias.
+   */
+  public addEventSource(source: lambda.IEventSource): void {
+    source.bind(this.alias);
+  }
+
+  /**
+   * Add a function URL on the alias. `authType` defaults to `AWS_IAM`.
+   */
+  public addFunctionUrl(options: lambda.FunctionUrlOptions = {}): lambda.FunctionUrl {
+    return this.alias.addFunctionUrl({ ...options, authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM });
+  }
+
+  /** Environment checks at synth, when every `addEnvironment` call has been made. */
+  private environmentProblems(): string[] {
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
+    const environment = this.stack.resolve(cfn.environment) as { variables?: Record<string, string> } | undefined;
+    return checkEnvironment(environment?.variables);
   }
 }

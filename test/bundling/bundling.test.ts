@@ -4,6 +4,8 @@ import * as path from 'path';
 import { App, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { BundleCacheContext, OutputFormat, ServerlessFunction } from '../../src';
 import { bundleDirOf, captureSummary, invokeBundle, makeApp, makeProject, makeUnbundledApp } from '../helpers';
@@ -250,8 +252,8 @@ describe('bundling', () => {
     const root = makeProject(HANDLER);
     const { stack } = makeUnbundledApp();
     const fn: lambda.IFunction = new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/lazy.ts'), handler: 'lazyValue' });
-    new lambda.Alias(stack, 'Alias', { aliasName: 'live', version: (fn as lambda.Function).currentVersion });
-    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Alias', 1);
+    new sns.Topic(stack, 'Topic').addSubscription(new subscriptions.LambdaSubscription(fn));
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
   });
 });
 

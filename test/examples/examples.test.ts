@@ -66,3 +66,28 @@ describe('orders-api', () => {
     expect(JSON.parse(result.body).message).toEqual('invalid order');
   });
 });
+
+describe('canary-api', () => {
+  let example: ReturnType<typeof synthExample>;
+  beforeAll(() => {
+    example = synthExample('canary-api');
+  });
+
+  test('synthesizes with an autoscaled alias with schedules, a canary deployment and a function URL', () => {
+    expect(example.output).toMatch(/ok {3}canary-api/);
+    const types = Object.values<any>(example.template.Resources).map((r) => r.Type);
+    expect(types).toEqual(expect.arrayContaining([
+      'AWS::Lambda::Alias', 'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::Lambda::Url',
+    ]));
+    const target = Object.values<any>(example.template.Resources).find((r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget');
+    expect(target.Properties.ScheduledActions.map((a: any) => a.ScheduledActionName)).toEqual(['WeekdayMorning', 'WeekdayEvening']);
+  });
+
+  test('its bundle quotes a price and rejects a bad query', () => {
+    const bundle = bundleOf(example, 'Quotes');
+    const ok = invokeBundle(bundle, 'handler', { queryStringParameters: { days: '10' } }).result;
+    expect(ok.statusCode).toEqual(200);
+    expect(JSON.parse(ok.body)).toEqual({ price: 130, validUntil: '2026-01-11', version: 'local' });
+    expect(invokeBundle(bundle, 'handler', { queryStringParameters: { days: '99' } }).result.statusCode).toEqual(400);
+  });
+});

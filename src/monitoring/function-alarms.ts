@@ -1,0 +1,164 @@
+import { Annotations, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { checkIntegerRange, checkRange } from '../private/limits';
+
+/**
+ * Which alarms a function gets and when they fire. Every alarm watches the function's alias.
+ */
+export interface FunctionAlarmsOptions {
+  /**
+   * Create the alarms at all. When off, deployments roll back only on the alarms you pass them.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * An action (for example an SNS topic) run when any of the alarms fires.
+   *
+   * @default - no action
+   */
+  readonly action?: cloudwatch.IAlarmAction;
+
+  /**
+   * Alarm on errors.
+   *
+   * @default true
+   */
+  readonly errors?: boolean;
+
+  /**
+   * Errors in one minute that fire the errors alarm (1 or more).
+   *
+   * @default 1
+   */
+  readonly errorsThreshold?: number;
+
+  /**
+   * Alarm on throttled invocations.
+   *
+   * @default true
+   */
+  readonly throttles?: boolean;
+
+  /**
+   * Throttles in five minutes that fire the throttles alarm (1 or more).
+   *
+   * @default 1
+   */
+  readonly throttlesThreshold?: number;
+
+  /**
+   * Alarm when the p99 duration comes close to the timeout.
+   *
+   * @default true
+   */
+  readonly duration?: boolean;
+
+  /**
+   * The p99 duration, as a percentage of the timeout (1 to 100), that fires the duration alarm.
+   *
+   * @default 90
+   */
+  readonly durationThresholdPercent?: number;
+
+  /**
+   * Alarm when invocations spill over provisioned concurrency onto on-demand environments
+   * (only when provisioned concurrency is on).
+   *
+   * @default true
+   */
+  readonly provisionedConcurrencySpillover?: boolean;
+}
+
+/** Properties of {@link FunctionAlarms}. */
+export interface FunctionAlarmsProps extends FunctionAlarmsOptions {
+  /** The alias whose metrics are watched. */
+  readonly alias: lambda.Alias;
+
+  /** The function's timeout, for the duration alarm. */
+  readonly timeout: Duration;
+
+  /**
+   * Whether the alias has provisioned concurrency (for the spillover alarm).
+   *
+   * @default false
+   */
+  readonly provisionedConcurrency?: boolean;
+}
+
+/**
+ * The default alarms of a function: errors, throttles, p99 duration near the timeout, and provisioned-concurrency
+ * spillover. Each can be turned off; thresholds are configurable; one action can be applied to all of them.
+ */
+export class FunctionAlarms extends Construct {
+  /** What is wrong with the options. @internal */
+  public static _problems(options: FunctionAlarmsOptions): string[] {
+    return [
+      checkIntegerRange('alarms.errorsThreshold', options.errorsThreshold, 1, 1_000_000),
+      checkIntegerRange('alarms.throttlesThreshold', options.throttlesThreshold, 1, 1_000_000),
+      checkRange('alarms.durationThresholdPercent', options.durationThresholdPercent, 1, 100),
+    ].filter((p): p is string => p !== undefined);
+  }
+
+  /** Fires on errors. Undefined when turned off. */
+  public readonly errors?: cloudwatch.Alarm;
+
+  /** Fires on throttles. Undefined when turned off. */
+  public readonly throttles?: cloudwatch.Alarm;
+
+  /** Fires when the p99 duration nears the timeout. Undefined when turned off. */
+  public readonly duration?: cloudwatch.Alarm;
+
+  /** Fires on provisioned-concurrency spillover. Undefined without provisioned concurrency or when turned off. */
+  public readonly provisionedConcurrencySpillover?: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
+    super(scope, id);
+    const alias = props.alias;
+    const create = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${description} (${alias.node.path})`,
+      });
+      if (props.action) {
+        alarm.addAlarmAction(props.action);
+      }
+      return alarm;
+    };
+
+    if (props.errors ?? true) {
+      this.errors = create('Errors', alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+        props.errorsThreshold ?? 1, 'Invocations of the live alias failed');
+    }
+    if (props.throttles ?? true) {
+      this.throttles = create('Throttles', alias.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        props.throttlesThreshold ?? 1, 'Invocations of the live alias were throttled');
+    }
+    if ((props.duration ?? true) && props.timeout.isUnresolved()) {
+      Annotations.of(this).addWarningV2('cdk-lambda-kit:durationAlarmSkipped',
+        'the duration alarm needs a concrete `timeout` to derive its threshold; it was not created');
+    } else if (props.duration ?? true) {
+      const percent = props.durationThresholdPercent ?? 90;
+      this.duration = create('Duration', alias.metricDuration({ period: Duration.minutes(5), statistic: 'p99' }),
+        Math.floor(props.timeout.toMilliseconds() * percent / 100), `p99 duration is at least ${percent}% of the timeout`);
+    }
+    if (props.provisionedConcurrency && (props.provisionedConcurrencySpillover ?? true)) {
+      this.provisionedConcurrencySpillover = create('ProvisionedConcurrencySpillover',
+        alias.metric('ProvisionedConcurrencySpilloverInvocations', { period: Duration.minutes(5), statistic: 'Sum' }),
+        1, 'Invocations spilled over provisioned concurrency');
+    }
+  }
+
+  /** Every alarm that was created. */
+  public get all(): cloudwatch.Alarm[] {
+    return [this.errors, this.throttles, this.duration, this.provisionedConcurrencySpillover]
+      .filter((a): a is cloudwatch.Alarm => a !== undefined);
+  }
+}

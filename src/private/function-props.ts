@@ -1,0 +1,89 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { checkAliasName, checkEnvironment, checkEphemeralStorage, checkIntegerRange, checkLayerCount, checkMemorySize, checkTimeout } from './limits';
+import { Deployment } from '../deployment/deployment';
+import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
+import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
+
+/** The props of a ServerlessFunction that are checked before anything is created (defaults applied). */
+export interface CheckedFunctionProps {
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly aliasName: string;
+  readonly ephemeralStorageSize?: lambda.FunctionOptions['ephemeralStorageSize'];
+  readonly layers?: lambda.ILayerVersion[];
+  readonly reservedConcurrentExecutions?: number;
+  readonly provisionedConcurrency?: ProvisionedConcurrency;
+  readonly deployment?: Deployment;
+  readonly alarms?: FunctionAlarmsOptions;
+  readonly logGroup?: logs.ILogGroupRef;
+  readonly logRetention?: logs.RetentionDays;
+  readonly logGroupRetention?: logs.RetentionDays;
+  readonly runtime?: lambda.Runtime;
+  readonly environment?: Record<string, string>;
+}
+
+/** Every problem with a function's props, in the order the props are documented. */
+export function checkFunctionProps(props: CheckedFunctionProps): string[] {
+  const problems: (string | undefined)[] = [
+    checkMemorySize(props.memorySize),
+    checkTimeout(props.timeout),
+    checkEphemeralStorage(props.ephemeralStorageSize),
+    checkLayerCount(props.layers?.length ?? 0),
+    checkIntegerRange('reservedConcurrentExecutions', props.reservedConcurrentExecutions, 0, 1_000_000),
+    checkAliasName(props.aliasName),
+    // Checked again at synth, after any `addEnvironment` call; checked here so that aws-cdk-lib's own reserved-key
+    // error does not pre-empt the rest of the problems.
+    ...checkEnvironment(props.environment),
+  ];
+  if (props.runtime && props.runtime.isVariable) {
+    problems.push(`\`runtime\` must be a fixed runtime so that the bundle targets what runs, got ${props.runtime.name} as a moving value (NODEJS_LATEST): use Runtime.NODEJS_24_X`);
+  }
+  const reserved = props.reservedConcurrentExecutions !== undefined && !Token.isUnresolved(props.reservedConcurrentExecutions)
+    ? props.reservedConcurrentExecutions
+    : undefined;
+  if (reserved === 0 && props.provisionedConcurrency) {
+    problems.push('`provisionedConcurrency` cannot be used with `reservedConcurrentExecutions` 0, which stops the function from running');
+  } else {
+    problems.push(...(props.provisionedConcurrency?._problems(reserved) ?? []));
+  }
+  problems.push(...(props.deployment?._problems() ?? []));
+  problems.push(...FunctionAlarms._problems(props.alarms ?? {}));
+  if (props.logGroupRetention !== undefined && props.logGroup !== undefined) {
+    problems.push('`logGroupRetention` applies to the log group this construct creates, and cannot be combined with `logGroup`: set the retention on your log group');
+  }
+  if (props.logGroupRetention !== undefined && props.logRetention !== undefined) {
+    problems.push('`logGroupRetention` and `logRetention` cannot both be set: use `logGroupRetention`');
+  }
+  if (props.logGroup !== undefined && props.logRetention !== undefined) {
+    problems.push('`logRetention` cannot be combined with `logGroup`: set the retention on your log group');
+  }
+  return problems.filter((p): p is string => p !== undefined);
+}
+
+/** A warning with its stable id. */
+export interface Warning {
+  readonly id: string;
+  readonly message: string;
+}
+
+/** Non-fatal concerns with a function URL's options. */
+export function checkFunctionUrl(options: lambda.FunctionUrlOptions): Warning[] {
+  const warnings: Warning[] = [];
+  const open = options.authType === lambda.FunctionUrlAuthType.NONE;
+  const anyOrigin = (options.cors?.allowedOrigins ?? []).includes('*');
+  if (open) {
+    warnings.push({
+      id: 'cdk-lambda-kit:publicFunctionUrl',
+      message: '`functionUrl.authType` is NONE: anyone on the internet can invoke the function',
+    });
+  }
+  if (anyOrigin && options.cors?.allowCredentials) {
+    warnings.push({
+      id: 'cdk-lambda-kit:corsCredentialsWithAnyOrigin',
+      message: '`functionUrl.cors` allows credentials from any origin ("*"): browsers reject that combination; list the origins',
+    });
+  }
+  return warnings;
+}
