@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -258,6 +258,14 @@ describe('alarms', () => {
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Pager/) }]);
     }
+  });
+
+  test('warns, and skips the duration alarm, when the timeout is a token', () => {
+    const { stack } = makeUnbundledApp();
+    const seconds = new CfnParameter(stack, 'Timeout', { type: 'Number' }).valueAsNumber;
+    new ServerlessFunction(stack, 'Orders', { entry, timeout: Duration.seconds(seconds) });
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    Annotations.fromStack(stack).hasWarning('/Stack/Orders/Alarms', Match.stringLikeRegexp('\\[ack: cdk-lambda-kit:durationAlarmSkipped\\]'));
   });
 
   test('each alarm can be turned off, and all of them at once', () => {
