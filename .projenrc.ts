@@ -46,6 +46,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/lodash-es@^4',
     '@aws-sdk/client-dynamodb@^3',
     '@types/aws-lambda@^8',
+    'ms@^2.1.3',
+    '@types/ms@^2',
   ],
 
   jestOptions: {

@@ -4,3 +4,4 @@ export * from './deployment/deployment';
 export * from './deployment/provisioned-concurrency';
 export * from './function/serverless-function';
 export * from './monitoring/function-alarms';
+export * from './layers/dependency-layer';

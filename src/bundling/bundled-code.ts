@@ -95,6 +95,16 @@ export class BundledCode extends lambda.Code {
     return problems;
   }
 
+  /**
+   * What the built bundle imports but leaves out, and its unzipped size; undefined when it was not built (skipped
+   * stacks, failures).
+   */
+  public builtBundle(): { externalImports: string[]; bytes: number } | undefined {
+    const job = this.bound();
+    Bundler.of(this.scope!).ensureBuilt();
+    return job.state === 'built' ? { externalImports: job.record!.externalImports, bytes: job.record!.bytes } : undefined;
+  }
+
   private locate(): CodeLocation {
     if (this.location) {
       return this.location;

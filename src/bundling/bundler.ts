@@ -179,16 +179,30 @@ export class Bundler {
 
 /** The persistent cache for a bundle, or undefined when the app turned it off. */
 function cacheOf(job: BundleJob): BundleCache | undefined {
-  const node = job.functions[0].node;
-  const enabled = node.tryGetContext(CACHE_ENABLED_CONTEXT);
+  const root = cacheRoot(job.functions[0], job.resolved.projectRoot);
+  return root ? new BundleCache(root) : undefined;
+}
+
+/** The app's cache directory, or undefined when the app turned the cache off. */
+function cacheRoot(scope: IConstruct, projectRoot: string): string | undefined {
+  const enabled = scope.node.tryGetContext(CACHE_ENABLED_CONTEXT);
   if (enabled === false || enabled === 'false') {
     return undefined;
   }
-  const configured = node.tryGetContext(CACHE_DIR_CONTEXT);
+  const configured = scope.node.tryGetContext(CACHE_DIR_CONTEXT);
   if (typeof configured === 'string' && configured !== '') {
-    return new BundleCache(path.resolve(configured));
+    return path.resolve(configured);
   }
-  return new BundleCache(defaultCacheDir(job.resolved.projectRoot));
+  return defaultCacheDir(projectRoot);
+}
+
+/**
+ * Where dependency layers are installed: `layers/` in the cache, or a fresh temporary directory when the cache is
+ * off (every synth then reinstalls).
+ */
+export function layerCacheDir(scope: IConstruct, projectRoot: string): string {
+  const root = cacheRoot(scope, projectRoot);
+  return root ? path.join(root, 'layers') : fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-lambda-kit-layer-'));
 }
 
 /**

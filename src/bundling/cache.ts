@@ -4,7 +4,7 @@ import * as path from 'path';
 import { sha256 } from '../private/esbuild-options';
 
 /** Bump when the layout or meaning of cache records changes: old records are then ignored. */
-const CACHE_FORMAT = 'v1';
+const CACHE_FORMAT = 'v2';
 
 /** The sizes of the biggest contributors to a bundle. */
 export interface ModuleSize {
@@ -32,6 +32,8 @@ export interface BundleRecord {
   readonly inputs: Record<string, string>;
   /** The biggest contributors to the bundle. */
   readonly topModules: ModuleSize[];
+  /** Packages the bundle imports but leaves out (externals), besides Node.js built-ins. */
+  readonly externalImports: string[];
 }
 
 /**

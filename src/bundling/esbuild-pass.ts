@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { BundleRecord, FileHasher, ModuleSize } from './cache';
@@ -129,6 +130,7 @@ function collect(
     exportsKnown: esm || cjsExports !== undefined,
     inputs,
     topModules: topModules(output.inputs),
+    externalImports: externalPackages(result.metafile, closure),
   };
 
   const slice: Metafile = {
@@ -206,6 +208,34 @@ export function inputClosure(metafile: Metafile, entryInput: string): string[] {
     }
   }
   return [...seen].sort();
+}
+
+/** The packages a bundle leaves external, from the imports of its inputs (Node.js built-ins left out). */
+export function externalPackages(metafile: Metafile, closure: string[]): string[] {
+  const packages = new Set<string>();
+  for (const input of closure) {
+    for (const imported of metafile.inputs[input]?.imports ?? []) {
+      const name = imported.external ? packageNameOf(imported.path) : undefined;
+      if (name) {
+        packages.add(name);
+      }
+    }
+  }
+  return [...packages].sort();
+}
+
+/** The package an import specifier names (`@scope/name/sub` gives `@scope/name`); undefined for built-ins and paths. */
+export function packageNameOf(specifier: string): string | undefined {
+  if (specifier.startsWith('node:') || specifier.startsWith('.') || specifier.startsWith('/') || /^[a-z]+:/i.test(specifier)) {
+    return undefined;
+  }
+  const parts = specifier.split('/');
+  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  // esbuild's own inputs (`<runtime>`, `<define:...>`) and built-ins are no packages.
+  if (!/^(@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*$/i.test(name) || builtinModules.includes(name)) {
+    return undefined;
+  }
+  return name;
 }
 
 /** The five biggest contributors to an output, by package (or by file for your own sources). */

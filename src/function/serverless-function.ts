@@ -8,9 +8,11 @@ import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
 import { Deployment } from '../deployment/deployment';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
+import { DependencyLayer } from '../layers/dependency-layer';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
-import { checkHandlerName, resolveBundling } from '../private/esbuild-options';
+import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../private/esbuild-options';
 import { checkFunctionProps, checkFunctionUrl } from '../private/function-props';
+import { checkLayers, layerExternals, versionSkew } from '../private/layers';
 import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
 
@@ -159,12 +161,21 @@ export class ServerlessFunction extends lambda.Function {
     const aliasName = props.aliasName ?? DEFAULT_ALIAS;
     const alarmsEnabled = props.alarms?.enabled ?? true;
 
+    const architecture = props.architecture ?? lambda.Architecture.ARM_64;
+    const layers = props.layers ?? [];
+    const dependencyLayers = layers.filter((l): l is DependencyLayer => l instanceof DependencyLayer);
     const problems = checkFunctionProps({ ...props, memorySize, timeout, aliasName });
+    problems.push(...checkLayers(layers, runtime, architecture));
     const handlerProblem = checkHandlerName(handlerExport);
     if (handlerProblem) {
       problems.unshift(handlerProblem);
     }
-    const { resolved, problems: bundlingProblems } = resolveBundling(props.bundling ?? {}, {
+    // The packages of dependency layers stay out of the bundle: the layer provides them at run time.
+    const bundling: BundlingOptions = dependencyLayers.length === 0 ? props.bundling ?? {} : {
+      ...props.bundling,
+      externalModules: [...(props.bundling?.externalModules ?? []), ...layerExternals(dependencyLayers)],
+    };
+    const { resolved, problems: bundlingProblems } = resolveBundling(bundling, {
       entry: props.entry,
       runtimeName: runtime.name,
       cwd: process.cwd(),
@@ -185,7 +196,7 @@ export class ServerlessFunction extends lambda.Function {
       runtime,
       memorySize,
       timeout,
-      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      architecture,
       tracing: props.tracing ?? lambda.Tracing.ACTIVE,
       loggingFormat,
       applicationLogLevelV2: props.applicationLogLevelV2 ?? (jsonLogs ? lambda.ApplicationLogLevel.INFO : undefined),
@@ -246,9 +257,33 @@ export class ServerlessFunction extends lambda.Function {
       this.addEventSource(source);
     }
 
+    for (const [module, layerVersion, localVersion] of versionSkew(dependencyLayers, resolved.projectRoot)) {
+      Annotations.of(this).addWarningV2('cdk-lambda-kit:layerVersionSkew',
+        `the layer provides ${module}@${layerVersion}, but this project resolves ${module}@${localVersion}: ` +
+        'the function runs against the layer\'s version (and two copies break `instanceof`); align the versions');
+    }
+
     this.node.addValidation({
-      validate: () => [...this.environmentProblems(), ...code.problems(handlerExport)],
+      validate: () => [
+        ...this.environmentProblems(),
+        ...code.problems(handlerExport),
+        ...this.layerProblems(code, layers, dependencyLayers),
+      ],
     });
+  }
+
+  /**
+   * Add layers. Dependency layers must be passed in `layers` at construction, so that their packages are left out
+   * of the bundle.
+   */
+  public addLayers(...layers: lambda.ILayerVersion[]): void {
+    if (this.alias !== undefined) {
+      const dependencyLayer = layers.find((l) => l instanceof DependencyLayer);
+      if (dependencyLayer) {
+        throw new Error(`${this.node.path}: \`addLayers\` cannot add the DependencyLayer ${dependencyLayer.node.path} after construction: pass it in \`layers\` so that its packages are left out of the bundle`);
+      }
+    }
+    super.addLayers(...layers);
   }
 
   /**
@@ -270,6 +305,34 @@ export class ServerlessFunction extends lambda.Function {
    */
   public addFunctionUrl(options: lambda.FunctionUrlOptions = {}): lambda.FunctionUrl {
     return this.alias.addFunctionUrl({ ...options, authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM });
+  }
+
+  /** Checks of the bundle against the layers: externals nobody provides, and the total size. */
+  private layerProblems(code: BundledCode, layers: lambda.ILayerVersion[], dependencyLayers: DependencyLayer[]): string[] {
+    const built = code.builtBundle();
+    if (!built) {
+      return [];
+    }
+    const problems: string[] = [];
+    const provided = new Set(dependencyLayers.flatMap((l) => l.modules));
+    // The Node.js runtimes ship the AWS SDK for JavaScript v3.
+    const missing = built.externalImports.filter((m) => !provided.has(m) && !m.startsWith('@aws-sdk/'));
+    if (missing.length > 0) {
+      const message = `the bundle imports ${missing.join(', ')} but leaves ${missing.length === 1 ? 'it' : 'them'} out (external), ` +
+        'and neither the runtime nor a dependency layer provides ' + (missing.length === 1 ? 'it' : 'them') +
+        ' ("Cannot find module" at run time): add a DependencyLayer that does, or remove ' +
+        (missing.length === 1 ? 'it' : 'them') + ' from `bundling.externalModules`';
+      if (layers.length > dependencyLayers.length) {
+        Annotations.of(this).addWarningV2('cdk-lambda-kit:externalNotProvided', `${message} (a layer whose contents are unknown may provide it)`);
+      } else {
+        problems.push(message);
+      }
+    }
+    const total = built.bytes + dependencyLayers.reduce((n, l) => n + l.sizeBytes, 0);
+    if (dependencyLayers.length > 0 && total > LAMBDA_UNZIPPED_LIMIT_BYTES) {
+      problems.push(`the function and its layers must be at most 250 MB unzipped (Lambda's limit), got ${(total / 1024 / 1024).toFixed(1)} MB`);
+    }
+    return problems;
   }
 
   /** Environment checks at synth, when every `addEnvironment` call has been made. */

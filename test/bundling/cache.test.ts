@@ -104,11 +104,12 @@ describe('persistent cache', () => {
     const root = project();
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
     const before = synth(root, cacheDir);
-    const entries = path.join(cacheDir, 'v1', 'entries');
+    const format = fs.readdirSync(cacheDir).find((d) => /^v\d+$/.test(d))!;
+    const entries = path.join(cacheDir, format, 'entries');
     const [first, second] = fs.readdirSync(entries);
     fs.writeFileSync(path.join(entries, first), '{ not json');
     const record = JSON.parse(fs.readFileSync(path.join(entries, second), 'utf8'));
-    fs.rmSync(path.join(cacheDir, 'v1', 'bundles', record.hash), { recursive: true });
+    fs.rmSync(path.join(cacheDir, format, 'bundles', record.hash), { recursive: true });
     const after = synth(root, cacheDir);
     expect(after.line).toMatch(/\(2 built in 1 esbuild pass, 1 from cache\)/);
     expect(after.hashes).toEqual(before.hashes);

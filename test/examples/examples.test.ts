@@ -1,5 +1,6 @@
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { invokeBundle } from '../helpers';
 
@@ -89,5 +90,36 @@ describe('canary-api', () => {
     expect(ok.statusCode).toEqual(200);
     expect(JSON.parse(ok.body)).toEqual({ price: 130, validUntil: '2026-01-11', version: 'local' });
     expect(invokeBundle(bundle, 'handler', { queryStringParameters: { days: '99' } }).result.statusCode).toEqual(400);
+  });
+});
+
+describe('shared-layer', () => {
+  let example: ReturnType<typeof synthExample>;
+  beforeAll(() => {
+    example = synthExample('shared-layer');
+  });
+
+  /** Run a bundle with the example's layer on the module path, as Lambda mounts it under /opt/nodejs. */
+  function invokeWithLayer(prefix: string, event: unknown): any {
+    const layer: any = Object.values<any>(example.template.Resources).find((r) => r.Type === 'AWS::Lambda::LayerVersion');
+    const layerDir = path.join(example.outdir, `asset.${layer.Properties.Content.S3Key.replace(/\.zip$/, '')}`);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-example-layer-'));
+    fs.cpSync(path.join(layerDir, 'nodejs', 'node_modules'), path.join(root, 'node_modules'), { recursive: true });
+    fs.cpSync(bundleOf(example, prefix), path.join(root, 'task'), { recursive: true });
+    const script = `const m = await import(${JSON.stringify(path.join(root, 'task', 'index.mjs'))}); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(event)})));`;
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  }
+
+  test('both bundles leave the layer\'s packages out and run with the layer', () => {
+    expect(fs.readFileSync(path.join(bundleOf(example, 'Schedule'), 'index.mjs'), 'utf8')).toMatch(/from"date-fns"/);
+    expect(fs.readFileSync(path.join(bundleOf(example, 'Backoff'), 'index.mjs'), 'utf8')).toMatch(/from"ms"/);
+    expect(invokeWithLayer('Schedule', { orderedOn: '2026-01-02', businessDays: 3 })).toEqual({ deliverOn: '2026-01-07' });
+    expect(invokeWithLayer('Backoff', { attempt: 3 })).toEqual({ waitMs: 8000, human: '8 seconds' });
+  });
+
+  test('the layer is built for arm64 and the function runtime', () => {
+    const layer: any = Object.values<any>(example.template.Resources).find((r) => r.Type === 'AWS::Lambda::LayerVersion');
+    expect(layer.Properties.CompatibleArchitectures).toEqual(['arm64']);
+    expect(layer.Properties.CompatibleRuntimes).toEqual(['nodejs24.x']);
   });
 });

@@ -1,0 +1,280 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AssetHashType, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { layerCacheDir } from '../bundling/bundler';
+import { sha256 } from '../private/esbuild-options';
+import { formatProblems } from '../private/problems';
+import { findProjectRoot } from '../private/project-root';
+
+/** Properties of a {@link DependencyLayer}. */
+export interface DependencyLayerProps {
+  /**
+   * npm packages and their version ranges, for example `{ sharp: '0.34.3', zod: '^4.0.0' }`.
+   *
+   * Exactly one of `dependencies` and `packageJson` is required.
+   *
+   * @default - none: use `packageJson`
+   */
+  readonly dependencies?: Record<string, string>;
+
+  /**
+   * A package.json whose `dependencies` are installed (absolute, or relative to the directory `cdk` runs in). A
+   * package-lock.json beside it is installed exactly, with `npm ci`.
+   *
+   * @default - none: use `dependencies`
+   */
+  readonly packageJson?: string;
+
+  /**
+   * The architecture native modules are installed for (`npm install --cpu`), whatever machine synthesizes.
+   *
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /**
+   * The Node.js runtime the layer is for.
+   *
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * Run the packages' install scripts. Off by default: they run on the synthesizing machine, not on Lambda's, and
+   * platform packages (such as sharp's `@img/sharp-linux-arm64`) need none.
+   *
+   * @default false
+   */
+  readonly runInstallScripts?: boolean;
+
+  /**
+   * The layer's name.
+   *
+   * @default - generated
+   */
+  readonly layerVersionName?: string;
+
+  /**
+   * A description of the layer.
+   *
+   * @default - the packages it holds
+   */
+  readonly description?: string;
+
+  /**
+   * What happens to the layer version when it is replaced or removed from the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** A built layer: where it is and what it holds. */
+interface BuiltLayer {
+  readonly dir: string;
+  readonly hash: string;
+  readonly versions: Record<string, string>;
+  readonly bytes: number;
+}
+
+/**
+ * A Lambda layer of npm packages, installed into `nodejs/node_modules` for the target architecture and runtime.
+ *
+ * Functions that use it (in their `layers` prop) leave its packages out of their bundles automatically. The asset
+ * hash depends only on the dependency list or lock file, the architecture and the runtime, and a persistent cache
+ * skips reinstalling an unchanged layer.
+ */
+export class DependencyLayer extends lambda.LayerVersion {
+  /** The packages the layer provides (its top-level dependencies). */
+  public readonly modules: string[];
+
+  /** The installed version of each package; empty when the stack is not bundled. */
+  public readonly moduleVersions: Record<string, string>;
+
+  /** The architecture native modules were installed for. */
+  public readonly architecture: lambda.Architecture;
+
+  /** The runtime the layer is for. */
+  public readonly runtime: lambda.Runtime;
+
+  /** The unzipped size of the layer in bytes; 0 when the stack is not bundled. */
+  public readonly sizeBytes: number;
+
+  constructor(scope: Construct, id: string, props: DependencyLayerProps) {
+    const constructPath = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const architecture = props.architecture ?? lambda.Architecture.ARM_64;
+    const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
+    const { spec, problems } = readSpec(props);
+    if (![lambda.Architecture.ARM_64.name, lambda.Architecture.X86_64.name].includes(architecture.name)) {
+      problems.push(`\`architecture\` must be ARM_64 or X86_64, got ${architecture.name}`);
+    }
+    if (!/^nodejs\d+\.x$/.test(runtime.name)) {
+      problems.push(`\`runtime\` must be a Node.js runtime, got ${runtime.name}`);
+    }
+    if (problems.length > 0 || !spec) {
+      throw new Error(formatProblems(constructPath, problems));
+    }
+
+    const hash = sha256(JSON.stringify({
+      format: 1,
+      packageJson: spec.packageJson,
+      lockFile: spec.lockFile ?? null,
+      architecture: architecture.name,
+      runtime: runtime.name,
+      scripts: props.runInstallScripts ?? false,
+    }));
+    const built: BuiltLayer = Stack.of(scope).bundlingRequired
+      ? install(scope, constructPath, spec, hash, architecture, props.runInstallScripts ?? false)
+      : { dir: emptyLayerDir(), hash, versions: {}, bytes: 0 };
+
+    super(scope, id, {
+      code: lambda.Code.fromAsset(built.dir, { assetHash: built.hash, assetHashType: AssetHashType.CUSTOM }),
+      compatibleArchitectures: [architecture],
+      compatibleRuntimes: [runtime],
+      layerVersionName: props.layerVersionName,
+      description: props.description ?? truncate(`npm: ${spec.modules.join(', ')}`, 256),
+      removalPolicy: props.removalPolicy,
+    });
+    this.modules = spec.modules;
+    this.moduleVersions = built.versions;
+    this.architecture = architecture;
+    this.runtime = runtime;
+    this.sizeBytes = built.bytes;
+  }
+}
+
+interface LayerSpec {
+  /** The package.json to install, as text. */
+  readonly packageJson: string;
+  /** The lock file to install exactly, as text. */
+  readonly lockFile?: string;
+  readonly modules: string[];
+  /** Where the package.json came from, for cache placement. */
+  readonly projectRoot: string;
+}
+
+function readSpec(props: DependencyLayerProps): { spec?: LayerSpec; problems: string[] } {
+  const problems: string[] = [];
+  if ((props.dependencies === undefined) === (props.packageJson === undefined)) {
+    problems.push('exactly one of `dependencies` and `packageJson` must be set');
+    return { problems };
+  }
+  if (props.dependencies) {
+    const names = Object.keys(props.dependencies).sort();
+    if (names.length === 0) {
+      problems.push('`dependencies` must name at least one package');
+    }
+    for (const name of names) {
+      if (!/^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(name)) {
+        problems.push(`\`dependencies\` keys must be npm package names, got "${name}"`);
+      }
+    }
+    const dependencies = Object.fromEntries(names.map((n) => [n, props.dependencies![n]]));
+    return {
+      problems,
+      spec: { packageJson: JSON.stringify({ name: 'lambda-layer', private: true, dependencies }, undefined, 2), modules: names, projectRoot: process.cwd() },
+    };
+  }
+  const file = path.resolve(props.packageJson!);
+  let parsed: { dependencies?: Record<string, string> };
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    problems.push(`\`packageJson\` must be a readable package.json, got ${props.packageJson} (${(e as Error).message.split('\n')[0]})`);
+    return { problems };
+  }
+  const modules = Object.keys(parsed.dependencies ?? {}).sort();
+  if (modules.length === 0) {
+    problems.push(`\`packageJson\` must list \`dependencies\`, got none in ${props.packageJson}`);
+  }
+  const lock = path.join(path.dirname(file), 'package-lock.json');
+  return {
+    problems,
+    spec: {
+      packageJson: JSON.stringify({ name: 'lambda-layer', private: true, dependencies: parsed.dependencies }, undefined, 2),
+      lockFile: fs.existsSync(lock) ? fs.readFileSync(lock, 'utf8') : undefined,
+      modules,
+      projectRoot: findProjectRoot(file),
+    },
+  };
+}
+
+/** Install the layer into the cache (or reuse it), returning where it is. */
+function install(
+  scope: Construct,
+  constructPath: string,
+  spec: LayerSpec,
+  hash: string,
+  architecture: lambda.Architecture,
+  scripts: boolean,
+): BuiltLayer {
+  const cacheRoot = layerCacheDir(scope, spec.projectRoot);
+  const dir = path.join(cacheRoot, hash);
+  if (!fs.existsSync(path.join(dir, 'nodejs', 'node_modules'))) {
+    const tmp = `${dir}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    const nodejs = path.join(tmp, 'nodejs');
+    fs.mkdirSync(nodejs, { recursive: true });
+    fs.writeFileSync(path.join(nodejs, 'package.json'), spec.packageJson);
+    if (spec.lockFile) {
+      fs.writeFileSync(path.join(nodejs, 'package-lock.json'), spec.lockFile);
+    }
+    const args = [
+      spec.lockFile ? 'ci' : 'install',
+      '--omit=dev', '--os=linux', `--cpu=${architecture === lambda.Architecture.ARM_64 ? 'arm64' : 'x64'}`, '--libc=glibc',
+      '--no-audit', '--no-fund', '--loglevel=error',
+      ...(scripts ? [] : ['--ignore-scripts']),
+    ];
+    try {
+      execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: nodejs, stdio: 'pipe', encoding: 'utf8' });
+    } catch (e) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      const stderr = String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n').slice(-8).join('\n    ');
+      throw new Error(`${constructPath}: installing the layer's packages with \`npm ${args.join(' ')}\` failed:\n    ${stderr}`);
+    }
+    fs.rmSync(path.join(nodejs, 'node_modules', '.package-lock.json'), { force: true });
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    try {
+      fs.renameSync(tmp, dir);
+    } catch {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  const versions: Record<string, string> = {};
+  for (const module of spec.modules) {
+    try {
+      versions[module] = JSON.parse(fs.readFileSync(path.join(dir, 'nodejs', 'node_modules', module, 'package.json'), 'utf8')).version;
+    } catch {
+      // A package without a package.json at its root: nothing to compare versions with.
+    }
+  }
+  return { dir, hash, versions, bytes: directorySize(dir) };
+}
+
+function directorySize(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      total += directorySize(full);
+    } else if (entry.isFile()) {
+      total += fs.statSync(full).size;
+    }
+  }
+  return total;
+}
+
+/** A layer directory for stacks that are not bundled: the asset is never deployed. */
+function emptyLayerDir(): string {
+  const dir = path.join(os.tmpdir(), 'cdk-lambda-kit-empty-layer', 'nodejs', 'node_modules');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.dirname(path.dirname(dir));
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
