@@ -1,28 +1,14 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { checkAliasName, checkEnvironment, checkEphemeralStorage, checkIntegerRange, checkLayerCount, checkMemorySize, checkTimeout } from './limits';
-import { Deployment } from '../deployment/deployment';
-import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
-import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
+import type { ServerlessFunctionProps } from '../function/serverless-function';
+import { FunctionAlarms } from '../monitoring/function-alarms';
 
-/** The props of a ServerlessFunction that are checked before anything is created (defaults applied). */
-export interface CheckedFunctionProps {
-  readonly memorySize: number;
-  readonly timeout: Duration;
-  readonly aliasName: string;
-  readonly ephemeralStorageSize?: lambda.FunctionOptions['ephemeralStorageSize'];
-  readonly layers?: lambda.ILayerVersion[];
-  readonly reservedConcurrentExecutions?: number;
-  readonly provisionedConcurrency?: ProvisionedConcurrency;
-  readonly deployment?: Deployment;
-  readonly alarms?: FunctionAlarmsOptions;
-  readonly logGroup?: logs.ILogGroupRef;
-  readonly logRetention?: logs.RetentionDays;
-  readonly logGroupRetention?: logs.RetentionDays;
-  readonly runtime?: lambda.Runtime;
-  readonly environment?: Record<string, string>;
-}
+/** The props of a ServerlessFunction that are checked before anything is created, with defaults applied. */
+export type CheckedFunctionProps = Pick<ServerlessFunctionProps,
+'ephemeralStorageSize' | 'layers' | 'reservedConcurrentExecutions' | 'provisionedConcurrency' | 'deployment' |
+'alarms' | 'logGroup' | 'logRetention' | 'logGroupRetention' | 'runtime' | 'environment'>
+& { readonly memorySize: number; readonly timeout: Duration; readonly aliasName: string };
 
 /** Every problem with a function's props, in the order the props are documented. */
 export function checkFunctionProps(props: CheckedFunctionProps): string[] {
