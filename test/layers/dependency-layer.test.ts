@@ -126,6 +126,16 @@ describe('layer checks', () => {
     );
   });
 
+  test('fails if the function and its dependency layers are over 250 MB unzipped', () => {
+    const root = makeProject(HANDLER);
+    const { app, stack } = makeApp();
+    const layer = new DependencyLayer(stack, 'Deps', { dependencies: { ms: '2.1.3' } });
+    // Stand in for a 260 MB install without downloading one.
+    Object.defineProperty(layer, 'sizeBytes', { value: 260 * 1024 * 1024 });
+    new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/uses-ms.ts'), layers: [layer] });
+    expect(() => app.synth()).toThrow(/\[Stack\/Fn\] the function and its layers must be at most 250 MB unzipped \(Lambda's limit\), got 260\.\d MB/);
+  });
+
   test('fails if a dependency layer is added after construction', () => {
     const { stack } = makeUnbundledApp();
     const fn = new ServerlessFunction(stack, 'Fn', { entry: path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts') });
