@@ -1,13 +1,17 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BundledCode } from '../bundling/bundled-code';
 import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
 import { Deployment } from '../deployment/deployment';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
+import { FailureDestination } from '../failure-handling/failure-destination';
+import { createFailureQueue } from '../failure-handling/failure-queue';
 import { DependencyLayer } from '../layers/dependency-layer';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../private/esbuild-options';
@@ -115,7 +119,26 @@ export interface ServerlessFunctionProps extends lambda.FunctionOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logGroupRetention?: logs.RetentionDays;
+
+  /**
+   * Whether something invokes the function asynchronously (S3, SNS, EventBridge, ...).
+   *
+   * An asynchronously invoked function gets, unless you configure `onFailure` or a dead-letter queue, a failure
+   * destination that loses nothing: an encrypted, SSL-only SQS queue with 14 days of retention and an alarm on its
+   * depth, plus alarms on dropped events. A function only ever invoked synchronously or by polling sources (SQS,
+   * streams) gets none of it, because it could never receive anything.
+   *
+   * `retryAttempts` (0 to 2), `maxEventAge` (60 seconds to 6 hours), `onSuccess` and `onFailure` apply to the alias.
+   *
+   * @default - detected at synth: an `S3Source`, or a permission for S3, SNS, EventBridge, IoT, SES, CloudWatch Logs,
+   * AWS Config, CodeCommit or CloudFormation to invoke the function or its alias, means asynchronous
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+   */
+  readonly asyncInvocation?: boolean;
 }
+
+/** Services that invoke Lambda asynchronously, by service principal. */
+const ASYNC_PRINCIPALS = /^(s3|sns|events|iot|ses|config|codecommit|cloudformation|logs(\.[a-z0-9-]+)?)\.amazonaws\.com$/;
 
 /**
  * A production-ready Node.js Lambda function.
@@ -151,6 +174,10 @@ export class ServerlessFunction extends lambda.Function {
   public readonly url?: lambda.FunctionUrl;
 
   private readonly ownLogGroup?: logs.LogGroup;
+  private readonly asyncProps: ServerlessFunctionProps;
+  private asyncReasons: string[] = [];
+  private asyncConfigured = false;
+  private _failureQueue?: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
@@ -203,11 +230,17 @@ export class ServerlessFunction extends lambda.Function {
       systemLogLevelV2: props.systemLogLevelV2 ?? (jsonLogs ? lambda.SystemLogLevel.INFO : undefined),
       // Event sources bind to the alias, which exists only after this call: they are added below.
       events: undefined,
+      // Asynchronous invocation is configured on the alias, where invokers arrive (below, or at synth).
+      retryAttempts: undefined,
+      maxEventAge: undefined,
+      onSuccess: undefined,
+      onFailure: undefined,
       handler: `index.${handlerExport}`,
       code,
     });
     this.handlerExport = handlerExport;
     this.entry = resolved.entry;
+    this.asyncProps = props;
 
     if (resolved.sourceMap) {
       const nodeOptions = props.environment?.NODE_OPTIONS ?? '';
@@ -257,6 +290,13 @@ export class ServerlessFunction extends lambda.Function {
       this.addEventSource(source);
     }
 
+    if (props.asyncInvocation === true) {
+      this.configureAsyncInvocation();
+    } else {
+      // Sources and permissions may still be added after construction: decide when the app is complete.
+      Aspects.of(this).add({ visit: (node) => node === this && this.configureAsyncInvocation() });
+    }
+
     for (const [module, layerVersion, localVersion] of versionSkew(dependencyLayers, resolved.projectRoot)) {
       Annotations.of(this).addWarningV2('cdk-lambda-kit:layerVersionSkew',
         `the layer provides ${module}@${layerVersion}, but this project resolves ${module}@${localVersion}: ` +
@@ -284,6 +324,72 @@ export class ServerlessFunction extends lambda.Function {
       }
     }
     super.addLayers(...layers);
+  }
+
+  /**
+   * The queue failed asynchronous events go to, when this construct created it (see `asyncInvocation`).
+   *
+   * Known at construction with `asyncInvocation: true`; otherwise once the app is synthesized.
+   */
+  public get failureQueue(): sqs.IQueue | undefined {
+    return this._failureQueue;
+  }
+
+  /**
+   * Record that a source invokes the function asynchronously.
+   *
+   * @internal
+   */
+  public _markInvokedAsynchronously(reason: string): void {
+    this.asyncReasons.push(reason);
+  }
+
+  /**
+   * Configure asynchronous invocation on the alias: the user's settings, and the default failure destination when
+   * the function is invoked asynchronously and has none.
+   */
+  private configureAsyncInvocation(): void {
+    if (this.asyncConfigured) {
+      return;
+    }
+    this.asyncConfigured = true;
+    const p = this.asyncProps;
+    const invokedAsync = p.asyncInvocation ?? (this.asyncReasons.length > 0 || this.hasAsyncPermission());
+    const configured = p.retryAttempts !== undefined || p.maxEventAge !== undefined || p.onSuccess !== undefined || p.onFailure !== undefined;
+    if (!invokedAsync && !configured) {
+      return;
+    }
+    const hasDeadLetterQueue = p.deadLetterQueue !== undefined || p.deadLetterTopic !== undefined || p.deadLetterQueueEnabled === true;
+    let onFailure = p.onFailure;
+    const extraAlarms: cloudwatch.Alarm[] = [];
+    if (invokedAsync && !onFailure && !hasDeadLetterQueue) {
+      const created = createFailureQueue(this, 'AsyncFailureQueue');
+      this._failureQueue = created.queue;
+      extraAlarms.push(created.alarm);
+      onFailure = FailureDestination.queue(created.queue);
+    }
+    this.alias.configureAsyncInvoke({ retryAttempts: p.retryAttempts, maxEventAge: p.maxEventAge, onSuccess: p.onSuccess, onFailure });
+    if (invokedAsync) {
+      this.alarms?._addAsyncAlarms(this, onFailure !== undefined || p.onSuccess !== undefined, extraAlarms);
+    }
+  }
+
+  /**
+   * Whether a service that invokes asynchronously was allowed to invoke the function or its alias. Permissions may
+   * live anywhere in the app (aws-cdk-lib puts an EventBridge rule's beside the rule), so the whole app is searched.
+   */
+  private hasAsyncPermission(): boolean {
+    const permissions = this.node.root.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission
+      && typeof c.principal === 'string' && !Token.isUnresolved(c.principal) && ASYNC_PRINCIPALS.test(c.principal));
+    if (permissions.length === 0) {
+      return false;
+    }
+    const mine = [this.functionArn, this.functionName, this.alias.functionArn, this.alias.functionName];
+    return permissions.some((permission) => {
+      const stack = Stack.of(permission);
+      const target = JSON.stringify(stack.resolve(permission.functionName));
+      return mine.some((reference) => JSON.stringify(stack.resolve(reference)) === target);
+    });
   }
 
   /**

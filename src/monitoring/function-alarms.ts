@@ -115,8 +115,12 @@ export class FunctionAlarms extends Construct {
   /** Fires on provisioned-concurrency spillover. Undefined without provisioned concurrency or when turned off. */
   public readonly provisionedConcurrencySpillover?: cloudwatch.Alarm;
 
+  private readonly action?: cloudwatch.IAlarmAction;
+  private readonly asyncAlarms: cloudwatch.Alarm[] = [];
+
   constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
     super(scope, id);
+    this.action = props.action;
     const alias = props.alias;
     const create = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {
@@ -158,7 +162,39 @@ export class FunctionAlarms extends Construct {
 
   /** Every alarm that was created. */
   public get all(): cloudwatch.Alarm[] {
-    return [this.errors, this.throttles, this.duration, this.provisionedConcurrencySpillover]
+    return [this.errors, this.throttles, this.duration, this.provisionedConcurrencySpillover, ...this.asyncAlarms]
       .filter((a): a is cloudwatch.Alarm => a !== undefined);
+  }
+
+  /**
+   * Alarms for asynchronous invocation: events dropped, and (with destinations) deliveries that failed.
+   *
+   * @internal
+   */
+  public _addAsyncAlarms(fn: lambda.IFunction, withDestinations: boolean, extra: cloudwatch.Alarm[]): void {
+    const create = (alarmId: string, metricName: string, description: string) => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, {
+        metric: fn.metric(metricName, { period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${description} (${fn.node.path})`,
+      });
+      this.asyncAlarms.push(alarm);
+      if (this.action) {
+        alarm.addAlarmAction(this.action);
+      }
+    };
+    create('AsyncEventsDropped', 'AsyncEventsDropped', 'Asynchronous events were dropped without being processed');
+    if (withDestinations) {
+      create('DestinationDeliveryFailures', 'DestinationDeliveryFailures', 'Records could not be delivered to a destination');
+    }
+    for (const alarm of extra) {
+      this.asyncAlarms.push(alarm);
+      if (this.action) {
+        alarm.addAlarmAction(this.action);
+      }
+    }
   }
 }

@@ -7,7 +7,8 @@ import { FunctionAlarms } from '../monitoring/function-alarms';
 /** The props of a ServerlessFunction that are checked before anything is created, with defaults applied. */
 export type CheckedFunctionProps = Pick<ServerlessFunctionProps,
 'ephemeralStorageSize' | 'layers' | 'reservedConcurrentExecutions' | 'provisionedConcurrency' | 'deployment' |
-'alarms' | 'logGroup' | 'logRetention' | 'logGroupRetention' | 'runtime' | 'environment'>
+'alarms' | 'logGroup' | 'logRetention' | 'logGroupRetention' | 'runtime' | 'environment' | 'retryAttempts' | 'maxEventAge' |
+'onFailure' | 'deadLetterQueue' | 'deadLetterTopic' | 'deadLetterQueueEnabled'>
 & { readonly memorySize: number; readonly timeout: Duration; readonly aliasName: string };
 
 /** Every problem with a function's props, in the order the props are documented. */
@@ -35,6 +36,14 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     problems.push(...(props.provisionedConcurrency?._problems(reserved) ?? []));
   }
   problems.push(...(props.deployment?._problems() ?? []));
+  problems.push(...[
+    checkIntegerRange('retryAttempts', props.retryAttempts, 0, 2),
+    checkMaxEventAge(props.maxEventAge),
+  ].filter((p): p is string => p !== undefined));
+  const deadLetter = props.deadLetterQueue !== undefined || props.deadLetterTopic !== undefined || props.deadLetterQueueEnabled === true;
+  if (props.onFailure !== undefined && deadLetter) {
+    problems.push('`onFailure` and a dead-letter queue (`deadLetterQueue`, `deadLetterTopic`, `deadLetterQueueEnabled`) both catch failed asynchronous events: use one (`onFailure` records more context)');
+  }
   problems.push(...FunctionAlarms._problems(props.alarms ?? {}));
   if (props.logGroupRetention !== undefined && props.logGroup !== undefined) {
     problems.push('`logGroupRetention` applies to the log group this construct creates, and cannot be combined with `logGroup`: set the retention on your log group');
@@ -46,6 +55,18 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     problems.push('`logRetention` cannot be combined with `logGroup`: set the retention on your log group');
   }
   return problems.filter((p): p is string => p !== undefined);
+}
+
+/** Maximum event age: 60 seconds to 6 hours, whole seconds. */
+function checkMaxEventAge(value: Duration | undefined): string | undefined {
+  if (value === undefined || value.isUnresolved()) {
+    return undefined;
+  }
+  const ms = value.toMilliseconds();
+  if (ms % 1000 !== 0 || ms < 60_000 || ms > 21_600_000) {
+    return `\`maxEventAge\` must be whole seconds from 60 seconds to 6 hours, got ${value.toHumanString()}`;
+  }
+  return undefined;
 }
 
 /** A warning with its stable id. */

@@ -1,0 +1,145 @@
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct } from 'constructs';
+import { formatProblems } from '../private/problems';
+import { functionOf, markInvokedAsynchronously } from '../private/targets';
+
+/** Options of an {@link S3Source}. */
+export interface S3SourceOptions {
+  /**
+   * The events that invoke the function.
+   *
+   * @default [s3.EventType.OBJECT_CREATED]
+   */
+  readonly events?: s3.EventType[];
+
+  /**
+   * Key filters (prefix and/or suffix); an object matching any of them invokes the function.
+   *
+   * @default - every key
+   */
+  readonly filters?: s3.NotificationKeyFilter[];
+
+  /**
+   * Deliver through Amazon EventBridge instead of an S3 notification: no overlap rules, several consumers per event,
+   * and a rule you can extend. Supports object created and object removed events.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html
+   */
+  readonly viaEventBridge?: boolean;
+}
+
+interface Registration {
+  readonly events: string[];
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly owner: string;
+}
+
+/** The notifications already configured per bucket, to find overlaps S3 would reject at deploy time. */
+const registrations = new WeakMap<s3.IBucket, Registration[]>();
+
+/**
+ * An S3 bucket as an event source (S3 invokes the function asynchronously, so the function's async failure
+ * handling applies).
+ *
+ * Two notifications on one bucket whose event types overlap and whose key filters overlap are rejected by S3 at
+ * deploy time (aws-cdk #29951): they are an error at synth here.
+ */
+export class S3Source implements lambda.IEventSource {
+  constructor(public readonly bucket: s3.IBucket, private readonly options: S3SourceOptions = {}) {}
+
+  public bind(target: lambda.IFunction): void {
+    const fn = functionOf(target);
+    const eventTypes = this.options.events ?? [s3.EventType.OBJECT_CREATED];
+    const filters = this.options.filters?.length ? this.options.filters : [{}];
+    markInvokedAsynchronously(target, `S3Source(${this.bucket.node.path})`);
+
+    if (this.options.viaEventBridge) {
+      this.bindEventBridge(fn as unknown as Construct, target, eventTypes, filters);
+      return;
+    }
+
+    const existing = registrations.get(this.bucket) ?? [];
+    const problems: string[] = [];
+    const added: Registration[] = filters.map((f) => ({ events: eventTypes, prefix: f.prefix ?? '', suffix: f.suffix ?? '', owner: fn.node.path }));
+    for (const candidate of added) {
+      for (const other of existing) {
+        if (eventsOverlap(candidate.events, other.events) && keysOverlap(candidate, other)) {
+          problems.push(`S3Source: a notification on ${this.bucket.node.path} for ${candidate.events.join(', ')} with ${describe(candidate)} ` +
+            `overlaps the one for ${other.owner} (${other.events.join(', ')} with ${describe(other)}): S3 rejects overlapping notifications; ` +
+            'make the prefixes or suffixes disjoint, or set `viaEventBridge`');
+        }
+      }
+    }
+    if (problems.length > 0) {
+      throw new Error(formatProblems(fn.node.path, problems));
+    }
+    registrations.set(this.bucket, [...existing, ...added]);
+    for (const eventType of eventTypes) {
+      this.bucket.addEventNotification(eventType, new s3n.LambdaDestination(target), ...(this.options.filters ?? []));
+    }
+  }
+
+  private bindEventBridge(scope: Construct, target: lambda.IFunction, eventTypes: s3.EventType[], filters: s3.NotificationKeyFilter[]): void {
+    const detailTypes = new Set<string>();
+    for (const eventType of eventTypes) {
+      if (eventType.startsWith('s3:ObjectCreated')) {
+        detailTypes.add('Object Created');
+      } else if (eventType.startsWith('s3:ObjectRemoved')) {
+        detailTypes.add('Object Deleted');
+      } else {
+        throw new Error(formatProblems(scope.node.path, [
+          `S3Source(${this.bucket.node.path}).events with \`viaEventBridge\` must be object created or removed events, got ${eventType}`,
+        ]));
+      }
+    }
+    if (!(this.bucket instanceof s3.Bucket)) {
+      throw new Error(formatProblems(scope.node.path, [
+        `S3Source(${this.bucket.node.path}) with \`viaEventBridge\` needs a bucket defined in this app (to turn on EventBridge notifications); for an imported bucket, turn them on where it is defined`,
+      ]));
+    }
+    this.bucket.enableEventBridgeNotification();
+    // One EventBridge content filter per key filter; they match when any does.
+    const keyPatterns = filters.filter((f) => f.prefix || f.suffix).map((f) => {
+      if (f.prefix && f.suffix) {
+        return { wildcard: `${f.prefix}*${f.suffix}` };
+      }
+      return f.prefix ? { prefix: f.prefix } : { suffix: f.suffix };
+    });
+    new events.Rule(scope, `${this.bucket.node.id}ObjectEvents`, {
+      description: `${[...detailTypes].join(' and ')} events of ${this.bucket.node.path}`,
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: [...detailTypes],
+        detail: {
+          bucket: { name: [this.bucket.bucketName] },
+          ...(keyPatterns.length > 0 ? { object: { key: keyPatterns } } : {}),
+        },
+      },
+      targets: [new targets.LambdaFunction(target)],
+    });
+  }
+}
+
+/** Whether two sets of S3 event types share an event (`s3:ObjectCreated:*` covers `s3:ObjectCreated:Put`). */
+export function eventsOverlap(a: string[], b: string[]): boolean {
+  const covers = (x: string, y: string) => x === y || (x.endsWith(':*') && y.startsWith(x.slice(0, -1)));
+  return a.some((x) => b.some((y) => covers(x, y) || covers(y, x)));
+}
+
+/** Whether two key filters can match the same key: prefixes nest and suffixes nest. */
+export function keysOverlap(a: { prefix: string; suffix: string }, b: { prefix: string; suffix: string }): boolean {
+  const prefixes = a.prefix.startsWith(b.prefix) || b.prefix.startsWith(a.prefix);
+  const suffixes = a.suffix.endsWith(b.suffix) || b.suffix.endsWith(a.suffix);
+  return prefixes && suffixes;
+}
+
+function describe(r: { prefix: string; suffix: string }): string {
+  const parts = [r.prefix ? `prefix "${r.prefix}"` : '', r.suffix ? `suffix "${r.suffix}"` : ''].filter(Boolean);
+  return parts.length > 0 ? parts.join(' and ') : 'no key filter';
+}

@@ -1,0 +1,122 @@
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { checkIntegerRange } from '../private/limits';
+import { formatProblems } from '../private/problems';
+import { functionOf, timeoutOf } from '../private/targets';
+
+/** Options of an {@link SqsSource}. */
+export interface SqsSourceOptions {
+  /**
+   * Messages per invocation: 1 to 10,000; at most 10 for FIFO queues and without a batching window.
+   *
+   * @default 10
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+   */
+  readonly batchSize?: number;
+
+  /**
+   * How long to gather messages before invoking, 0 to 300 seconds. Not for FIFO queues.
+   *
+   * @default - no batching window
+   */
+  readonly maxBatchingWindow?: Duration;
+
+  /**
+   * Let the handler return `batchItemFailures`, so that only failed messages are retried.
+   *
+   * @default true
+   */
+  readonly reportBatchItemFailures?: boolean;
+
+  /**
+   * The most concurrent invocations this source drives, 2 to 1,000.
+   *
+   * @default - no limit besides the function's concurrency
+   */
+  readonly maxConcurrency?: number;
+
+  /**
+   * Event filter patterns, built with `lambda.FilterCriteria.filter(...)`; only matching messages invoke the function
+   * (others are deleted).
+   *
+   * @default - every message
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+   */
+  readonly filters?: Array<{ [key: string]: any }>;
+
+  /**
+   * Whether the mapping polls.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/**
+ * An SQS queue as an event source, with partial batch responses on by default and the queue checked against the
+ * function at synth: a visibility timeout shorter than the function's timeout is an error (AWS rejects the mapping),
+ * shorter than six timeouts plus the batching window a warning, FIFO rules enforced, and a queue without a redrive
+ * policy warned about (messages retried until their retention ends, then lost).
+ */
+export class SqsSource implements lambda.IEventSource {
+  constructor(public readonly queue: sqs.IQueue, private readonly options: SqsSourceOptions = {}) {}
+
+  public bind(target: lambda.IFunction): void {
+    const fn = functionOf(target);
+    const o = this.options;
+    const queuePath = this.queue.node.path;
+    const fifo = this.queue.fifo;
+    const window = o.maxBatchingWindow;
+    const windowSeconds = window && !window.isUnresolved() ? window.toSeconds() : 0;
+    const problems: (string | undefined)[] = [
+      checkIntegerRange(`SqsSource(${queuePath}).batchSize`, o.batchSize, 1, fifo || !window ? 10 : 10000),
+      checkIntegerRange(`SqsSource(${queuePath}).maxConcurrency`, o.maxConcurrency, 2, 1000),
+    ];
+    if (problems[0] && !fifo && !window && o.batchSize !== undefined && o.batchSize > 10) {
+      problems[0] += ' (more than 10 needs a `maxBatchingWindow`)';
+    }
+    if (window && !window.isUnresolved()) {
+      if (fifo) {
+        problems.push(`\`SqsSource(${queuePath}).maxBatchingWindow\` cannot be used with a FIFO queue, got ${window.toHumanString()}`);
+      } else if (windowSeconds > 300 || window.toMilliseconds() % 1000 !== 0) {
+        problems.push(`\`SqsSource(${queuePath}).maxBatchingWindow\` must be whole seconds from 0 to 300, got ${window.toHumanString()}`);
+      }
+    }
+
+    const timeout = timeoutOf(target);
+    const cfnQueue = this.queue instanceof sqs.Queue ? this.queue.node.defaultChild as sqs.CfnQueue : undefined;
+    if (cfnQueue && timeout && !timeout.isUnresolved()) {
+      const visibility = cfnQueue.visibilityTimeout ?? 30;
+      if (!Token.isUnresolved(visibility)) {
+        if (visibility < timeout.toSeconds()) {
+          problems.push(`the visibility timeout of ${queuePath} (${visibility} seconds) must be at least the function's timeout ` +
+            `(${timeout.toSeconds()} seconds): AWS rejects the event source mapping`);
+        } else if (visibility < 6 * timeout.toSeconds() + windowSeconds) {
+          Annotations.of(fn).addWarningV2('cdk-lambda-kit:sqsVisibilityTimeout',
+            `the visibility timeout of ${queuePath} (${visibility} seconds) is under 6 × the function's timeout plus the batching window ` +
+            `(${6 * timeout.toSeconds() + windowSeconds} seconds), as AWS advises: messages may be received again while still being processed`);
+        }
+      }
+    }
+    if (cfnQueue && cfnQueue.redrivePolicy === undefined) {
+      Annotations.of(fn).addWarningV2('cdk-lambda-kit:queueWithoutRedrive',
+        `${queuePath} has no redrive policy: a message that keeps failing is retried until its retention period ends, then lost. ` +
+        'Give the queue a dead-letter queue, or let `WorkerQueue` create both');
+    }
+    const found = problems.filter((p): p is string => p !== undefined);
+    if (found.length > 0) {
+      throw new Error(formatProblems(fn.node.path, found));
+    }
+
+    new SqsEventSource(this.queue, {
+      batchSize: o.batchSize ?? 10,
+      maxBatchingWindow: window,
+      reportBatchItemFailures: o.reportBatchItemFailures ?? true,
+      maxConcurrency: o.maxConcurrency,
+      filters: o.filters,
+      enabled: o.enabled,
+    }).bind(target);
+  }
+}
