@@ -123,3 +123,84 @@ describe('shared-layer', () => {
     expect(layer.Properties.CompatibleRuntimes).toEqual(['nodejs24.x']);
   });
 });
+
+/** Minimal records in the shape each service sends (the fields these handlers read, plus identity fields). */
+const sqsRecord = (messageId: string, body: string) => ({ messageId, receiptHandle: 'rh', body, attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q', awsRegion: 'us-east-1' });
+
+describe('queue-worker', () => {
+  let example: ReturnType<typeof synthExample>;
+  beforeAll(() => {
+    example = synthExample('queue-worker');
+  });
+
+  test('the queue is made for the function and the mapping reports batch item failures', () => {
+    const queues = Object.values<any>(example.template.Resources).filter((r) => r.Type === 'AWS::SQS::Queue');
+    expect(queues.map((q) => q.Properties.VisibilityTimeout).filter(Boolean)).toEqual([125]);
+    const mapping = Object.values<any>(example.template.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.Properties).toMatchObject({ BatchSize: 25, MaximumBatchingWindowInSeconds: 5, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+
+  test('its bundle reports only the bad messages as failures', () => {
+    const { result } = invokeBundle(bundleOf(example, 'ProcessOrders'), 'handler', {
+      Records: [sqsRecord('m1', '{"orderId":"o-1","total":10}'), sqsRecord('m2', 'not json'), sqsRecord('m3', '{"orderId":"","total":1}')],
+    });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }], processed: ['o-1'] });
+  });
+});
+
+describe('stream-processor', () => {
+  let example: ReturnType<typeof synthExample>;
+  beforeAll(() => {
+    example = synthExample('stream-processor');
+  });
+
+  test('both mappings have the safe defaults and an on-failure queue', () => {
+    const mappings = Object.values<any>(example.template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(2);
+    for (const m of mappings) {
+      expect(m.Properties).toMatchObject({ BisectBatchOnFunctionError: true, MaximumRetryAttempts: 2, MaximumRecordAgeInSeconds: 3600 });
+      expect(m.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
+    }
+  });
+
+  test('the table-changes bundle counts changes and reports incomplete records', () => {
+    const record = (eventName: string, seq: string, image?: object) => ({ eventName, eventSource: 'aws:dynamodb', dynamodb: { SequenceNumber: seq, Keys: { pk: { S: seq } }, ...(image ? { NewImage: image } : {}) } });
+    const { result } = invokeBundle(bundleOf(example, 'TableChanges'), 'handler', {
+      Records: [record('INSERT', '1', { pk: { S: '1' } }), record('MODIFY', '2', { pk: { S: '2' } }), record('REMOVE', '3'), record('INSERT', '4')],
+    });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '4' }], counts: { INSERT: 1, MODIFY: 1, REMOVE: 1 } });
+  });
+
+  test('the click bundle decodes Kinesis records and reports bad ones', () => {
+    const record = (seq: string, data: string) => ({ eventSource: 'aws:kinesis', kinesis: { sequenceNumber: seq, partitionKey: 'p', data: Buffer.from(data).toString('base64') } });
+    const { result } = invokeBundle(bundleOf(example, 'ClickCounter'), 'handler', {
+      Records: [record('1', '{"page":"/home"}'), record('2', '{"page":"/home"}'), record('3', 'garbage')],
+    });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '3' }], pages: { '/home': 2 } });
+  });
+});
+
+describe('s3-pipeline', () => {
+  let example: ReturnType<typeof synthExample>;
+  beforeAll(() => {
+    example = synthExample('s3-pipeline');
+  });
+
+  test('S3 invokes the aliases asynchronously, so each function has a failure queue', () => {
+    const configs = Object.values<any>(example.template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(2);
+    const notifications = Object.values<any>(example.template.Resources).find((r) => r.Type === 'Custom::S3BucketNotifications');
+    expect(notifications.Properties.NotificationConfiguration.LambdaFunctionConfigurations).toHaveLength(2);
+  });
+
+  test('its bundle classifies uploads', () => {
+    const record = (key: string, size: number) => ({ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'uploads' }, object: { key, size } } });
+    const { result } = invokeBundle(bundleOf(example, 'Classify'), 'handler', {
+      Records: [record('incoming/cat+photo.JPG', 1200), record('reports/q1.csv', 300)],
+    });
+    expect(result).toEqual([
+      { bucket: 'uploads', key: 'incoming/cat photo.JPG', size: 1200, kind: 'image', next: 'image/cat photo.JPG' },
+      { bucket: 'uploads', key: 'reports/q1.csv', size: 300, kind: 'table', next: 'table/q1.csv' },
+    ]);
+  });
+});
