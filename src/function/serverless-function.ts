@@ -354,7 +354,8 @@ export class ServerlessFunction extends lambda.Function {
     }
     this.asyncConfigured = true;
     const p = this.asyncProps;
-    const invokedAsync = p.asyncInvocation ?? (this.asyncReasons.length > 0 || this.hasAsyncPermission());
+    const permissions = p.asyncInvocation === undefined ? this.asyncPermissions() : { alias: false, unqualified: false };
+    const invokedAsync = p.asyncInvocation ?? (this.asyncReasons.length > 0 || permissions.alias || permissions.unqualified);
     const configured = p.retryAttempts !== undefined || p.maxEventAge !== undefined || p.onSuccess !== undefined || p.onFailure !== undefined;
     if (!invokedAsync && !configured) {
       return;
@@ -368,28 +369,37 @@ export class ServerlessFunction extends lambda.Function {
       extraAlarms.push(created.alarm);
       onFailure = FailureDestination.queue(created.queue);
     }
-    this.alias.configureAsyncInvoke({ retryAttempts: p.retryAttempts, maxEventAge: p.maxEventAge, onSuccess: p.onSuccess, onFailure });
+    const options: lambda.EventInvokeConfigOptions = { retryAttempts: p.retryAttempts, maxEventAge: p.maxEventAge, onSuccess: p.onSuccess, onFailure };
+    // Configure where the invocations arrive: the alias (our sources, and the default), and the unqualified
+    // function ($LATEST) too when a service was allowed to invoke it directly.
+    if (!permissions.unqualified || permissions.alias || this.asyncReasons.length > 0 || p.asyncInvocation !== undefined || configured) {
+      this.alias.configureAsyncInvoke(options);
+    }
+    if (permissions.unqualified) {
+      super.configureAsyncInvoke(options);
+    }
     if (invokedAsync) {
       this.alarms?._addAsyncAlarms(this, onFailure !== undefined || p.onSuccess !== undefined, extraAlarms);
     }
   }
 
   /**
-   * Whether a service that invokes asynchronously was allowed to invoke the function or its alias. Permissions may
-   * live anywhere in the app (aws-cdk-lib puts an EventBridge rule's beside the rule), so the whole app is searched.
+   * Which of the alias and the unqualified function a service that invokes asynchronously was allowed to invoke.
+   * Permissions may live anywhere in the app (aws-cdk-lib puts an EventBridge rule's beside the rule), so the whole
+   * app is searched.
    */
-  private hasAsyncPermission(): boolean {
+  private asyncPermissions(): { alias: boolean; unqualified: boolean } {
     const permissions = this.node.root.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission
       && typeof c.principal === 'string' && !Token.isUnresolved(c.principal) && ASYNC_PRINCIPALS.test(c.principal));
-    if (permissions.length === 0) {
-      return false;
-    }
-    const mine = [this.functionArn, this.functionName, this.alias.functionArn, this.alias.functionName];
-    return permissions.some((permission) => {
+    const targets = (references: string[]) => permissions.some((permission) => {
       const stack = Stack.of(permission);
       const target = JSON.stringify(stack.resolve(permission.functionName));
-      return mine.some((reference) => JSON.stringify(stack.resolve(reference)) === target);
+      return references.some((reference) => JSON.stringify(stack.resolve(reference)) === target);
     });
+    return {
+      alias: targets([this.alias.functionArn, this.alias.functionName]),
+      unqualified: targets([this.functionArn, this.functionName]),
+    };
   }
 
   /**

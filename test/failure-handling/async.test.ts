@@ -24,27 +24,36 @@ describe('asynchronous invocation: nothing lost by default, nothing created that
     expect(fn.failureQueue).toBeUndefined();
   });
 
-  test('an SNS subscription or an EventBridge rule is detected, and the default failure queue is created with alarms', () => {
-    for (const wire of [
-      (stack: any, fn: ServerlessFunction) => new sns.Topic(stack, 'Topic').addSubscription(new subscriptions.LambdaSubscription(fn)),
-      (stack: any, fn: ServerlessFunction) => new events.Rule(stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(fn.alias)] }),
-    ]) {
-      const { stack } = makeUnbundledApp();
-      const fn = new ServerlessFunction(stack, 'Handler', { entry });
-      wire(stack, fn);
-      const template = Template.fromStack(stack);
-      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-        Qualifier: { 'Fn::Select': Match.arrayWith([Match.objectLike({ 'Fn::Split': Match.arrayWith([{ Ref: Match.stringLikeRegexp('LiveAlias') }]) })]) },
-        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HandlerAsyncFailureQueue'), 'Arn'] } } },
-      });
-      template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', { PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny' })]) }) });
-      for (const metric of ['AsyncEventsDropped', 'DestinationDeliveryFailures', 'ApproximateNumberOfMessagesVisible']) {
-        template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric });
-      }
-      expect(fn.failureQueue).toBeDefined();
-      expect(fn.alarms!.all.length).toBeGreaterThanOrEqual(6);
+  test('an EventBridge rule on the alias is detected: the default failure queue is created on the alias, with alarms', () => {
+    const { stack } = makeUnbundledApp();
+    const fn = new ServerlessFunction(stack, 'Handler', { entry });
+    new events.Rule(stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(fn.alias)] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      Qualifier: { 'Fn::Select': Match.arrayWith([Match.objectLike({ 'Fn::Split': Match.arrayWith([{ Ref: Match.stringLikeRegexp('LiveAlias') }]) })]) },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HandlerAsyncFailureQueue'), 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', { PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny' })]) }) });
+    for (const metric of ['AsyncEventsDropped', 'DestinationDeliveryFailures', 'ApproximateNumberOfMessagesVisible']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric });
     }
+    expect(fn.failureQueue).toBeDefined();
+    expect(fn.alarms!.all).toHaveLength(6);
+  });
+
+  test('an SNS subscription to the unqualified function is detected: failures of $LATEST go to the queue', () => {
+    const { stack } = makeUnbundledApp();
+    const fn = new ServerlessFunction(stack, 'Handler', { entry });
+    new sns.Topic(stack, 'Topic').addSubscription(new subscriptions.LambdaSubscription(fn));
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      Qualifier: '$LATEST',
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HandlerAsyncFailureQueue'), 'Arn'] } } },
+    });
+    expect(fn.failureQueue).toBeDefined();
   });
 
   test('asyncInvocation: true creates the failure queue at construction; false turns detection off', () => {
