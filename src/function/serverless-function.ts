@@ -369,7 +369,12 @@ export class ServerlessFunction extends lambda.Function {
       extraAlarms.push(created.alarm);
       onFailure = FailureDestination.queue(created.queue);
     }
-    const options: lambda.EventInvokeConfigOptions = { retryAttempts: p.retryAttempts, maxEventAge: p.maxEventAge, onSuccess: p.onSuccess, onFailure };
+    const options: lambda.EventInvokeConfigOptions = {
+      retryAttempts: p.retryAttempts,
+      maxEventAge: p.maxEventAge,
+      onSuccess: p.onSuccess,
+      onFailure,
+    };
     // Configure where the invocations arrive: the alias (our sources, and the default), and the unqualified
     // function ($LATEST) too when a service was allowed to invoke it directly.
     if (!permissions.unqualified || permissions.alias || this.asyncReasons.length > 0 || p.asyncInvocation !== undefined || configured) {
