@@ -21,6 +21,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
 
+  // Bindings for the other jsii languages. Their registries are out of reach here, so only the code is generated
+  // (see the package-all task below); publishing them is a release concern.
+  publishToPypi: { distName: 'cdk-lambda-kit', module: 'cdk_lambda_kit' },
+  publishToMaven: { javaPackage: 'io.github.cdklambdakit', mavenGroupId: 'io.github.cdk-lambda-kit', mavenArtifactId: 'cdk-lambda-kit' },
+  publishToNuget: { dotNetNamespace: 'CdkLambdaKit', packageId: 'CdkLambdaKit' },
+  publishToGo: { moduleName: 'github.com/cdk-lambda-kit/cdk-lambda-kit-go' },
+
   // No GitHub here: `.ci/run` is the CI.
   github: false,
   release: false,
@@ -89,6 +96,11 @@ project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolv
   './tsconfig.json',
   './examples/tsconfig.json',
 ]);
+
+// Package the npm tarball, and generate (not build) the Python, Java, .NET and Go bindings: proof they generate.
+project.tasks.tryFind('package-all')?.reset();
+project.tasks.tryFind('package-all')?.spawn(project.tasks.tryFind('package:js')!);
+project.tasks.tryFind('package-all')?.exec('jsii-pacmak --code-only --targets python java dotnet go --outdir dist/code-only');
 
 // The main job: synthesize every example app with the real CDK CLI.
 project.addTask('synth:examples', {
