@@ -80,11 +80,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'benchmarks', 'projenrc', '.projenrc.ts'],
-    ignorePatterns: ['test/fixtures/**', 'benchmarks/.work/**', '**/cdk.out/**'],
+    ignorePatterns: ['test/fixtures/**', 'test/.snippets-*/**', 'benchmarks/.work/**', '**/cdk.out/**'],
   },
 
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/benchmarks/', '/.ci/', 'cdk.out/', '/test/', '/projenrc/'] },
-  gitignore: ['cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/'],
+  gitignore: ['cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
 });
 
 // esbuild runs in-process. jsii refuses it as a dependency, so it is an optional dependency for users

@@ -204,3 +204,39 @@ describe('s3-pipeline', () => {
     ]);
   });
 });
+
+describe('production-service', () => {
+  let example: ReturnType<typeof synthExample>;
+  beforeAll(() => {
+    example = synthExample('production-service');
+  });
+
+  test('uses everything: VPC, autoscaled alias with schedules, canary, dependency layer, alarms paging on-call', () => {
+    const resources = Object.values<any>(example.template.Resources);
+    const types = resources.map((r) => r.Type);
+    expect(types).toEqual(expect.arrayContaining([
+      'AWS::EC2::VPC', 'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::Lambda::LayerVersion', 'AWS::Lambda::Url',
+    ]));
+    const functions = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
+    expect(functions).toHaveLength(2);
+    for (const fn of functions) {
+      expect(fn.Properties.VpcConfig.SubnetIds).toBeDefined();
+      expect(fn.Properties.Layers).toHaveLength(1);
+    }
+    const alarms = resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmActions);
+    expect(alarms.length).toBeGreaterThanOrEqual(6);
+  });
+
+  test('its API bundle leaves date-fns to the layer and answers', () => {
+    const bundle = bundleOf(example, 'Api');
+    expect(fs.readFileSync(path.join(bundle, 'index.mjs'), 'utf8')).toMatch(/from"date-fns"/);
+    const layer: any = Object.values<any>(example.template.Resources).find((r) => r.Type === 'AWS::Lambda::LayerVersion');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-prod-'));
+    fs.cpSync(path.join(example.outdir, `asset.${layer.Properties.Content.S3Key.replace(/\.zip$/, '')}`, 'nodejs', 'node_modules'), path.join(root, 'node_modules'), { recursive: true });
+    fs.cpSync(bundle, path.join(root, 'task'), { recursive: true });
+    const script = `const m = await import(${JSON.stringify(path.join(root, 'task', 'index.mjs'))}); process.stdout.write(JSON.stringify(await m.handler({ body: '{"id":"o-9","express":true}' })));`;
+    const result = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    expect(result.statusCode).toEqual(202);
+    expect(JSON.parse(result.body)).toMatchObject({ id: 'o-9', deliverBy: '2026-01-06' });
+  });
+});

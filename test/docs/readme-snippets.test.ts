@@ -1,0 +1,81 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/**
+ * Every TypeScript snippet in the README compiles against the library's sources: each becomes the body of a Stack's
+ * constructor (its imports hoisted), after a prelude that imports the library and declares the resources snippets
+ * refer to (a queue, a table, a stream, a bucket, an SNS topic for paging).
+ */
+test('the README\'s TypeScript snippets compile', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  expect(snippets.length).toBeGreaterThanOrEqual(7);
+
+  const dir = fs.mkdtempSync(path.join(ROOT, 'test', '.snippets-'));
+  try {
+    const files = snippets.map((snippet, i) => {
+      const lines = snippet.split('\n');
+      const imports = lines.filter((l) => l.startsWith('import '))
+        .filter((l) => !l.includes("from 'cdk-lambda-kit'"));
+      const body = lines.filter((l) => !l.startsWith('import ')).join('\n');
+      const file = path.join(dir, `snippet${i}.ts`);
+      fs.writeFileSync(file, [
+        "import { App, Duration, Size, Stack } from 'aws-cdk-lib';",
+        "import { Template } from 'aws-cdk-lib/assertions';",
+        "import * as ec2 from 'aws-cdk-lib/aws-ec2';",
+        "import * as rds from 'aws-cdk-lib/aws-rds';",
+        "import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';",
+        "import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';",
+        "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';",
+        "import * as kinesis from 'aws-cdk-lib/aws-kinesis';",
+        "import * as lambda from 'aws-cdk-lib/aws-lambda';",
+        "import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';",
+        "import * as s3 from 'aws-cdk-lib/aws-s3';",
+        "import * as sns from 'aws-cdk-lib/aws-sns';",
+        "import * as sqs from 'aws-cdk-lib/aws-sqs';",
+        `import { Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source, ServerlessFunction, SqsSource, WorkerQueue } from ${JSON.stringify(path.join(ROOT, 'src'))};`,
+        ...imports.filter((l) => !/from 'aws-cdk-lib(\/(assertions|aws-(applicationautoscaling|cloudwatch-actions|dynamodb|ec2|kinesis|lambda|lambda-event-sources|rds|s3|sns|sqs)))?'/.test(l)),
+        'declare const queue: sqs.Queue;',
+        'declare const table: dynamodb.Table;',
+        'declare const stream: kinesis.Stream;',
+        'declare const bucket: s3.Bucket;',
+        'declare const oncall: sns.Topic;',
+        'declare const fn: ServerlessFunction;',
+        'declare const database: rds.DatabaseInstance;',
+        `export class Snippet${i} extends Stack {`,
+        '  constructor() {',
+        '    super(new App(), "Snippet");',
+        body,
+        '  }',
+        '}',
+        // Names the prelude offers that a snippet may leave unused.
+        'export const used = [Duration, Size, Template, ec2, appscaling, actions, lambda, SqsEventSource, Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source, SqsSource, WorkerQueue];',
+        '',
+      ].join('\n'));
+      return file;
+    });
+    const program = ts.createProgram(files, {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: ['node'],
+      typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+    });
+    const problems = ts.getPreEmitDiagnostics(program)
+      .filter((d) => d.file && files.includes(path.normalize(d.file.fileName)))
+      .map((d) => {
+        const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+        return `${path.basename(d.file!.fileName)}:${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      });
+    expect(problems).toEqual([]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
