@@ -20,6 +20,7 @@ export interface S3SourceOptions {
    * Key filters (prefix and/or suffix); an object matching any of them invokes the function.
    *
    * @default - every key
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html
    */
   readonly filters?: s3.NotificationKeyFilter[];
 

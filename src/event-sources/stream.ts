@@ -15,6 +15,7 @@ export interface StreamSourceOptions {
    * Records per invocation, 1 to 10,000.
    *
    * @default 100
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-eventsourcemapping.html
    */
   readonly batchSize?: number;
 
@@ -22,6 +23,7 @@ export interface StreamSourceOptions {
    * How long to gather records before invoking, 0 to 300 seconds.
    *
    * @default - no batching window
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-eventsourcemapping.html
    */
   readonly maxBatchingWindow?: Duration;
 
@@ -37,6 +39,7 @@ export interface StreamSourceOptions {
    * record expires.
    *
    * @default 2
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-eventsourcemapping.html
    */
   readonly retryAttempts?: number;
 
@@ -44,6 +47,7 @@ export interface StreamSourceOptions {
    * Records older than this are sent to the failure destination instead of being retried, 60 seconds to 7 days.
    *
    * @default Duration.hours(1)
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-eventsourcemapping.html
    */
   readonly maxRecordAge?: Duration;
 
@@ -58,6 +62,7 @@ export interface StreamSourceOptions {
    * Batches processed concurrently per shard, 1 to 10.
    *
    * @default 1
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-eventsourcemapping.html
    */
   readonly parallelizationFactor?: number;
 
@@ -65,6 +70,7 @@ export interface StreamSourceOptions {
    * A tumbling window for aggregations, 0 to 900 seconds.
    *
    * @default - none
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-eventsourcemapping.html
    */
   readonly tumblingWindow?: Duration;
 
