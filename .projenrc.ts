@@ -55,6 +55,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda@^8',
     'ms@^2.1.3',
     '@types/ms@^2',
+    // Verification (#6): cdk-nag rule packs, the official Lambda runtime client, event fixtures, property tests.
+    'cdk-nag@^3.0.2',
+    'aws-lambda-ric@^4.0.2',
+    '@serverless/event-mocks@^1.1.1',
+    'fast-check@^4',
   ],
 
   jestOptions: {

@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { invokeBundle } from '../helpers';
+import { dynamoStreamEvent, functionUrlEvent, kinesisEvent, s3Event, sqsEvent } from '../harness/events';
+import { invokeInLambdaRuntime, RuntimeOptions } from '../harness/lambda-runtime';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
@@ -18,11 +18,44 @@ function synthExample(name: string): { template: any; outdir: string; output: st
   return { template: JSON.parse(fs.readFileSync(path.join(outdir, templateFile), 'utf8')), outdir, output };
 }
 
-/** The staged bundle of the first function whose logical ID starts with a prefix. */
-function bundleOf(example: { template: any; outdir: string }, prefix: string): string {
+/** The first function whose logical ID starts with a prefix. */
+function functionOf(example: { template: any }, prefix: string): any {
   const [, fn] = Object.entries<any>(example.template.Resources)
     .find(([id, r]) => id.startsWith(prefix) && r.Type === 'AWS::Lambda::Function')!;
-  return path.join(example.outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+  return fn;
+}
+
+/** The staged bundle of the first function whose logical ID starts with a prefix. */
+function bundleOf(example: { template: any; outdir: string }, prefix: string): string {
+  return path.join(example.outdir, `asset.${functionOf(example, prefix).Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+}
+
+/**
+ * How Lambda would run that function: its bundle, handler, memory, runtime, layers (from their staged assets) and
+ * environment. Values CloudFormation resolves at deploy time (table names, queue URLs) get a stand-in.
+ */
+function runtimeOf(example: { template: any; outdir: string }, prefix: string): RuntimeOptions {
+  const props = functionOf(example, prefix).Properties;
+  const environment = Object.fromEntries(Object.entries<any>(props.Environment?.Variables ?? {})
+    .map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-at-deploy:${JSON.stringify(v)}`]));
+  const layerDirs = (props.Layers ?? []).map((layer: any) => {
+    const content = example.template.Resources[layer.Ref].Properties.Content;
+    return path.join(example.outdir, `asset.${content.S3Key.replace(/\.zip$/, '')}`);
+  });
+  return {
+    bundleDir: bundleOf(example, prefix),
+    handler: props.Handler,
+    environment,
+    layerDirs,
+    memorySize: props.MemorySize,
+    runtime: props.Runtime,
+    functionName: prefix,
+  };
+}
+
+/** Invoke a function of an example once in the Lambda runtime client. */
+function invoke(example: { template: any; outdir: string }, prefix: string, event: unknown): Promise<any> {
+  return invokeInLambdaRuntime(runtimeOf(example, prefix), event);
 }
 
 test('every example has a cdk.json and is indexed in examples/README.md', () => {
@@ -46,23 +79,15 @@ describe('orders-api', () => {
     expect(example.output).toMatch(/1 passed, 0 failed/);
   });
 
-  test('its bundle creates an order', () => {
-    const bundle = bundleOf(example, 'CreateOrder');
-    const event = {
-      version: '2.0',
-      rawPath: '/',
-      isBase64Encoded: false,
-      body: JSON.stringify({ customerId: 'c-1', items: [{ sku: 'book', quantity: 2 }] }),
-    };
-    const environment = Object.values<any>(example.template.Resources)
-      .find((r) => r.Type === 'AWS::Lambda::Function').Properties.Environment.Variables;
-    const { result } = invokeBundle(bundle, 'handler', event, environment);
+  test('its bundle creates an order in the Lambda runtime', async () => {
+    const event = functionUrlEvent({ method: 'POST', body: JSON.stringify({ customerId: 'c-1', items: [{ sku: 'book', quantity: 2 }] }) });
+    const result = await invoke(example, 'CreateOrder', event);
     expect(result.statusCode).toEqual(201);
     expect(JSON.parse(result.body)).toMatchObject({ id: expect.stringMatching(/^ord-[0-9a-f-]{36}$/), customerId: 'c-1' });
   });
 
-  test('its bundle rejects an invalid order', () => {
-    const { result } = invokeBundle(bundleOf(example, 'CreateOrder'), 'handler', { body: '{"customerId":""}' });
+  test('its bundle rejects an invalid order', async () => {
+    const result = await invoke(example, 'CreateOrder', functionUrlEvent({ method: 'POST', body: '{"customerId":""}' }));
     expect(result.statusCode).toEqual(400);
     expect(JSON.parse(result.body).message).toEqual('invalid order');
   });
@@ -84,12 +109,11 @@ describe('canary-api', () => {
     expect(target.Properties.ScheduledActions.map((a: any) => a.ScheduledActionName)).toEqual(['WeekdayMorning', 'WeekdayEvening']);
   });
 
-  test('its bundle quotes a price and rejects a bad query', () => {
-    const bundle = bundleOf(example, 'Quotes');
-    const ok = invokeBundle(bundle, 'handler', { queryStringParameters: { days: '10' } }).result;
+  test('its bundle quotes a price and rejects a bad query', async () => {
+    const ok = await invoke(example, 'Quotes', functionUrlEvent({ query: { days: '10' } }));
     expect(ok.statusCode).toEqual(200);
-    expect(JSON.parse(ok.body)).toEqual({ price: 130, validUntil: '2026-01-11', version: 'local' });
-    expect(invokeBundle(bundle, 'handler', { queryStringParameters: { days: '99' } }).result.statusCode).toEqual(400);
+    expect(JSON.parse(ok.body)).toEqual({ price: 130, validUntil: '2026-01-11', version: '1' });
+    expect((await invoke(example, 'Quotes', functionUrlEvent({ query: { days: '99' } }))).statusCode).toEqual(400);
   });
 });
 
@@ -99,22 +123,16 @@ describe('shared-layer', () => {
     example = synthExample('shared-layer');
   });
 
-  /** Run a bundle with the example's layer on the module path, as Lambda mounts it under /opt/nodejs. */
-  function invokeWithLayer(prefix: string, event: unknown): any {
-    const layer: any = Object.values<any>(example.template.Resources).find((r) => r.Type === 'AWS::Lambda::LayerVersion');
-    const layerDir = path.join(example.outdir, `asset.${layer.Properties.Content.S3Key.replace(/\.zip$/, '')}`);
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-example-layer-'));
-    fs.cpSync(path.join(layerDir, 'nodejs', 'node_modules'), path.join(root, 'node_modules'), { recursive: true });
-    fs.cpSync(bundleOf(example, prefix), path.join(root, 'task'), { recursive: true });
-    const script = `const m = await import(${JSON.stringify(path.join(root, 'task', 'index.mjs'))}); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(event)})));`;
-    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
-  }
-
-  test('both bundles leave the layer\'s packages out and run with the layer', () => {
+  test('both bundles leave the layer\'s packages out and run with the layer', async () => {
     expect(fs.readFileSync(path.join(bundleOf(example, 'Schedule'), 'index.mjs'), 'utf8')).toMatch(/from"date-fns"/);
     expect(fs.readFileSync(path.join(bundleOf(example, 'Backoff'), 'index.mjs'), 'utf8')).toMatch(/from"ms"/);
-    expect(invokeWithLayer('Schedule', { orderedOn: '2026-01-02', businessDays: 3 })).toEqual({ deliverOn: '2026-01-07' });
-    expect(invokeWithLayer('Backoff', { attempt: 3 })).toEqual({ waitMs: 8000, human: '8 seconds' });
+    expect(await invoke(example, 'Schedule', { orderedOn: '2026-01-02', businessDays: 3 })).toEqual({ deliverOn: '2026-01-07' });
+    expect(await invoke(example, 'Backoff', { attempt: 3 })).toEqual({ waitMs: 8000, human: '8 seconds' });
+  });
+
+  test('without its layer the bundle fails to initialize, naming the missing package', async () => {
+    await expect(invokeInLambdaRuntime({ ...runtimeOf(example, 'Backoff'), layerDirs: [] }, {}))
+      .rejects.toThrow(/Cannot find package 'ms'/);
   });
 
   test('the layer is built for arm64 and the function runtime', () => {
@@ -123,9 +141,6 @@ describe('shared-layer', () => {
     expect(layer.Properties.CompatibleRuntimes).toEqual(['nodejs24.x']);
   });
 });
-
-/** Minimal records in the shape each service sends (the fields these handlers read, plus identity fields). */
-const sqsRecord = (messageId: string, body: string) => ({ messageId, receiptHandle: 'rh', body, attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q', awsRegion: 'us-east-1' });
 
 describe('queue-worker', () => {
   let example: ReturnType<typeof synthExample>;
@@ -140,10 +155,12 @@ describe('queue-worker', () => {
     expect(mapping.Properties).toMatchObject({ BatchSize: 25, MaximumBatchingWindowInSeconds: 5, FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });
 
-  test('its bundle reports only the bad messages as failures', () => {
-    const { result } = invokeBundle(bundleOf(example, 'ProcessOrders'), 'handler', {
-      Records: [sqsRecord('m1', '{"orderId":"o-1","total":10}'), sqsRecord('m2', 'not json'), sqsRecord('m3', '{"orderId":"","total":1}')],
-    });
+  test('its bundle reports only the bad messages as failures', async () => {
+    const result = await invoke(example, 'ProcessOrders', sqsEvent([
+      { messageId: 'm1', body: '{"orderId":"o-1","total":10}' },
+      { messageId: 'm2', body: 'not json' },
+      { messageId: 'm3', body: '{"orderId":"","total":1}' },
+    ]));
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }], processed: ['o-1'] });
   });
 });
@@ -163,19 +180,22 @@ describe('stream-processor', () => {
     }
   });
 
-  test('the table-changes bundle counts changes and reports incomplete records', () => {
-    const record = (eventName: string, seq: string, image?: object) => ({ eventName, eventSource: 'aws:dynamodb', dynamodb: { SequenceNumber: seq, Keys: { pk: { S: seq } }, ...(image ? { NewImage: image } : {}) } });
-    const { result } = invokeBundle(bundleOf(example, 'TableChanges'), 'handler', {
-      Records: [record('INSERT', '1', { pk: { S: '1' } }), record('MODIFY', '2', { pk: { S: '2' } }), record('REMOVE', '3'), record('INSERT', '4')],
-    });
+  test('the table-changes bundle counts changes and reports incomplete records', async () => {
+    const result = await invoke(example, 'TableChanges', dynamoStreamEvent([
+      { eventName: 'INSERT', sequenceNumber: '1', keys: { pk: { S: '1' } }, newImage: { pk: { S: '1' } } },
+      { eventName: 'MODIFY', sequenceNumber: '2', keys: { pk: { S: '2' } }, newImage: { pk: { S: '2' } } },
+      { eventName: 'REMOVE', sequenceNumber: '3', keys: { pk: { S: '3' } } },
+      { eventName: 'INSERT', sequenceNumber: '4', keys: { pk: { S: '4' } } },
+    ]));
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '4' }], counts: { INSERT: 1, MODIFY: 1, REMOVE: 1 } });
   });
 
-  test('the click bundle decodes Kinesis records and reports bad ones', () => {
-    const record = (seq: string, data: string) => ({ eventSource: 'aws:kinesis', kinesis: { sequenceNumber: seq, partitionKey: 'p', data: Buffer.from(data).toString('base64') } });
-    const { result } = invokeBundle(bundleOf(example, 'ClickCounter'), 'handler', {
-      Records: [record('1', '{"page":"/home"}'), record('2', '{"page":"/home"}'), record('3', 'garbage')],
-    });
+  test('the click bundle decodes Kinesis records and reports bad ones', async () => {
+    const result = await invoke(example, 'ClickCounter', kinesisEvent([
+      { sequenceNumber: '1', data: '{"page":"/home"}' },
+      { sequenceNumber: '2', data: '{"page":"/home"}' },
+      { sequenceNumber: '3', data: 'garbage' },
+    ]));
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '3' }], pages: { '/home': 2 } });
   });
 });
@@ -193,11 +213,11 @@ describe('s3-pipeline', () => {
     expect(notifications.Properties.NotificationConfiguration.LambdaFunctionConfigurations).toHaveLength(2);
   });
 
-  test('its bundle classifies uploads', () => {
-    const record = (key: string, size: number) => ({ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'uploads' }, object: { key, size } } });
-    const { result } = invokeBundle(bundleOf(example, 'Classify'), 'handler', {
-      Records: [record('incoming/cat+photo.JPG', 1200), record('reports/q1.csv', 300)],
-    });
+  test('its bundle classifies uploads', async () => {
+    const result = await invoke(example, 'Classify', s3Event([
+      { bucket: 'uploads', key: 'incoming/cat+photo.JPG', size: 1200 },
+      { bucket: 'uploads', key: 'reports/q1.csv', size: 300 },
+    ]));
     expect(result).toEqual([
       { bucket: 'uploads', key: 'incoming/cat photo.JPG', size: 1200, kind: 'image', next: 'image/cat photo.JPG' },
       { bucket: 'uploads', key: 'reports/q1.csv', size: 300, kind: 'table', next: 'table/q1.csv' },
@@ -227,16 +247,18 @@ describe('production-service', () => {
     expect(alarms.length).toBeGreaterThanOrEqual(6);
   });
 
-  test('its API bundle leaves date-fns to the layer and answers', () => {
-    const bundle = bundleOf(example, 'Api');
-    expect(fs.readFileSync(path.join(bundle, 'index.mjs'), 'utf8')).toMatch(/from"date-fns"/);
-    const layer: any = Object.values<any>(example.template.Resources).find((r) => r.Type === 'AWS::Lambda::LayerVersion');
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-prod-'));
-    fs.cpSync(path.join(example.outdir, `asset.${layer.Properties.Content.S3Key.replace(/\.zip$/, '')}`, 'nodejs', 'node_modules'), path.join(root, 'node_modules'), { recursive: true });
-    fs.cpSync(bundle, path.join(root, 'task'), { recursive: true });
-    const script = `const m = await import(${JSON.stringify(path.join(root, 'task', 'index.mjs'))}); process.stdout.write(JSON.stringify(await m.handler({ body: '{"id":"o-9","express":true}' })));`;
-    const result = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  test('its API bundle leaves date-fns to the layer and answers', async () => {
+    expect(fs.readFileSync(path.join(bundleOf(example, 'Api'), 'index.mjs'), 'utf8')).toMatch(/from"date-fns"/);
+    const result = await invoke(example, 'Api', functionUrlEvent({ method: 'POST', body: '{"id":"o-9","express":true}' }));
     expect(result.statusCode).toEqual(202);
     expect(JSON.parse(result.body)).toMatchObject({ id: 'o-9', deliverBy: '2026-01-06' });
+  });
+
+  test('its fulfilment bundle, behind the VPC and the layer, reports late orders for retry', async () => {
+    const result = await invoke(example, 'Fulfil', sqsEvent([
+      { messageId: 'on-time', body: '{"deliverBy":"2026-01-08"}' },
+      { messageId: 'late', body: '{"deliverBy":"2026-01-02"}' },
+    ]));
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'late' }] });
   });
 });

@@ -1,0 +1,188 @@
+import { spawn } from 'child_process';
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * Runs a bundled function the way Lambda runs it: the official Node.js runtime interface client (`aws-lambda-ric`)
+ * polls a small local implementation of the Lambda Runtime API on 127.0.0.1, from an isolated task root.
+ *
+ * The task root is a copy of the bundle in a fresh directory under the OS temp dir, so nothing resolves from this
+ * repository's `node_modules`. Layers are extracted the way Lambda mounts them under `/opt`: their `nodejs/node_modules`
+ * go on `NODE_PATH` (CommonJS) and into the one `node_modules` directory above the task root (ES modules, which ignore
+ * `NODE_PATH`), and nothing else is there.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+ */
+export interface RuntimeOptions {
+  /** The bundle directory (a staged asset in the cloud assembly). */
+  readonly bundleDir: string;
+  /** The handler, as in the function's `Handler` property (`index.handler`). */
+  readonly handler: string;
+  /** The function's environment variables, as in its template. */
+  readonly environment?: Record<string, string>;
+  /** Layer asset directories (each holding `nodejs/node_modules`), in order. */
+  readonly layerDirs?: string[];
+  /** The function name Lambda's variables carry. @default 'test-function' */
+  readonly functionName?: string;
+  /** Memory in MB, for `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`. @default 1024 */
+  readonly memorySize?: number;
+  /** The runtime identifier for `AWS_EXECUTION_ENV`. @default 'nodejs24.x' */
+  readonly runtime?: string;
+  /** How long to wait for all invocations before the runtime is killed. @default 30 seconds */
+  readonly timeoutMs?: number;
+}
+
+/** What one invocation returned: the handler's result, or the error the runtime client posted. */
+export interface InvocationResult {
+  readonly requestId: string;
+  /** The parsed response body when the handler succeeded. */
+  readonly result?: any;
+  /** The error body (`errorType`, `errorMessage`, `trace`) when the handler failed. */
+  readonly error?: { errorType: string; errorMessage: string; trace?: string[] };
+}
+
+/** What a runtime process did with a list of events. */
+export interface RuntimeRun {
+  /** One entry per event, in order (warm invocations of one execution environment). */
+  readonly invocations: InvocationResult[];
+  /** The error posted to `/runtime/init/error`, when the function failed to initialize. */
+  readonly initError?: { errorType: string; errorMessage: string; trace?: string[] };
+  /** Everything the process printed (the function's logs and the runtime's). */
+  readonly logs: string;
+}
+
+const RUNTIME_CLIENT = path.join(path.dirname(require.resolve('aws-lambda-ric/package.json')), 'index.mjs');
+
+/**
+ * Invoke a bundled function with a sequence of events in one execution environment.
+ *
+ * Resolves when every event has an answer, or when the function failed to initialize.
+ */
+export async function runInLambdaRuntime(options: RuntimeOptions, events: unknown[]): Promise<RuntimeRun> {
+  const sandbox = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-runtime-'));
+  const taskRoot = path.join(sandbox, 'var', 'task');
+  fs.cpSync(options.bundleDir, taskRoot, { recursive: true });
+  const layerModules = path.join(sandbox, 'opt', 'nodejs', 'node_modules');
+  for (const layer of options.layerDirs ?? []) {
+    fs.cpSync(path.join(layer, 'nodejs', 'node_modules'), layerModules, { recursive: true });
+  }
+  if (options.layerDirs?.length) {
+    fs.symlinkSync(layerModules, path.join(sandbox, 'var', 'node_modules'), 'dir');
+  }
+
+  const pending = events.map((event) => ({ requestId: randomUUID(), body: JSON.stringify(event ?? {}) }));
+  const invocations: InvocationResult[] = [];
+  let next = 0;
+  let initError: RuntimeRun['initError'];
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => { done = resolve; });
+  const answered = (): void => {
+    if (invocations.length === pending.length || initError) {
+      done();
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const url = req.url ?? '';
+      if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') {
+        if (next >= pending.length) {
+          return; // Lambda freezes the environment here; the run is over, the process is killed.
+        }
+        const invocation = pending[next++];
+        res.writeHead(200, {
+          'Content-Type': 'application/json',
+          'Lambda-Runtime-Aws-Request-Id': invocation.requestId,
+          'Lambda-Runtime-Deadline-Ms': String(Date.now() + 30_000),
+          'Lambda-Runtime-Invoked-Function-Arn': `arn:aws:lambda:us-east-1:123456789012:function:${options.functionName ?? 'test-function'}:live`,
+          'Lambda-Runtime-Trace-Id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Parent=53995c3f42cd8ad8;Sampled=0`,
+        });
+        res.end(invocation.body);
+        return;
+      }
+      const match = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
+      if (req.method === 'POST' && match) {
+        const requestId = decodeURIComponent(match[1]);
+        const parsed = body.length ? JSON.parse(body) : undefined;
+        invocations.push(match[2] === 'response' ? { requestId, result: parsed } : { requestId, error: parsed });
+        res.writeHead(202).end('{"status":"OK"}');
+        answered();
+        return;
+      }
+      if (req.method === 'POST' && url === '/2018-06-01/runtime/init/error') {
+        initError = JSON.parse(body);
+        res.writeHead(202).end('{"status":"OK"}');
+        answered();
+        return;
+      }
+      res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  const functionName = options.functionName ?? 'test-function';
+  const runtime = options.runtime ?? 'nodejs24.x';
+  const env: Record<string, string> = {
+    // Lambda's own variables, then the function's (which may not override the reserved ones, as in Lambda).
+    ...options.environment,
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    LAMBDA_TASK_ROOT: taskRoot,
+    LAMBDA_RUNTIME_DIR: path.dirname(RUNTIME_CLIENT),
+    NODE_PATH: [layerModules, path.join(sandbox, 'opt', 'nodejs', 'node24', 'node_modules')].join(':'),
+    _HANDLER: options.handler,
+    AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '1',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memorySize ?? 1024),
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[1]0123456789abcdef',
+    AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEEXAMPLE00',
+    AWS_SECRET_ACCESS_KEY: 'example-secret-not-real',
+    AWS_SESSION_TOKEN: 'example-session-token',
+  };
+  const child = spawn(process.execPath, [RUNTIME_CLIENT, options.handler], { cwd: taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let logs = '';
+  child.stdout.on('data', (c: Buffer) => { logs += c.toString('utf8'); });
+  child.stderr.on('data', (c: Buffer) => { logs += c.toString('utf8'); });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+  const outcome = await Promise.race([finished, exited, timedOut]);
+  clearTimeout(timer);
+  child.kill('SIGKILL');
+  await exited;
+  server.closeAllConnections();
+  server.close();
+  fs.rmSync(sandbox, { recursive: true, force: true });
+  if (outcome === 'timeout' || (invocations.length < pending.length && !initError)) {
+    throw new Error(`the runtime answered ${invocations.length} of ${pending.length} invocations${outcome === 'timeout' ? ` within ${timeoutMs} ms` : ' before it exited'}:\n${logs}`);
+  }
+  return { invocations, initError, logs };
+}
+
+/** Invoke a bundled function once and return its result, or throw with the error the runtime posted. */
+export async function invokeInLambdaRuntime(options: RuntimeOptions, event: unknown): Promise<any> {
+  const run = await runInLambdaRuntime(options, [event]);
+  const failure = run.initError ?? run.invocations[0].error;
+  if (failure) {
+    throw new Error(`${failure.errorType}: ${failure.errorMessage}\n${run.logs}`);
+  }
+  return run.invocations[0].result;
+}
