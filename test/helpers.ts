@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { BundleCacheContext } from '../src';
 
 /** Write a throw-away project (files relative to its root) with a lock file; returns its root. */
@@ -87,4 +88,22 @@ export function bundleDirOf(app: App, stack: Stack, logicalIdPrefix: string): st
     .find(([id, r]) => id.startsWith(logicalIdPrefix) && r.Type === 'AWS::Lambda::Function')!;
   const key: string = resource.Properties.Code.S3Key;
   return path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+}
+
+/**
+ * A template with what changes by itself scrubbed, for snapshots: asset hashes (64 hex digits) and the version's
+ * logical ID suffix, which hashes the function's configuration including its code location.
+ */
+export function scrubbed(template: Template | Record<string, any>): any {
+  const json = JSON.stringify(template instanceof Template ? template.toJSON() : template)
+    .replace(/[0-9a-f]{64}/g, '<asset-hash>')
+    .replace(/CurrentVersion[0-9A-F]{8}[0-9a-f]{32}/g, 'CurrentVersion<hash>');
+  return JSON.parse(json);
+}
+
+/** The resources of `stack` that are new or different from those of `baseline`: what a source or option adds. */
+export function addedResources(stack: Stack, baseline: Stack): Record<string, any> {
+  const before = Template.fromStack(baseline).toJSON().Resources ?? {};
+  const after = Template.fromStack(stack).toJSON().Resources ?? {};
+  return Object.fromEntries(Object.entries<any>(after).filter(([id, r]) => JSON.stringify(before[id]) !== JSON.stringify(r)));
 }

@@ -22,6 +22,8 @@ const vpc = new ec2.Vpc(stack, 'Vpc', {
     { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
     { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
   ],
+  // Rejected traffic is kept for investigation, as AWS Well-Architected asks.
+  flowLogs: { Rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
 });
 const oncall = new sns.Topic(stack, 'OnCall', { enforceSSL: true });
 const table = new dynamodb.Table(stack, 'Orders', {

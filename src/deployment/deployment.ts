@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { acknowledgeCodeDeployPolicy } from '../private/acknowledgements';
 import { checkIntegerRange } from '../private/limits';
 
 /** Options every deployment style shares. */
@@ -135,7 +136,7 @@ export class Deployment {
   public _bind(scope: Construct, alias: lambda.Alias, ownAlarms: cloudwatch.IAlarm[]): codedeploy.LambdaDeploymentGroup {
     const rollback = this.options.autoRollback ?? true;
     const alarms = [...ownAlarms, ...(this.options.alarms ?? [])];
-    return new codedeploy.LambdaDeploymentGroup(scope, 'DeploymentGroup', {
+    const group = new codedeploy.LambdaDeploymentGroup(scope, 'DeploymentGroup', {
       alias,
       application: this.options.application,
       deploymentConfig: this.config(scope),
@@ -144,6 +145,8 @@ export class Deployment {
       postHook: this.options.postTrafficHook,
       autoRollback: { failedDeployment: rollback, deploymentInAlarm: rollback && alarms.length > 0, stoppedDeployment: false },
     });
+    acknowledgeCodeDeployPolicy(group.role);
+    return group;
   }
 
   private config(scope: Construct): codedeploy.ILambdaDeploymentConfig {

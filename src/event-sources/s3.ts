@@ -1,9 +1,12 @@
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
+import { createFailureQueue } from '../failure-handling/failure-queue';
+import { acknowledgeBucketNotificationsHandler } from '../private/acknowledgements';
 import { formatProblems } from '../private/problems';
 import { functionOf, markInvokedAsynchronously } from '../private/targets';
 
@@ -26,7 +29,8 @@ export interface S3SourceOptions {
 
   /**
    * Deliver through Amazon EventBridge instead of an S3 notification: no overlap rules, several consumers per event,
-   * and a rule you can extend. Supports object created and object removed events.
+   * and a rule you can extend. Supports object created and object removed events. Events EventBridge cannot deliver
+   * to the function go to a dead-letter queue created beside the rule (encrypted, 14 days, alarm on depth).
    *
    * @default false
    * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html
@@ -83,6 +87,7 @@ export class S3Source implements lambda.IEventSource {
     registrations.set(this.bucket, [...existing, ...added]);
     for (const eventType of eventTypes) {
       this.bucket.addEventNotification(eventType, new s3n.LambdaDestination(target), ...(this.options.filters ?? []));
+      acknowledgeBucketNotificationsHandler(Stack.of(this.bucket));
     }
   }
 
@@ -122,7 +127,9 @@ export class S3Source implements lambda.IEventSource {
           ...(keyPatterns.length > 0 ? { object: { key: keyPatterns } } : {}),
         },
       },
-      targets: [new targets.LambdaFunction(target)],
+      // Events EventBridge cannot deliver at all (the function throttled past the retry window, or deleted) are
+      // kept here rather than dropped; failures inside the function go to its own failure destination.
+      targets: [new targets.LambdaFunction(target, { deadLetterQueue: createFailureQueue(scope, `${this.bucket.node.id}DeliveryFailureQueue`).queue })],
     });
   }
 }

@@ -2,6 +2,7 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { acknowledgeSqsMapping } from '../private/acknowledgements';
 import { checkIntegerRange } from '../private/limits';
 import { formatProblems } from '../private/problems';
 import { functionOf, timeoutOf } from '../private/targets';
@@ -118,5 +119,9 @@ export class SqsSource implements lambda.IEventSource {
       filters: o.filters,
       enabled: o.enabled,
     }).bind(target);
+    const mapping = target.node.children.filter((c) => c instanceof lambda.EventSourceMapping).pop();
+    if (mapping) {
+      acknowledgeSqsMapping(mapping);
+    }
   }
 }

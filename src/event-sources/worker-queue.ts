@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SqsSource, SqsSourceOptions } from './sqs';
 import { failureQueueProps } from '../failure-handling/failure-queue';
+import { acknowledgeFailureQueue } from '../private/acknowledgements';
 import { checkIntegerRange } from '../private/limits';
 import { formatProblems } from '../private/problems';
 import { timeoutOf } from '../private/targets';
@@ -68,6 +69,7 @@ export class WorkerQueue extends Construct {
     const fifo = props.fifo ? true : undefined;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { ...failureQueueProps(), fifo });
+    acknowledgeFailureQueue(this.deadLetterQueue, `the dead-letter queue of ${this.node.path}/Queue`);
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

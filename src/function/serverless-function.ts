@@ -1,6 +1,7 @@
 import { Annotations, Aspects, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -14,11 +15,13 @@ import { FailureDestination } from '../failure-handling/failure-destination';
 import { createFailureQueue } from '../failure-handling/failure-queue';
 import { DependencyLayer } from '../layers/dependency-layer';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
+import { acknowledge, acknowledgeResourcelessWildcards, acknowledgeVpcAccessPolicy } from '../private/acknowledgements';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../private/esbuild-options';
 import { checkFunctionProps, checkFunctionUrl } from '../private/function-props';
 import { checkLayers, layerExternals, versionSkew } from '../private/layers';
 import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
+import { scopeLogPermissions } from '../private/roles';
 
 /** The defaults that differ from Lambda's own. */
 const DEFAULT_MEMORY_MB = 1024;
@@ -176,7 +179,8 @@ export class ServerlessFunction extends lambda.Function {
   private readonly ownLogGroup?: logs.LogGroup;
   private readonly asyncProps: ServerlessFunctionProps;
   private asyncReasons: string[] = [];
-  private asyncConfigured = false;
+  /** Whether the function is invoked asynchronously, once decided. */
+  private asyncConfigured?: boolean;
   private _failureQueue?: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
@@ -253,6 +257,11 @@ export class ServerlessFunction extends lambda.Function {
       this.ownLogGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logGroupRetention ?? DEFAULT_LOG_RETENTION });
       (this.node.defaultChild as lambda.CfnFunction).addPropertyOverride('LoggingConfig.LogGroup', this.ownLogGroup.logGroupName);
     }
+    if (!props.role && this.role instanceof iam.Role && props.logRetention === undefined) {
+      // The function logs to one known log group: write access to it replaces AWSLambdaBasicExecutionRole
+      // (logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group of the account).
+      scopeLogPermissions(this.role, this.logGroup);
+    }
 
     this.alias = new lambda.Alias(this, 'LiveAlias', {
       aliasName,
@@ -292,10 +301,9 @@ export class ServerlessFunction extends lambda.Function {
 
     if (props.asyncInvocation === true) {
       this.configureAsyncInvocation();
-    } else {
-      // Sources and permissions may still be added after construction: decide when the app is complete.
-      Aspects.of(this).add({ visit: (node) => node === this && this.configureAsyncInvocation() });
     }
+    // Sources, permissions and policy statements may still be added after construction: finish when the app is complete.
+    Aspects.of(this).add({ visit: (node) => node === this && this.completeAtSynth(props) });
 
     for (const [module, layerVersion, localVersion] of versionSkew(dependencyLayers, resolved.projectRoot)) {
       Annotations.of(this).addWarningV2('cdk-lambda-kit:layerVersionSkew',
@@ -344,21 +352,41 @@ export class ServerlessFunction extends lambda.Function {
     this.asyncReasons.push(reason);
   }
 
+  /** What can only be decided once the app is complete: asynchronous invocation, and cdk-nag acknowledgements. */
+  private completeAtSynth(props: ServerlessFunctionProps): void {
+    const invokedAsync = this.configureAsyncInvocation();
+    const hasDeadLetterQueue = props.deadLetterQueue !== undefined || props.deadLetterTopic !== undefined || props.deadLetterQueueEnabled === true;
+    if (!hasDeadLetterQueue) {
+      acknowledge(this, 'Serverless-LambdaDLQ', invokedAsync
+        ? 'asynchronous failures go to the on-failure destination of the alias (EventInvokeConfig), which AWS recommends over a dead-letter queue'
+        : 'nothing invokes this function asynchronously, and a dead-letter queue only ever receives asynchronous events');
+    }
+    if (!props.role && this.role instanceof iam.Role) {
+      const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
+      if (defaultPolicy instanceof iam.Policy) {
+        acknowledgeResourcelessWildcards(defaultPolicy);
+      }
+      if (this.isBoundToVpc) {
+        acknowledgeVpcAccessPolicy(this.role);
+      }
+    }
+  }
+
   /**
    * Configure asynchronous invocation on the alias: the user's settings, and the default failure destination when
    * the function is invoked asynchronously and has none.
    */
-  private configureAsyncInvocation(): void {
-    if (this.asyncConfigured) {
-      return;
+  private configureAsyncInvocation(): boolean {
+    if (this.asyncConfigured !== undefined) {
+      return this.asyncConfigured;
     }
-    this.asyncConfigured = true;
     const p = this.asyncProps;
     const permissions = p.asyncInvocation === undefined ? this.asyncPermissions() : { alias: false, unqualified: false };
     const invokedAsync = p.asyncInvocation ?? (this.asyncReasons.length > 0 || permissions.alias || permissions.unqualified);
     const configured = p.retryAttempts !== undefined || p.maxEventAge !== undefined || p.onSuccess !== undefined || p.onFailure !== undefined;
+    this.asyncConfigured = invokedAsync;
     if (!invokedAsync && !configured) {
-      return;
+      return invokedAsync;
     }
     const hasDeadLetterQueue = p.deadLetterQueue !== undefined || p.deadLetterTopic !== undefined || p.deadLetterQueueEnabled === true;
     let onFailure = p.onFailure;
@@ -386,6 +414,7 @@ export class ServerlessFunction extends lambda.Function {
     if (invokedAsync) {
       this.alarms?._addAsyncAlarms(this, onFailure !== undefined || p.onSuccess !== undefined, extraAlarms);
     }
+    return invokedAsync;
   }
 
   /**

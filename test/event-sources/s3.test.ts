@@ -41,6 +41,21 @@ describe('S3Source', () => {
     template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
   });
 
+  test('events EventBridge cannot deliver go to a dead-letter queue of the rule target, with an alarm', () => {
+    const { stack } = makeUnbundledApp();
+    const bucket = new s3.Bucket(stack, 'Uploads');
+    new ServerlessFunction(stack, 'Thumbnails', { entry, events: [new S3Source(bucket, { viaEventBridge: true })] });
+    const template = Template.fromStack(stack);
+    const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.startsWith('ThumbnailsUploadsDeliveryFailureQueue'));
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } } })],
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } })]) },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }] });
+  });
+
   test('fails if two notifications on one bucket overlap', () => {
     const { stack } = makeUnbundledApp();
     const bucket = new s3.Bucket(stack, 'Uploads');

@@ -5,20 +5,9 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Deployment, ProvisionedConcurrency, ServerlessFunction } from '../../src';
-import { makeApp } from '../helpers';
+import { makeApp, scrubbed } from '../helpers';
 
 const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
-
-/**
- * The template with what changes by itself scrubbed: asset hashes (64 hex digits) and the version's logical ID
- * suffix, which hashes the function's configuration including its code location.
- */
-function scrubbed(template: Template): unknown {
-  const json = JSON.stringify(template.toJSON())
-    .replace(/[0-9a-f]{64}/g, '<asset-hash>')
-    .replace(/CurrentVersion[0-9A-F]{8}[0-9a-f]{32}/g, 'CurrentVersion<hash>');
-  return JSON.parse(json);
-}
 
 test('snapshot: ServerlessFunction with defaults', () => {
   const { stack } = makeApp();

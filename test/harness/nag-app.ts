@@ -23,5 +23,4 @@ App.prototype.synth = function nagAfterSynth(this: App, options) {
   return assembly;
 };
 
-require(appFile);
-process.stdout.write(`${JSON.stringify(findings)}\n`);
+void import(appFile).then(() => process.stdout.write(`${JSON.stringify(findings)}\n`));
