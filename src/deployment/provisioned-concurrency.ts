@@ -130,14 +130,14 @@ export class ProvisionedConcurrency {
       for (const s of a.schedules ?? []) {
         const where = `provisionedConcurrency.schedules["${s.name}"]`;
         if (!/^[A-Za-z0-9_-]{1,100}$/.test(s.name)) {
-          problems.push(`\`${where}.name\` must be 1 to 100 letters, digits, "-" or "_"`);
+          problems.push(`\`${where}.name\` must be 1 to 100 letters, digits, "-" or "_", got "${s.name}"`);
         }
         if (names.has(s.name)) {
-          problems.push(`\`${where}.name\` must be unique among the schedules`);
+          problems.push(`\`${where}.name\` must be unique among the schedules, got "${s.name}" more than once`);
         }
         names.add(s.name);
         if (s.minCapacity === undefined && s.maxCapacity === undefined) {
-          problems.push(`\`${where}\` must set \`minCapacity\`, \`maxCapacity\` or both`);
+          problems.push(`\`${where}\` must set \`minCapacity\`, \`maxCapacity\` or both, got neither`);
         }
         if (s.minCapacity !== undefined && s.minCapacity < 1) {
           problems.push(`\`${where}.minCapacity\` must be at least 1 (scaling provisioned concurrency to 0 breaks later deployments, aws-cdk #29992), got ${s.minCapacity}`);

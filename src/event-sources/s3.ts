@@ -100,7 +100,7 @@ export class S3Source implements lambda.IEventSource {
         detailTypes.add('Object Deleted');
       } else {
         throw new Error(formatProblems(scope.node.path, [
-          `S3Source(${this.bucket.node.path}).events with \`viaEventBridge\` must be object created or removed events, got ${eventType}`,
+          `\`S3Source(${this.bucket.node.path}).events\` with \`viaEventBridge\` must be object created or removed events, got ${eventType}`,
         ]));
       }
     }

@@ -60,7 +60,7 @@ export class WorkerQueue extends Construct {
     const timeout = timeoutOf(props.consumer) ?? Duration.seconds(3);
     const problems = [
       checkIntegerRange('maxReceiveCount', props.maxReceiveCount, 1, 1000),
-      timeout.isUnresolved() ? '`consumer` must have a concrete timeout: the visibility timeout is derived from it' : undefined,
+      timeout.isUnresolved() ? '`consumer` must have a concrete timeout (the visibility timeout is derived from it), got a token' : undefined,
     ].filter((p): p is string => p !== undefined);
     if (problems.length > 0) {
       throw new Error(formatProblems(this.node.path, problems));

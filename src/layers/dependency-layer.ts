@@ -160,13 +160,13 @@ interface LayerSpec {
 function readSpec(props: DependencyLayerProps): { spec?: LayerSpec; problems: string[] } {
   const problems: string[] = [];
   if ((props.dependencies === undefined) === (props.packageJson === undefined)) {
-    problems.push('exactly one of `dependencies` and `packageJson` must be set');
+    problems.push(`exactly one of \`dependencies\` and \`packageJson\` must be set, got ${props.dependencies === undefined ? 'neither' : 'both'}`);
     return { problems };
   }
   if (props.dependencies) {
     const names = Object.keys(props.dependencies).sort();
     if (names.length === 0) {
-      problems.push('`dependencies` must name at least one package');
+      problems.push('`dependencies` must name at least one package, got none');
     }
     for (const name of names) {
       if (!/^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(name)) {

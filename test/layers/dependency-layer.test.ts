@@ -145,7 +145,7 @@ describe('layer checks', () => {
   });
 
   test.each<[string, ConstructorParameters<typeof DependencyLayer>[2], RegExp]>([
-    ['neither dependencies nor packageJson is set', {}, /^Stack\/Bad: exactly one of `dependencies` and `packageJson` must be set$/],
+    ['neither dependencies nor packageJson is set', {}, /^Stack\/Bad: exactly one of `dependencies` and `packageJson` must be set, got neither$/],
     ['both are set', { dependencies: { ms: '1' }, packageJson: 'package.json' }, /exactly one of `dependencies` and `packageJson` must be set/],
     ['a dependency name is not an npm name', { dependencies: { 'Not A Name': '1' } }, /`dependencies` keys must be npm package names, got "Not A Name"/],
     ['no dependency is named', { dependencies: {} }, /`dependencies` must name at least one package/],
