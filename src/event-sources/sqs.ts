@@ -70,7 +70,7 @@ export class SqsSource implements lambda.IEventSource {
     const queuePath = this.queue.node.path;
     const fifo = this.queue.fifo;
     const window = o.maxBatchingWindow;
-    const windowSeconds = window && !window.isUnresolved() ? window.toSeconds() : 0;
+    const windowSeconds = window && !window.isUnresolved() ? window.toMilliseconds() / 1000 : 0;
     const problems: (string | undefined)[] = [
       checkIntegerRange(`SqsSource(${queuePath}).batchSize`, o.batchSize, 1, fifo || !window ? 10 : 10000),
       checkIntegerRange(`SqsSource(${queuePath}).maxConcurrency`, o.maxConcurrency, 2, 1000),

@@ -151,7 +151,7 @@ export class FunctionAlarms extends Construct {
     } else if (props.duration ?? true) {
       const percent = props.durationThresholdPercent ?? 90;
       this.duration = create('Duration', alias.metricDuration({ period: Duration.minutes(5), statistic: 'p99' }),
-        Math.floor(props.timeout.toMilliseconds() * percent / 100), `p99 duration is at least ${percent}% of the timeout`);
+        Math.round(props.timeout.toMilliseconds() * percent / 100), `p99 duration is at least ${percent}% of the timeout`);
     }
     if (props.provisionedConcurrency && (props.provisionedConcurrencySpillover ?? true)) {
       this.provisionedConcurrencySpillover = create('ProvisionedConcurrencySpillover',
