@@ -22,6 +22,7 @@ import { checkLayers, layerExternals, versionSkew } from '../private/layers';
 import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
 import { scopeLogPermissions } from '../private/roles';
+import { watchStackLimits } from '../private/stack-limits';
 
 /** The defaults that differ from Lambda's own. */
 const DEFAULT_MEMORY_MB = 1024;
@@ -302,6 +303,7 @@ export class ServerlessFunction extends lambda.Function {
     if (props.asyncInvocation === true) {
       this.configureAsyncInvocation();
     }
+    watchStackLimits(this.stack, (c) => c instanceof ServerlessFunction);
     // Sources, permissions and policy statements may still be added after construction: finish when the app is complete.
     Aspects.of(this).add({ visit: (node) => node === this && this.completeAtSynth(props) });
 

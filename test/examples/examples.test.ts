@@ -1,10 +1,13 @@
-import { spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { dynamoStreamEvent, functionUrlEvent, kinesisEvent, s3Event, sqsEvent } from '../harness/events';
 import { invokeInLambdaRuntime, RuntimeOptions } from '../harness/lambda-runtime';
 
-const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
+const REPO = path.join(__dirname, '..', '..');
+const EXAMPLES = path.join(REPO, 'examples');
 
 /** Synthesize one example with the real CDK CLI, through the same script the README runs. */
 function synthExample(name: string): { template: any; outdir: string; output: string } {
@@ -261,4 +264,105 @@ describe('production-service', () => {
     ]));
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'late' }] });
   });
+});
+
+/**
+ * Determinism: each example, synthesized above with an empty bundle cache, synthesizes again (another empty cache)
+ * and from a copy of the repository in another directory to identical templates, asset manifests and assets: same
+ * asset hashes, same bytes. Anything that leaks an absolute path, a timestamp or an ordering into a bundle fails here.
+ * Runs last in this file, after every example's first synthesis.
+ */
+describe('determinism', () => {
+  const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'cdk.json'))).sort();
+
+  /** Synthesize one example of a repository into `outdir` with a fresh cache. */
+  function synth(repo: string, name: string, outdir: string): Promise<void> {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-determinism-cache-'));
+    const cdk = path.join(repo, 'node_modules', 'aws-cdk', 'bin', 'cdk');
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [cdk, 'synth', '--quiet', '--output', outdir, '-c', `@cdk-lambda-kit/bundling:cacheDir=${cacheDir}`], {
+        cwd: path.join(repo, 'examples', name),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`synthesizing ${repo}/examples/${name} failed:\n${stderr}`))));
+    });
+  }
+
+  /** Run tasks two at a time (the machine has two cores). */
+  async function twoAtATime(tasks: Array<() => Promise<void>>): Promise<void> {
+    const queue = [...tasks];
+    await Promise.all([0, 1].map(async () => {
+      for (let task = queue.shift(); task; task = queue.shift()) {
+        await task();
+      }
+    }));
+  }
+
+  /**
+   * sha256 of every deployed file of a cloud assembly, by relative path: the templates, the asset manifests, and every
+   * file of the assets they list (an output directory may also hold assets of earlier runs).
+   */
+  function fingerprint(outdir: string): Record<string, string> {
+    const result: Record<string, string> = {};
+    const add = (file: string) => {
+      result[path.relative(outdir, file)] = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    };
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          walk(full);
+        } else {
+          add(full);
+        }
+      }
+    };
+    for (const manifest of fs.readdirSync(outdir).filter((f) => f.endsWith('.assets.json'))) {
+      add(path.join(outdir, manifest));
+      for (const asset of Object.values<any>(JSON.parse(fs.readFileSync(path.join(outdir, manifest), 'utf8')).files ?? {})) {
+        const source = path.join(outdir, asset.source.path);
+        if (fs.statSync(source).isDirectory()) {
+          walk(source);
+        } else {
+          add(source);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** A copy of the repository's tracked files in another directory, sharing node_modules through hard links. */
+  function copyOfRepository(): string {
+    const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-copy-')), 'cdk-lambda-kit');
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' }).split('\0').filter(Boolean);
+    for (const file of files) {
+      if (fs.existsSync(path.join(REPO, file))) {
+        fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
+        fs.copyFileSync(path.join(REPO, file), path.join(copy, file));
+      }
+    }
+    execFileSync('cp', ['-al', path.join(REPO, 'node_modules'), path.join(copy, 'node_modules')]);
+    return copy;
+  }
+
+  test('every example synthesizes to identical templates and assets, again and from another directory', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-determinism-'));
+    const copy = copyOfRepository();
+    const out = (run: string, name: string) => path.join(work, run, name);
+    await twoAtATime(apps.flatMap((name) => [
+      () => synth(REPO, name, out('again', name)),
+      () => synth(copy, name, out('copy', name)),
+    ]));
+
+    for (const name of apps) {
+      const first = fingerprint(path.join(EXAMPLES, name, 'cdk.out'));
+      expect(Object.keys(first).filter((f) => f.startsWith('asset.')).length).toBeGreaterThan(0);
+      expect({ name, files: fingerprint(out('again', name)) }).toEqual({ name, files: first });
+      expect({ name, files: fingerprint(out('copy', name)) }).toEqual({ name, files: first });
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(path.dirname(copy), { recursive: true, force: true });
+  }, 600_000);
 });
