@@ -96,7 +96,7 @@ function measure(stack: Stack, isFunction: (c: IConstruct) => boolean): StackUsa
   for (const element of elements) {
     // `_toCloudFormation` is how the stack itself renders each element when it writes the template.
     const fragment = stack.resolve((element as unknown as { _toCloudFormation(): Record<string, Record<string, unknown>> })._toCloudFormation());
-    for (const [section, entries] of Object.entries(fragment ?? {})) {
+    for (const [section, entries] of Object.entries<Record<string, unknown>>(fragment ?? {})) {
       template[section] = { ...template[section], ...entries };
     }
     if (inFunction(element)) {
