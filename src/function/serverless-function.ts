@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,7 +15,8 @@ import { FailureDestination } from '../failure-handling/failure-destination';
 import { createFailureQueue } from '../failure-handling/failure-queue';
 import { DependencyLayer } from '../layers/dependency-layer';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
-import { acknowledge, acknowledgeResourcelessWildcards, acknowledgeVpcAccessPolicy } from '../private/acknowledgements';
+import { acknowledgeFunctionFindings } from '../private/acknowledgements';
+import { asyncPermissions } from '../private/async-permissions';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../private/esbuild-options';
 import { checkFunctionProps, checkFunctionUrl } from '../private/function-props';
 import { checkLayers, layerExternals, versionSkew } from '../private/layers';
@@ -140,9 +141,6 @@ export interface ServerlessFunctionProps extends lambda.FunctionOptions {
    */
   readonly asyncInvocation?: boolean;
 }
-
-/** Services that invoke Lambda asynchronously, by service principal. */
-const ASYNC_PRINCIPALS = /^(s3|sns|events|iot|ses|config|codecommit|cloudformation|logs(\.[a-z0-9-]+)?)\.amazonaws\.com$/;
 
 /**
  * A production-ready Node.js Lambda function.
@@ -357,21 +355,7 @@ export class ServerlessFunction extends lambda.Function {
   /** What can only be decided once the app is complete: asynchronous invocation, and cdk-nag acknowledgements. */
   private completeAtSynth(props: ServerlessFunctionProps): void {
     const invokedAsync = this.configureAsyncInvocation();
-    const hasDeadLetterQueue = props.deadLetterQueue !== undefined || props.deadLetterTopic !== undefined || props.deadLetterQueueEnabled === true;
-    if (!hasDeadLetterQueue) {
-      acknowledge(this, 'Serverless-LambdaDLQ', invokedAsync
-        ? 'asynchronous failures go to the on-failure destination of the alias (EventInvokeConfig), which AWS recommends over a dead-letter queue'
-        : 'nothing invokes this function asynchronously, and a dead-letter queue only ever receives asynchronous events');
-    }
-    if (!props.role && this.role instanceof iam.Role) {
-      const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
-      if (defaultPolicy instanceof iam.Policy) {
-        acknowledgeResourcelessWildcards(defaultPolicy);
-      }
-      if (this.isBoundToVpc) {
-        acknowledgeVpcAccessPolicy(this.role);
-      }
-    }
+    acknowledgeFunctionFindings(this, props, invokedAsync);
   }
 
   /**
@@ -383,7 +367,7 @@ export class ServerlessFunction extends lambda.Function {
       return this.asyncConfigured;
     }
     const p = this.asyncProps;
-    const permissions = p.asyncInvocation === undefined ? this.asyncPermissions() : { alias: false, unqualified: false };
+    const permissions = p.asyncInvocation === undefined ? asyncPermissions(this, this.alias) : { alias: false, unqualified: false };
     const invokedAsync = p.asyncInvocation ?? (this.asyncReasons.length > 0 || permissions.alias || permissions.unqualified);
     const configured = p.retryAttempts !== undefined || p.maxEventAge !== undefined || p.onSuccess !== undefined || p.onFailure !== undefined;
     this.asyncConfigured = invokedAsync;
@@ -419,24 +403,6 @@ export class ServerlessFunction extends lambda.Function {
     return invokedAsync;
   }
 
-  /**
-   * Which of the alias and the unqualified function a service that invokes asynchronously was allowed to invoke.
-   * Permissions may live anywhere in the app (aws-cdk-lib puts an EventBridge rule's beside the rule), so the whole
-   * app is searched.
-   */
-  private asyncPermissions(): { alias: boolean; unqualified: boolean } {
-    const permissions = this.node.root.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission
-      && typeof c.principal === 'string' && !Token.isUnresolved(c.principal) && ASYNC_PRINCIPALS.test(c.principal));
-    const targets = (references: string[]) => permissions.some((permission) => {
-      const stack = Stack.of(permission);
-      const target = JSON.stringify(stack.resolve(permission.functionName));
-      return references.some((reference) => JSON.stringify(stack.resolve(reference)) === target);
-    });
-    return {
-      alias: targets([this.alias.functionArn, this.alias.functionName]),
-      unqualified: targets([this.functionArn, this.functionName]),
-    };
-  }
 
   /**
    * The function's log group: the one this construct created, or the one you passed.

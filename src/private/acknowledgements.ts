@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 
 /**
@@ -75,4 +76,27 @@ export function acknowledgeResourcelessWildcards(policy: iam.Policy): void {
   const uses = [...new Set(actions.map((a) => RESOURCELESS_ACTIONS[a]))].join(' and ');
   acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]',
     `the only wildcard statements are for ${uses} (${actions.join(', ')}), actions that do not support resource-level permissions`);
+}
+
+/**
+ * The findings a function's own resources would raise although their requirement is met: the DLQ rule (failures go
+ * to an on-failure destination, or nothing invokes the function asynchronously), and, on the role this library
+ * created, resource-less wildcards and the VPC access policy.
+ */
+export function acknowledgeFunctionFindings(fn: lambda.Function, props: lambda.FunctionOptions, invokedAsync: boolean): void {
+  const hasDeadLetterQueue = props.deadLetterQueue !== undefined || props.deadLetterTopic !== undefined || props.deadLetterQueueEnabled === true;
+  if (!hasDeadLetterQueue) {
+    acknowledge(fn, 'Serverless-LambdaDLQ', invokedAsync
+      ? 'asynchronous failures go to the on-failure destination of the alias (EventInvokeConfig), which AWS recommends over a dead-letter queue'
+      : 'nothing invokes this function asynchronously, and a dead-letter queue only ever receives asynchronous events');
+  }
+  if (!props.role && fn.role instanceof iam.Role) {
+    const defaultPolicy = fn.role.node.tryFindChild('DefaultPolicy');
+    if (defaultPolicy instanceof iam.Policy) {
+      acknowledgeResourcelessWildcards(defaultPolicy);
+    }
+    if (fn.isBoundToVpc) {
+      acknowledgeVpcAccessPolicy(fn.role);
+    }
+  }
 }
