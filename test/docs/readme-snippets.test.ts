@@ -19,7 +19,8 @@ test('the README\'s TypeScript snippets compile', () => {
     const files = snippets.map((snippet, i) => {
       const lines = snippet.split('\n');
       const imports = lines.filter((l) => l.startsWith('import '))
-        .filter((l) => !l.includes("from 'cdk-lambda-kit'"));
+        .filter((l) => !l.includes("from 'cdk-lambda-kit'"))
+        .map((l) => l.replace("from 'cdk-lambda-kit/lib/testing'", `from ${JSON.stringify(path.join(ROOT, 'src', 'testing'))}`));
       const body = lines.filter((l) => !l.startsWith('import ')).join('\n');
       const file = path.join(dir, `snippet${i}.ts`);
       fs.writeFileSync(file, [
@@ -65,7 +66,7 @@ test('the README\'s TypeScript snippets compile', () => {
       moduleResolution: ts.ModuleResolutionKind.Node16,
       esModuleInterop: true,
       skipLibCheck: true,
-      types: ['node'],
+      types: ['node', 'jest'],
       typeRoots: [path.join(ROOT, 'node_modules', '@types')],
     });
     const problems = ts.getPreEmitDiagnostics(program)

@@ -3,8 +3,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { invokeInLambdaRuntime, RuntimeOptions } from '../../src/testing';
 import { dynamoStreamEvent, functionUrlEvent, kinesisEvent, s3Event, sqsEvent } from '../harness/events';
-import { invokeInLambdaRuntime, RuntimeOptions } from '../harness/lambda-runtime';
 
 const REPO = path.join(__dirname, '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');

@@ -5,6 +5,8 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { Stack, Stage } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 
 /**
  * Runs a bundled function the way Lambda runs it: the official Node.js runtime interface client (`aws-lambda-ric`)
@@ -56,7 +58,15 @@ export interface RuntimeRun {
   readonly logs: string;
 }
 
-const RUNTIME_CLIENT = path.join(path.dirname(require.resolve('aws-lambda-ric/package.json')), 'index.mjs');
+/** The runtime client's entry point, from the project that runs the tests (or this package's own install). */
+function runtimeClient(): string {
+  try {
+    return path.join(path.dirname(require.resolve('aws-lambda-ric/package.json', { paths: [process.cwd(), __dirname] })), 'index.mjs');
+  } catch {
+    throw new Error('cdk-lambda-kit/lib/testing runs bundles in the official Lambda runtime client: `npm install --save-dev aws-lambda-ric` ' +
+      '(it builds natively on Linux and needs autoconf, automake, libtool, cmake, make and g++)');
+  }
+}
 
 /**
  * Invoke a bundled function with a sequence of events in one execution environment.
@@ -129,6 +139,7 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
+  const client = runtimeClient();
   const functionName = options.functionName ?? 'test-function';
   const runtime = options.runtime ?? 'nodejs24.x';
   const env: Record<string, string> = {
@@ -138,7 +149,7 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
     LAMBDA_TASK_ROOT: taskRoot,
-    LAMBDA_RUNTIME_DIR: path.dirname(RUNTIME_CLIENT),
+    LAMBDA_RUNTIME_DIR: path.dirname(client),
     NODE_PATH: [layerModules, path.join(sandbox, 'opt', 'nodejs', 'node24', 'node_modules')].join(':'),
     _HANDLER: options.handler,
     AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
@@ -155,7 +166,7 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
     AWS_SECRET_ACCESS_KEY: 'example-secret-not-real',
     AWS_SESSION_TOKEN: 'example-session-token',
   };
-  const child = spawn(process.execPath, [RUNTIME_CLIENT, options.handler], { cwd: taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [client, options.handler], { cwd: taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
   child.stdout.on('data', (c: Buffer) => { logs += c.toString('utf8'); });
   child.stderr.on('data', (c: Buffer) => { logs += c.toString('utf8'); });
@@ -185,4 +196,47 @@ export async function invokeInLambdaRuntime(options: RuntimeOptions, event: unkn
     throw new Error(`${failure.errorType}: ${failure.errorMessage}\n${run.logs}`);
   }
   return run.invocations[0].result;
+}
+
+/**
+ * How Lambda would run a function of a synthesized app: its staged bundle, handler, environment (values only known at
+ * deploy time get a stand-in), memory, runtime, and the staged contents of layers defined in the app.
+ *
+ * Call it after `app.synth()` (or `Template.fromStack`), with bundling on. A layer defined outside the app (by ARN)
+ * cannot be found: pass `layerDirs` in `overrides`.
+ */
+export function runtimeOptionsOf(fn: lambda.Function, overrides: Partial<RuntimeOptions> = {}): RuntimeOptions {
+  const stack = Stack.of(fn);
+  const outdir = Stage.of(fn)?.outdir;
+  const cfn = fn.node.defaultChild as lambda.CfnFunction;
+  const assetDir = (s3Key: unknown, what: string): string => {
+    const key = typeof s3Key === 'string' ? s3Key : undefined;
+    const dir = key && outdir ? path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`) : undefined;
+    if (!dir || !fs.existsSync(dir)) {
+      throw new Error(`${fn.node.path}: the staged asset of ${what} was not found: synthesize the app (app.synth()) with bundling on first`);
+    }
+    return dir;
+  };
+  const code = stack.resolve(cfn.code) as { s3Key?: unknown };
+  const variables = (stack.resolve(cfn.environment) as { variables?: Record<string, unknown> } | undefined)?.variables ?? {};
+  const environment = Object.fromEntries(Object.entries(variables)
+    .map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-at-deploy:${JSON.stringify(v)}`]));
+  const layerIds = ((stack.resolve(cfn.layers) ?? []) as unknown[]).map((l) => (l as { Ref?: string }).Ref);
+  const layerDirs = overrides.layerDirs ?? layerIds.map((id) => {
+    const layer = stack.node.findAll().find((c): c is lambda.CfnLayerVersion => c instanceof lambda.CfnLayerVersion && stack.getLogicalId(c) === id);
+    if (!layer) {
+      throw new Error(`${fn.node.path}: a layer that is not defined in this app cannot be run locally (pass \`layerDirs\` yourself)`);
+    }
+    return assetDir((stack.resolve(layer.content) as { s3Key?: unknown }).s3Key, `layer ${layer.node.path}`);
+  });
+  return {
+    bundleDir: assetDir(code.s3Key, 'its code'),
+    handler: cfn.handler as string,
+    environment,
+    layerDirs,
+    functionName: fn.node.id,
+    memorySize: typeof cfn.memorySize === 'number' ? cfn.memorySize : undefined,
+    runtime: cfn.runtime,
+    ...overrides,
+  };
 }

@@ -1,7 +1,7 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { OutputFormat, ServerlessFunction } from '../../src';
-import { bundleDirOf, makeApp, makeProject } from '../helpers';
-import { runInLambdaRuntime, RuntimeOptions } from './lambda-runtime';
+import { DependencyLayer, OutputFormat, ServerlessFunction } from '../../src';
+import { invokeInLambdaRuntime, runInLambdaRuntime, RuntimeOptions, runtimeOptionsOf } from '../../src/testing';
+import { makeApp, makeProject, makeUnbundledApp } from '../helpers';
 
 /** Bundle one handler with ServerlessFunction (real esbuild) and describe how Lambda would run it. */
 function bundled(source: string, options: { format?: OutputFormat; externalModules?: string[] } = {}): RuntimeOptions {
@@ -14,7 +14,8 @@ function bundled(source: string, options: { format?: OutputFormat; externalModul
     // A layer of unknown contents: a module left external is then a warning, not a synth error.
     layers: options.externalModules ? [lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', 'arn:aws:lambda:us-east-1:123456789012:layer:l:1')] : undefined,
   });
-  return { bundleDir: bundleDirOf(app, stack, 'Fn'), handler: fn.handlerExport ? `index.${fn.handlerExport}` : 'index.handler', environment: { TABLE_NAME: 'orders' } };
+  app.synth();
+  return runtimeOptionsOf(fn, { layerDirs: [], functionName: 'test-function' });
 }
 
 describe('the local Lambda runtime', () => {
@@ -95,5 +96,28 @@ describe('the local Lambda runtime', () => {
 
     expect(run.invocations).toEqual([]);
     expect(run.initError?.errorMessage).toMatch(/Cannot find package 'left-pad' imported from .*\/var\/task\/index\.mjs/);
+  });
+
+  test('runtimeOptionsOf reads a synthesized function, its environment and its dependency layer', async () => {
+    // GIVEN a function whose bundle leaves `ms` to a DependencyLayer
+    const root = makeProject({ 'src/handler.ts': 'import ms from "ms";\nexport const handler = async () => ({ wait: ms("2 minutes"), stage: process.env.STAGE });\n' });
+    const { app, stack } = makeApp();
+    const layer = new DependencyLayer(stack, 'Deps', { dependencies: { ms: '2.1.3' } });
+    const fn = new ServerlessFunction(stack, 'Fn', { entry: `${root}/src/handler.ts`, layers: [layer], environment: { STAGE: 'test' } });
+    app.synth();
+
+    // WHEN
+    const options = runtimeOptionsOf(fn);
+
+    // THEN
+    expect(options).toMatchObject({ handler: 'index.handler', runtime: 'nodejs24.x', memorySize: 1024, functionName: 'Fn', environment: { STAGE: 'test' } });
+    expect(options.layerDirs).toHaveLength(1);
+    expect(await invokeInLambdaRuntime(options, {})).toEqual({ wait: 120000, stage: 'test' });
+  });
+
+  test('runtimeOptionsOf with bundling skipped says to synthesize with bundling on', () => {
+    const { stack } = makeUnbundledApp();
+    const fn = new ServerlessFunction(stack, 'Fn', { entry: `${makeProject({ 'src/h.ts': 'export const handler = async () => 1;' })}/src/h.ts` });
+    expect(() => runtimeOptionsOf(fn)).toThrow(/^Stack\/Fn: the staged asset of its code was not found: synthesize the app \(app.synth\(\)\) with bundling on first$/);
   });
 });
