@@ -88,24 +88,27 @@ function measure(stack: Stack, isFunction: (c: IConstruct) => boolean): StackUsa
   const own = (c: IConstruct) => Stack.of(c) === stack;
   const elements = stack.node.findAll().filter((c): c is CfnElement => CfnElement.isCfnElement(c) && own(c));
   const resources = elements.filter((e) => CfnResource.isCfnResource(e));
-  const template: Record<string, Record<string, unknown>> = {};
   const functions = stack.node.findAll().filter((c) => isFunction(c) && own(c));
   const inFunction = (c: IConstruct) => functions.some((f) => c.node.path.startsWith(`${f.node.path}/`));
+  const perFunction = (total: number) => (functions.length > 0 ? Math.ceil(total / functions.length) : 0);
+  const usage = { resources: resources.length, functions: functions.length, resourcesPerFunction: perFunction(resources.filter(inFunction).length) };
+
+  // `_toCloudFormation` is how the stack itself renders each element when it writes the template. Should a later
+  // aws-cdk-lib rename it, the size is not measured (the resource count still is).
+  type Renderable = { _toCloudFormation?: () => Record<string, Record<string, unknown>> };
+  if (!elements.every((e) => typeof (e as unknown as Renderable)._toCloudFormation === 'function')) {
+    return { ...usage, templateBytes: 0, bytesPerFunction: 0 };
+  }
+  const template: Record<string, Record<string, unknown>> = {};
   let functionBytes = 0;
-  let functionResources = 0;
   for (const element of elements) {
-    // `_toCloudFormation` is how the stack itself renders each element when it writes the template.
-    const fragment = stack.resolve((element as unknown as { _toCloudFormation(): Record<string, Record<string, unknown>> })._toCloudFormation());
+    const fragment = stack.resolve((element as unknown as Required<Renderable>)._toCloudFormation());
     for (const [section, entries] of Object.entries<Record<string, unknown>>(fragment ?? {})) {
       template[section] = { ...template[section], ...entries };
     }
     if (inFunction(element)) {
       functionBytes += Buffer.byteLength(JSON.stringify(fragment, undefined, 1));
-      functionResources += CfnResource.isCfnResource(element) ? 1 : 0;
     }
   }
-  const templateBytes = Buffer.byteLength(JSON.stringify(template, undefined, 1));
-  const resourcesPerFunction = functions.length > 0 ? Math.ceil(functionResources / functions.length) : 0;
-  const bytesPerFunction = functions.length > 0 ? Math.ceil(functionBytes / functions.length) : 0;
-  return { resources: resources.length, templateBytes, functions: functions.length, resourcesPerFunction, bytesPerFunction };
+  return { ...usage, templateBytes: Buffer.byteLength(JSON.stringify(template, undefined, 1)), bytesPerFunction: perFunction(functionBytes) };
 }
