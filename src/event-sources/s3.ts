@@ -87,8 +87,8 @@ export class S3Source implements lambda.IEventSource {
     registrations.set(this.bucket, [...existing, ...added]);
     for (const eventType of eventTypes) {
       this.bucket.addEventNotification(eventType, new s3n.LambdaDestination(target), ...(this.options.filters ?? []));
-      acknowledgeBucketNotificationsHandler(Stack.of(this.bucket));
     }
+    acknowledgeBucketNotificationsHandler(Stack.of(this.bucket));
   }
 
   private bindEventBridge(scope: Construct, target: lambda.IFunction, eventTypes: s3.EventType[], filters: s3.NotificationKeyFilter[]): void {

@@ -18,7 +18,7 @@ import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-al
 import { acknowledgeFunctionFindings } from '../private/acknowledgements';
 import { asyncPermissions } from '../private/async-permissions';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../private/esbuild-options';
-import { checkFunctionProps, checkFunctionUrl } from '../private/function-props';
+import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from '../private/function-props';
 import { checkLayers, layerExternals, versionSkew } from '../private/layers';
 import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
@@ -355,7 +355,7 @@ export class ServerlessFunction extends lambda.Function {
   /** What can only be decided once the app is complete: asynchronous invocation, and cdk-nag acknowledgements. */
   private completeAtSynth(props: ServerlessFunctionProps): void {
     const invokedAsync = this.configureAsyncInvocation();
-    acknowledgeFunctionFindings(this, props, invokedAsync);
+    acknowledgeFunctionFindings(this, { ownRole: !props.role, hasDeadLetterQueue: hasDeadLetterQueue(props), invokedAsync });
   }
 
   /**
@@ -374,10 +374,9 @@ export class ServerlessFunction extends lambda.Function {
     if (!invokedAsync && !configured) {
       return invokedAsync;
     }
-    const hasDeadLetterQueue = p.deadLetterQueue !== undefined || p.deadLetterTopic !== undefined || p.deadLetterQueueEnabled === true;
     let onFailure = p.onFailure;
     const extraAlarms: cloudwatch.Alarm[] = [];
-    if (invokedAsync && !onFailure && !hasDeadLetterQueue) {
+    if (invokedAsync && !onFailure && !hasDeadLetterQueue(p)) {
       const created = createFailureQueue(this, 'AsyncFailureQueue');
       this._failureQueue = created.queue;
       extraAlarms.push(created.alarm);

@@ -83,14 +83,16 @@ export function acknowledgeResourcelessWildcards(policy: iam.Policy): void {
  * to an on-failure destination, or nothing invokes the function asynchronously), and, on the role this library
  * created, resource-less wildcards and the VPC access policy.
  */
-export function acknowledgeFunctionFindings(fn: lambda.Function, props: lambda.FunctionOptions, invokedAsync: boolean): void {
-  const hasDeadLetterQueue = props.deadLetterQueue !== undefined || props.deadLetterTopic !== undefined || props.deadLetterQueueEnabled === true;
-  if (!hasDeadLetterQueue) {
-    acknowledge(fn, 'Serverless-LambdaDLQ', invokedAsync
+export function acknowledgeFunctionFindings(
+  fn: lambda.Function,
+  facts: { ownRole: boolean; hasDeadLetterQueue: boolean; invokedAsync: boolean },
+): void {
+  if (!facts.hasDeadLetterQueue) {
+    acknowledge(fn, 'Serverless-LambdaDLQ', facts.invokedAsync
       ? 'asynchronous failures go to the on-failure destination of the alias (EventInvokeConfig), which AWS recommends over a dead-letter queue'
       : 'nothing invokes this function asynchronously, and a dead-letter queue only ever receives asynchronous events');
   }
-  if (!props.role && fn.role instanceof iam.Role) {
+  if (facts.ownRole && fn.role instanceof iam.Role) {
     const defaultPolicy = fn.role.node.tryFindChild('DefaultPolicy');
     if (defaultPolicy instanceof iam.Policy) {
       acknowledgeResourcelessWildcards(defaultPolicy);

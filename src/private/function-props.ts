@@ -40,8 +40,7 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     checkIntegerRange('retryAttempts', props.retryAttempts, 0, 2),
     checkMaxEventAge(props.maxEventAge),
   ].filter((p): p is string => p !== undefined));
-  const deadLetter = props.deadLetterQueue !== undefined || props.deadLetterTopic !== undefined || props.deadLetterQueueEnabled === true;
-  if (props.onFailure !== undefined && deadLetter) {
+  if (props.onFailure !== undefined && hasDeadLetterQueue(props)) {
     problems.push('`onFailure` and a dead-letter queue (`deadLetterQueue`, `deadLetterTopic`, `deadLetterQueueEnabled`) both catch failed asynchronous events: use one (`onFailure` records more context)');
   }
   problems.push(...FunctionAlarms._problems(props.alarms ?? {}));
@@ -55,6 +54,11 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     problems.push('`logRetention` cannot be combined with `logGroup`: set the retention on your log group');
   }
   return problems.filter((p): p is string => p !== undefined);
+}
+
+/** Whether the props give the function a dead-letter queue or topic for failed asynchronous events. */
+export function hasDeadLetterQueue(props: lambda.FunctionOptions): boolean {
+  return props.deadLetterQueue !== undefined || props.deadLetterTopic !== undefined || props.deadLetterQueueEnabled === true;
 }
 
 /** Maximum event age: 60 seconds to 6 hours, whole seconds. */
