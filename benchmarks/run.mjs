@@ -28,8 +28,9 @@ const argValue = (name) => {
   const at = args.indexOf(name);
   return at >= 0 ? args[at + 1] : undefined;
 };
-const sizes = (argValue('--n') ?? (quick ? '10' : '50,100')).split(',').map(Number);
-const runs = Number(argValue('--runs') ?? (quick ? 1 : 3));
+const scales = (argValue('--n') ?? (quick ? '10' : '10,50,100,200,400')).split(',').map(Number);
+const runsOption = argValue('--runs') !== undefined ? Number(argValue('--runs')) : undefined;
+const sidesOption = argValue('--sides');
 const LIBRARIES = ['zod', 'uuid', 'date-fns', 'lodash-es'];
 
 /** The library, compiled to one CommonJS file with esbuild (no jsii build needed), loaded by the generated apps. */
@@ -72,6 +73,26 @@ function handlerSource(i) {
   ].join('\n');
 }
 
+/**
+ * The sides of the benchmark, each a way a user could build the same functions:
+ * - `kit`: ServerlessFunction with its defaults;
+ * - `nodejs`: aws-cdk-lib's NodejsFunction with its defaults (4 resources a function);
+ * - `nodejs-wired`: NodejsFunction wired by hand to ServerlessFunction's defaults (ESM, minify, log group, JSON logs,
+ *   tracing, version + alias, the three alarms);
+ * - `cdk-esbuild`: @mrgrain/cdk-esbuild's TypeScriptCode in a lambda.Function with the same wiring, the fastest
+ *   in-process alternative.
+ */
+const SIDES = {
+  'kit': 'ServerlessFunction',
+  'nodejs': 'NodejsFunction (defaults)',
+  'nodejs-wired': 'NodejsFunction, hand-wired',
+  'cdk-esbuild': 'cdk-esbuild TypeScriptCode, hand-wired',
+};
+const sides = sidesOption ? sidesOption.split(',') : Object.keys(SIDES);
+for (const side of sides) {
+  if (!(side in SIDES)) throw new Error(`--sides: unknown side '${side}'; the sides are ${Object.keys(SIDES).join(', ')}`);
+}
+
 /** Write the reference app for N functions. */
 function generate(n, libraryFile) {
   const dir = path.join(work, `app-${n}`);
@@ -91,25 +112,57 @@ function generate(n, libraryFile) {
   }
   fs.writeFileSync(path.join(dir, 'app.js'), [
     "const path = require('path');",
-    "const { App, Stack } = require('aws-cdk-lib');",
+    "const { App, Stack, Duration } = require('aws-cdk-lib');",
     "const lambda = require('aws-cdk-lib/aws-lambda');",
-    "const { NodejsFunction } = require('aws-cdk-lib/aws-lambda-nodejs');",
+    "const logs = require('aws-cdk-lib/aws-logs');",
+    "const cloudwatch = require('aws-cdk-lib/aws-cloudwatch');",
+    "const { NodejsFunction, OutputFormat } = require('aws-cdk-lib/aws-lambda-nodejs');",
+    "const { TypeScriptCode } = require('@mrgrain/cdk-esbuild');",
     `const { ServerlessFunction } = require(${JSON.stringify(libraryFile)});`,
     'const variant = process.env.BENCH_VARIANT;',
     "const skip = process.env.BENCH_SKIP_BUNDLING === '1';",
     "const app = new App(skip ? { postCliContext: { 'aws:cdk:bundling-stacks': [] } } : {});",
+    // The ESM compatibility banner ServerlessFunction adds, so that the hand-wired sides build the same bundle.
+    "const banner = \"import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);\";",
+    // ServerlessFunction's defaults, wired by hand: what a user builds without the library.
+    'function production(stack, id) {',
+    '  return {',
+    '    memorySize: 1024, timeout: Duration.seconds(30), tracing: lambda.Tracing.ACTIVE,',
+    '    loggingFormat: lambda.LoggingFormat.JSON, applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,',
+    '    systemLogLevelV2: lambda.SystemLogLevel.INFO,',
+    '    logGroup: new logs.LogGroup(stack, `${id}LogGroup`, { retention: logs.RetentionDays.ONE_MONTH }),',
+    '  };',
+    '}',
+    'function wire(stack, id, fn) {',
+    "  const alias = new lambda.Alias(stack, `${id}Live`, { aliasName: 'live', version: fn.currentVersion });",
+    '  const alarm = (name, metric, threshold) => new cloudwatch.Alarm(stack, `${id}${name}`, { metric, threshold, evaluationPeriods: 1,',
+    '    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });',
+    "  alarm('Errors', alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }), 1);",
+    "  alarm('Throttles', alias.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 1);",
+    "  alarm('Duration', alias.metricDuration({ period: Duration.minutes(1), statistic: 'p99' }), 27000);",
+    '}',
     // 25 functions a stack: with its production defaults a ServerlessFunction is 9 resources (role, policy, function,
-    // log group, version, alias, 3 alarms), and CloudFormation allows 500 a stack. Both sides get the same split.
+    // log group, version, alias, 3 alarms), and CloudFormation allows 500 a stack. Every side gets the same split.
     'const stacks = [];',
     `for (let i = 0; i < ${n}; i++) {`,
     '  if (i % 25 === 0) stacks.push(new Stack(app, `Bench${i / 25}`));',
     '  const stack = stacks[stacks.length - 1];',
     "  const entry = path.join(__dirname, 'src', `fn${i}.ts`);",
-    "  const common = { entry, runtime: lambda.Runtime.NODEJS_22_X, architecture: lambda.Architecture.ARM_64 };",
+    "  const common = { runtime: lambda.Runtime.NODEJS_22_X, architecture: lambda.Architecture.ARM_64 };",
+    '  const id = `Fn${i}`;',
     "  if (variant === 'nodejs') {",
-    "    new NodejsFunction(stack, `Fn${i}`, { ...common, depsLockFilePath: path.join(__dirname, 'package-lock.json'), projectRoot: __dirname }).currentVersion;",
+    "    new NodejsFunction(stack, id, { ...common, entry, depsLockFilePath: path.join(__dirname, 'package-lock.json'), projectRoot: __dirname }).currentVersion;",
+    "  } else if (variant === 'nodejs-wired') {",
+    "    const fn = new NodejsFunction(stack, id, { ...common, ...production(stack, id), entry, depsLockFilePath: path.join(__dirname, 'package-lock.json'), projectRoot: __dirname,",
+    "      bundling: { format: OutputFormat.ESM, minify: true, mainFields: ['module', 'main'], banner, externalModules: ['@aws-sdk/*'] } });",
+    '    wire(stack, id, fn);',
+    "  } else if (variant === 'cdk-esbuild') {",
+    "    const code = new TypeScriptCode(path.relative(process.cwd(), entry), { buildOptions: { absWorkingDir: process.cwd(), platform: 'node', format: 'esm',",
+    "      target: 'node22', minify: true, mainFields: ['module', 'main'], external: ['@aws-sdk/*'], banner: { js: banner }, outExtension: { '.js': '.mjs' } } });",
+    '    const fn = new lambda.Function(stack, id, { ...common, ...production(stack, id), code, handler: `fn${i}.handler` });',
+    '    wire(stack, id, fn);',
     '  } else {',
-    '    new ServerlessFunction(stack, `Fn${i}`, common).currentVersion;',
+    '    new ServerlessFunction(stack, id, { ...common, entry }).currentVersion;',
     '  }',
     '}',
     'app.synth();',
@@ -136,7 +189,7 @@ function synth(dir, variant, { skipBundling = false } = {}) {
     throw new Error(`cdk synth (${variant}) failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
   }
   const rss = /maxrss=(\d+)/.exec(result.stderr);
-  const bundled = /cdk-lambda-kit: \d+ functions? bundled in ([\d.]+)s/.exec(result.stderr);
+  const bundled = /cdk-lambda-kit: [^\n]*? in ([\d.]+) ?s\b/.exec(result.stderr);
   return {
     seconds,
     rssMb: rss ? Number(rss[1]) / 1024 : undefined,
@@ -204,63 +257,87 @@ function clean(dir) {
   fs.rmSync(path.join(dir, '.kit-cache'), { recursive: true, force: true });
 }
 
+/** Runs at size N: `--runs` when given, else 3 up to N=100 and 1 above (the slow sides take minutes a synth there). */
+function runsAt(n) {
+  return runsOption !== undefined ? runsOption : quick ? 1 : n <= 100 ? 3 : 1;
+}
+
 function measure(n, libraryFile) {
   const dir = generate(n, libraryFile);
-  const samples = { nodejs: { cold: [], warm: [], changed: [], rss: [] }, kit: { cold: [], warm: [], changed: [], rss: [], bundler: [] }, skipped: [], plain: [] };
+  const runs = runsAt(n);
+  const samples = Object.fromEntries(sides.map((side) => [side, { cold: [], warm: [], changed: [], floor: [], rss: [], floorRss: [], bundler: [] }]));
+  const plain = [];
   let revision = 0;
-  let sizes;
+  const sizes = {};
+  // One untimed synth first: the first process after generating the app pays for cold disk caches.
+  synth(dir, sides[0], { skipBundling: true });
   for (let run = 0; run < runs; run++) {
-    // Alternate which side goes first, so that neither always runs on a warmer machine.
-    const order = run % 2 === 0 ? ['nodejs', 'kit'] : ['kit', 'nodejs'];
-    for (const variant of order) {
+    // Rotate which side goes first, so that no side always runs on a warmer (or busier) machine.
+    const order = sides.map((_, i) => sides[(i + run) % sides.length]);
+    for (const side of order) {
+      const s = samples[side];
       clean(dir);
-      const cold = synth(dir, variant);
-      const warm = synth(dir, variant);
+      const floor = synth(dir, side, { skipBundling: true });
+      clean(dir);
+      const cold = synth(dir, side);
+      sizes[side] = bundleSizes(dir);
+      const warm = synth(dir, side);
       touchHandler(dir, ++revision);
-      const changed = synth(dir, variant);
-      const s = samples[variant];
+      const changed = synth(dir, side);
+      s.floor.push(floor.seconds);
+      s.floorRss.push(floor.rssMb);
       s.cold.push(cold.seconds);
       s.warm.push(warm.seconds);
       s.changed.push(changed.seconds);
       s.rss.push(cold.rssMb);
-      if (variant === 'kit') {
-        s.bundler.push(cold.bundlerSeconds);
-      }
-      sizes = sizes ?? {};
-      sizes[variant] = bundleSizes(dir);
-      process.stderr.write(`  N=${n} run ${run + 1}/${runs} ${variant}: cold ${cold.seconds.toFixed(2)}s, warm ${warm.seconds.toFixed(2)}s, changed ${changed.seconds.toFixed(2)}s\n`);
+      s.bundler.push(cold.bundlerSeconds);
+      process.stderr.write(`  N=${n} run ${run + 1}/${runs} ${side}: floor ${floor.seconds.toFixed(2)}s, cold ${cold.seconds.toFixed(2)}s, ` +
+        `warm ${warm.seconds.toFixed(2)}s, changed ${changed.seconds.toFixed(2)}s, peak RSS ${fmt(cold.rssMb, 0)} MB\n`);
     }
     clean(dir);
-    samples.skipped.push(synth(dir, 'kit', { skipBundling: true }).seconds);
-    samples.plain.push(plainEsbuildPass(dir, n));
+    plain.push(plainEsbuildPass(dir, n));
   }
-  const m = (values) => median(values);
-  const result = {
-    n,
-    runs,
-    nodejsFunction: { cold: m(samples.nodejs.cold), warm: m(samples.nodejs.warm), changed: m(samples.nodejs.changed), peakRssMb: m(samples.nodejs.rss), ...sizes.nodejs },
-    serverlessFunction: { cold: m(samples.kit.cold), warm: m(samples.kit.warm), changed: m(samples.kit.changed), peakRssMb: m(samples.kit.rss), bundlerSeconds: m(samples.kit.bundler), ...sizes.kit },
-    skippedBundlingSynth: m(samples.skipped),
-    plainEsbuildPass: m(samples.plain),
-  };
-  const a = result.nodejsFunction;
-  const b = result.serverlessFunction;
-  result.ratios = {
-    coldSpeedup: a.cold / b.cold,
-    warmSpeedup: a.warm / b.warm,
-    changedSpeedup: a.changed / b.changed,
-    warmVsSkippedBundling: b.warm / result.skippedBundlingSynth,
-    bundlerVsPlainEsbuild: b.bundlerSeconds / result.plainEsbuildPass,
-    bundleRawVsNodejsFunction: b.raw / a.raw,
-    bundleGzipVsNodejsFunction: b.gzip / a.gzip,
-    peakRssVsNodejsFunction: b.peakRssMb && a.peakRssMb ? b.peakRssMb / a.peakRssMb : undefined,
-  };
+  const result = { n, runs, plainEsbuildPass: median(plain), sides: {} };
+  for (const side of sides) {
+    const s = samples[side];
+    result.sides[side] = {
+      cold: median(s.cold), warm: median(s.warm), changed: median(s.changed), floor: median(s.floor),
+      peakRssMb: median(s.rss), floorPeakRssMb: median(s.floorRss), bundlerSeconds: median(s.bundler), ...sizes[side],
+    };
+  }
+  result.ratios = ratios(result);
   return result;
+}
+
+/** The ratios the targets of the benchmark are stated in (see README.md beside this file). */
+function ratios(r) {
+  const kit = r.sides.kit;
+  const out = {};
+  if (!kit) return out;
+  out.kit = {
+    coldVsFloor: kit.cold / kit.floor,
+    warmVsFloor: kit.warm / kit.floor,
+    changedVsFloor: kit.changed / kit.floor,
+    bundlerVsPlainEsbuild: kit.bundlerSeconds / r.plainEsbuildPass,
+  };
+  for (const side of sides.filter((s) => s !== 'kit')) {
+    const other = r.sides[side];
+    out[side] = {
+      coldSpeedup: other.cold / kit.cold,
+      warmSpeedup: other.warm / kit.warm,
+      changedSpeedup: other.changed / kit.changed,
+      floorVsKitFloor: kit.floor / other.floor,
+      peakRssKitVsSide: kit.peakRssMb && other.peakRssMb ? kit.peakRssMb / other.peakRssMb : undefined,
+      bundleRawKitVsSide: kit.raw / other.raw,
+      bundleGzipKitVsSide: kit.gzip / other.gzip,
+    };
+  }
+  return out;
 }
 
 function versions() {
   const version = (pkg) => JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', pkg, 'package.json'), 'utf8')).version;
-  return { node: process.version, 'aws-cdk-lib': version('aws-cdk-lib'), 'aws-cdk (CLI)': version('aws-cdk'), esbuild: version('esbuild') };
+  return { node: process.version, 'aws-cdk-lib': version('aws-cdk-lib'), 'aws-cdk (CLI)': version('aws-cdk'), esbuild: version('esbuild'), '@mrgrain/cdk-esbuild': version('@mrgrain/cdk-esbuild') };
 }
 
 function fmt(v, digits = 2) {
@@ -271,60 +348,142 @@ function kb(bytes) {
   return `${(bytes / 1024).toFixed(0)} kB`;
 }
 
+const TARGETS = [
+  // [label, accessor, limit, 'max' | 'min', at which N (undefined: every N)]
+  ['warm ÷ floor', (r) => r.ratios.kit?.warmVsFloor, 1.05, 'max'],
+  ['one handler changed ÷ floor', (r) => r.ratios.kit?.changedVsFloor, 1.1, 'max'],
+  ['cold ÷ floor', (r) => r.ratios.kit?.coldVsFloor, 1.2, 'max', 100],
+  ['cold, faster than cdk-esbuild', (r) => r.ratios['cdk-esbuild']?.coldSpeedup, 2.5, 'min', 100],
+  ['warm, faster than cdk-esbuild', (r) => r.ratios['cdk-esbuild']?.warmSpeedup, 3, 'min', 100],
+  ['cold, faster than hand-wired NodejsFunction', (r) => r.ratios['nodejs-wired']?.coldSpeedup, 6, 'min', 100],
+  ['warm, faster than hand-wired NodejsFunction', (r) => r.ratios['nodejs-wired']?.warmSpeedup, 8, 'min', 100],
+  ['our floor ÷ hand-wired NodejsFunction floor', (r) => r.ratios['nodejs-wired']?.floorVsKitFloor, 1.05, 'max'],
+  ['peak RSS ÷ hand-wired NodejsFunction', (r) => r.ratios['nodejs-wired']?.peakRssKitVsSide, 1, 'max', 100],
+];
+
 function markdown(results, meta) {
   const lines = [
     '# Benchmark results',
     '',
     `Measured ${meta.date} on ${meta.machine}; ${Object.entries(meta.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
-    `Medians of ${meta.runs} run${meta.runs === 1 ? '' : 's'}, the two sides alternating in one process; every synth goes through the real CDK CLI (\`cdk synth --quiet\`).`,
-    'Reference app: N handlers, each importing one of zod, uuid, date-fns or lodash-es, a shared local module and @aws-sdk/client-dynamodb; runtime nodejs22.x, arm64, `currentVersion` on every function.',
-    'NodejsFunction uses its defaults with the local esbuild; ServerlessFunction uses its defaults, which add a log group, an alias and three alarms to every function (9 resources against 4): the synth times include that extra CloudFormation. 25 functions a stack on both sides.',
-    'Regenerate with `npm run bench` (generator and harness: `benchmarks/run.mjs`).',
+    'Every synth goes through the real CDK CLI (`cdk synth --quiet`); the sides rotate in each run, so none always goes first.',
+    'Medians of the runs given per N (3 up to N=100, 1 above unless `--runs` says otherwise: a hand-wired NodejsFunction synth of 400 functions takes minutes).',
+    'Reference app: N handlers, each importing one of zod, uuid, date-fns or lodash-es, a shared local module and @aws-sdk/client-dynamodb; runtime nodejs22.x, arm64; 25 functions a stack on every side.',
+    'Sides: ServerlessFunction with its defaults (role, policy, function, log group, version, alias, 3 alarms: 9 resources); NodejsFunction with its defaults (4 resources);',
+    'NodejsFunction hand-wired to the same resources and settings (ESM, minify, the ESM banner, log group, JSON logs, tracing, version + alias, the three alarms);',
+    "@mrgrain/cdk-esbuild's TypeScriptCode in a lambda.Function with the same wiring. The floor of a side is the same app with bundling skipped (`aws:cdk:bundling-stacks: []`).",
+    'Regenerate with `npm run bench` (generator and harness: `benchmarks/run.mjs`); the chart is [chart.svg](./chart.svg).',
     '',
-    '| N | | NodejsFunction | ServerlessFunction | ratio |',
-    '|---|---|---:|---:|---:|',
+    '![synth time against N](./chart.svg)',
+    '',
+    '| N | side | runs | floor | cold | warm | one changed | peak RSS (cold) | bundles raw / gzip |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
-    const a = r.nodejsFunction;
-    const b = r.serverlessFunction;
-    lines.push(
-      `| ${r.n} | cold synth (empty cache, fresh cdk.out) | ${fmt(a.cold)} s | ${fmt(b.cold)} s | **${fmt(r.ratios.coldSpeedup, 1)}× faster** |`,
-      `| ${r.n} | warm synth (nothing changed) | ${fmt(a.warm)} s | ${fmt(b.warm)} s | **${fmt(r.ratios.warmSpeedup, 1)}× faster** |`,
-      `| ${r.n} | one handler changed | ${fmt(a.changed)} s | ${fmt(b.changed)} s | **${fmt(r.ratios.changedSpeedup, 1)}× faster** |`,
-      `| ${r.n} | bundles, raw (all functions) | ${kb(a.raw)} | ${kb(b.raw)} | ${fmt(r.ratios.bundleRawVsNodejsFunction)}× |`,
-      `| ${r.n} | bundles, gzip (all functions) | ${kb(a.gzip)} | ${kb(b.gzip)} | ${fmt(r.ratios.bundleGzipVsNodejsFunction)}× |`,
-      `| ${r.n} | peak RSS of the largest process (cold) | ${fmt(a.peakRssMb, 0)} MB | ${fmt(b.peakRssMb, 0)} MB | ${fmt(r.ratios.peakRssVsNodejsFunction)}× |`,
-    );
+    for (const side of sides) {
+      const x = r.sides[side];
+      lines.push(`| ${r.n} | ${SIDES[side]} | ${r.runs} | ${fmt(x.floor)} s | ${fmt(x.cold)} s | ${fmt(x.warm)} s | ${fmt(x.changed)} s | ${fmt(x.peakRssMb, 0)} MB | ${kb(x.raw)} / ${kb(x.gzip)} |`);
+    }
   }
-  lines.push('', '| N | same app, bundling skipped | ServerlessFunction warm ÷ skipped | bundler time (cold) | one plain esbuild pass | bundler ÷ plain |', '|---|---:|---:|---:|---:|---:|');
+  lines.push('', '| N | bundler time (cold) | one plain esbuild pass | bundler ÷ plain |', '|---:|---:|---:|---:|');
   for (const r of results) {
-    lines.push(`| ${r.n} | ${fmt(r.skippedBundlingSynth)} s | ${fmt(r.ratios.warmVsSkippedBundling)}× | ${fmt(r.serverlessFunction.bundlerSeconds)} s | ${fmt(r.plainEsbuildPass)} s | ${fmt(r.ratios.bundlerVsPlainEsbuild)}× |`);
+    if (r.sides.kit) {
+      lines.push(`| ${r.n} | ${fmt(r.sides.kit.bundlerSeconds)} s | ${fmt(r.plainEsbuildPass)} s | ${fmt(r.ratios.kit.bundlerVsPlainEsbuild)}× |`);
+    }
   }
-  lines.push(
-    '',
-    'Targets (issue #2): cold ≥ 5× at N=50 and ≥ 7× at N=100; warm ≥ 8× and within 1.2× of the skipped-bundling synth;',
-    'one handler changed ≥ 6×; bundler within 1.5× of one plain esbuild pass; raw bundle ≤ 0.6× NodejsFunction; peak RSS no higher.',
-    '',
-  );
+  lines.push('', '## Targets (issue #15), ServerlessFunction', '', `| target | limit | ${results.map((r) => `N=${r.n}`).join(' | ')} |`, `|---|---:|${results.map(() => '---:|').join('')}`);
+  for (const [label, get, limit, kind, at] of TARGETS) {
+    const cells = results.map((r) => {
+      const v = get(r);
+      if (v === undefined || Number.isNaN(v) || (at !== undefined && r.n !== at && !quick)) return v === undefined || Number.isNaN(v) ? 'n/a' : `${fmt(v)}×`;
+      const met = kind === 'max' ? v <= limit : v >= limit;
+      return `${fmt(v)}× ${met ? 'met' : '**missed**'}`;
+    });
+    lines.push(`| ${label}${at ? ` (at N=${at})` : ''} | ${kind === 'max' ? '≤' : '≥'} ${limit}× | ${cells.join(' | ')} |`);
+  }
+  lines.push('', 'Peak RSS growth, ServerlessFunction cold: ' + rssGrowth(results) + '.', '');
   return lines.join('\n');
+}
+
+/** The growth of the kit's peak RSS from N=100 to the largest N, against linear growth. */
+function rssGrowth(results) {
+  const at = (n) => results.find((r) => r.n === n)?.sides.kit?.peakRssMb;
+  const last = results[results.length - 1];
+  const base = at(100);
+  const top = last?.sides.kit?.peakRssMb;
+  if (!base || !top || last.n <= 100) return 'n/a (needs N=100 and a larger N)';
+  const growth = top / base;
+  const linear = last.n / 100;
+  return `${fmt(base, 0)} MB at N=100 → ${fmt(top, 0)} MB at N=${last.n}, ${fmt(growth)}× for ${fmt(linear, 0)}× the functions (${growth < linear ? 'below linear' : '**not below linear**'})`;
+}
+
+const COLORS = { 'kit': '#d62728', 'nodejs': '#7f7f7f', 'nodejs-wired': '#1f77b4', 'cdk-esbuild': '#2ca02c' };
+
+/** An SVG line chart of synth time against N: every side's cold and warm synth, and its floor (dotted). Log scale on y. */
+function chart(results) {
+  const width = 760;
+  const height = 460;
+  const m = { left: 64, right: 250, top: 36, bottom: 48 };
+  const ns = results.map((r) => r.n);
+  const values = results.flatMap((r) => sides.flatMap((s) => [r.sides[s].cold, r.sides[s].warm, r.sides[s].floor])).filter((v) => v > 0);
+  const yMin = Math.pow(10, Math.floor(Math.log10(Math.min(...values))));
+  const yMax = Math.pow(10, Math.ceil(Math.log10(Math.max(...values))));
+  const xMax = Math.max(...ns);
+  const x = (n) => m.left + (n / xMax) * (width - m.left - m.right);
+  const y = (v) => height - m.bottom - ((Math.log10(v) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * (height - m.top - m.bottom);
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${m.left}" y="20" font-size="14" font-weight="bold">cdk synth time against the number of functions (log scale)</text>`,
+  ];
+  for (let decade = yMin; decade <= yMax; decade *= 10) {
+    for (const step of [1, 2, 5]) {
+      const v = decade * step;
+      if (v > yMax) break;
+      out.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e5e5"/>`,
+        `<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${v} s</text>`);
+    }
+  }
+  for (const n of ns) {
+    out.push(`<line x1="${x(n).toFixed(1)}" x2="${x(n).toFixed(1)}" y1="${m.top}" y2="${height - m.bottom}" stroke="#f0f0f0"/>`,
+      `<text x="${x(n).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle">${n}</text>`);
+  }
+  out.push(`<text x="${((m.left + width - m.right) / 2).toFixed(0)}" y="${height - 10}" text-anchor="middle">functions (N), 25 a stack</text>`);
+  let legend = m.top + 6;
+  for (const side of sides) {
+    for (const [mode, dash, label] of [['cold', '', 'cold'], ['warm', '6 4', 'warm'], ['floor', '2 3', 'floor (bundling skipped)']]) {
+      const points = results.map((r) => `${x(r.n).toFixed(1)},${y(r.sides[side][mode]).toFixed(1)}`).join(' ');
+      out.push(`<polyline fill="none" stroke="${COLORS[side]}" stroke-width="${mode === 'floor' ? 1.5 : 2}" stroke-dasharray="${dash}" points="${points}"/>`);
+      out.push(`<line x1="${width - m.right + 12}" x2="${width - m.right + 40}" y1="${legend}" y2="${legend}" stroke="${COLORS[side]}" stroke-width="2" stroke-dasharray="${dash}"/>`,
+        `<text x="${width - m.right + 46}" y="${legend + 4}">${SIDES[side].replace(', hand-wired', ' (wired)')}: ${label}</text>`);
+      legend += 17;
+    }
+    legend += 6;
+  }
+  out.push('</svg>', '');
+  return out.join('\n');
 }
 
 fs.mkdirSync(work, { recursive: true });
 const libraryFile = buildLibrary();
 const results = [];
-for (const n of sizes) {
-  process.stderr.write(`benchmark N=${n}, ${runs} run(s)\n`);
+for (const n of scales) {
+  process.stderr.write(`benchmark N=${n}, ${runsAt(n)} run(s), sides: ${sides.join(', ')}\n`);
   results.push(measure(n, libraryFile));
 }
 const meta = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, ${os.platform()} ${os.release()}`,
   versions: versions(),
-  runs,
 };
 const text = markdown(results, meta);
 process.stdout.write(text);
-if (!quick) {
+const svg = chart(results);
+if (quick) {
+  // Quick mode writes nothing to the repository; the chart goes beside the generated apps for a look.
+  fs.writeFileSync(path.join(work, 'chart.svg'), svg);
+} else {
   fs.writeFileSync(path.join(here, 'RESULTS.md'), text);
+  fs.writeFileSync(path.join(here, 'chart.svg'), svg);
   fs.writeFileSync(path.join(here, 'results.json'), JSON.stringify({ ...meta, results }, undefined, 2) + '\n');
 }

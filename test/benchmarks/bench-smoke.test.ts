@@ -1,20 +1,33 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 
 /**
- * The benchmark's quick mode (N=10, one run) as a smoke test: the generator, both variants through the real CDK CLI,
- * and the report all work. Timings are printed, never asserted: speed is the benchmark's business.
+ * The benchmark's quick mode (N=10, one run) as a smoke test: the generator, every side (ServerlessFunction,
+ * NodejsFunction with its defaults and hand-wired, cdk-esbuild hand-wired) through the real CDK CLI, the floors, the
+ * report and the chart all work. Timings are printed, never asserted: speed is the benchmark's business.
  */
-test('the benchmark runs in quick mode and reports every measure', () => {
-  const result = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'benchmarks', 'run.mjs'), '--quick'], {
+test('the benchmark runs in quick mode and reports every side, measure and target', () => {
+  const bench = path.join(__dirname, '..', '..', 'benchmarks');
+  const result = spawnSync(process.execPath, [path.join(bench, 'run.mjs'), '--quick'], {
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: 600_000,
   });
   if (result.status !== 0) {
     throw new Error(`benchmark failed:\n${result.stdout}\n${result.stderr}`);
   }
-  for (const measure of ['cold synth', 'warm synth', 'one handler changed', 'bundles, raw', 'bundles, gzip', 'peak RSS']) {
-    expect(result.stdout).toMatch(new RegExp(`\\| 10 \\| ${measure}[^|]* \\| [\\d.]+ (s|kB|MB) \\| [\\d.]+ (s|kB|MB) \\|`));
+  const number = '[\\d.]+';
+  for (const side of ['ServerlessFunction', 'NodejsFunction \\(defaults\\)', 'NodejsFunction, hand-wired', 'cdk-esbuild TypeScriptCode, hand-wired']) {
+    // | N | side | runs | floor | cold | warm | one changed | peak RSS | raw / gzip |
+    expect(result.stdout).toMatch(new RegExp(
+      `\\| 10 \\| ${side} \\| 1 \\| ${number} s \\| ${number} s \\| ${number} s \\| ${number} s \\| ${number} MB \\| ${number} kB / ${number} kB \\|`));
   }
-  expect(result.stdout).toMatch(/\| 10 \| [\d.]+ s \| [\d.]+× \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \|/);
-}, 300_000);
+  expect(result.stdout).toMatch(/\| 10 \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \|/);
+  for (const target of ['warm ÷ floor', 'cold, faster than cdk-esbuild', 'warm, faster than hand-wired NodejsFunction', 'our floor ÷ hand-wired NodejsFunction floor']) {
+    expect(result.stdout).toMatch(new RegExp(`\\| ${target}[^|]* \\| [≤≥] [\\d.]+× \\| [\\d.]+× (met|\\*\\*missed\\*\\*) \\|`));
+  }
+  const svg = fs.readFileSync(path.join(bench, '.work', 'chart.svg'), 'utf8');
+  expect(svg).toMatch(/^<svg /);
+  // Every side: cold, warm and floor lines.
+  expect(svg.match(/<polyline /g)).toHaveLength(12);
+}, 600_000);
