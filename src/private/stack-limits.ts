@@ -1,4 +1,6 @@
-import { AspectPriority, Aspects, Annotations, CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AspectPriority, Aspects, Annotations, CfnElement, CfnResource, ISynthesisSession, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -58,8 +60,11 @@ export function checkStackUsage(stackPath: string, usage: StackUsage): { warning
 }
 
 /**
- * Watch a stack's use of CloudFormation's limits, once per stack. Measured when the app is complete (a read-only
- * aspect, after every other aspect), from the template as it will be written.
+ * Watch a stack's use of CloudFormation's limits, once per stack.
+ *
+ * The resources are counted when the app is complete (a read-only aspect, after every other aspect). The template is
+ * sized from the file the CDK writes, right after it is written and before the stack's artifact (with its warnings)
+ * is: that costs one `stat` a stack, where rendering the template a second time cost about 6 ms a function.
  */
 export function watchStackLimits(stack: Stack, isFunction: (c: IConstruct) => boolean): void {
   const marked = stack as unknown as Record<symbol, boolean>;
@@ -68,47 +73,143 @@ export function watchStackLimits(stack: Stack, isFunction: (c: IConstruct) => bo
   }
   marked[WATCHED] = true;
   let errors: string[] = [];
+  let counted: ResourceCount | undefined;
+  const report = (usage: StackUsage) => {
+    const result = checkStackUsage(stack.node.path, usage);
+    for (const warning of result.warnings) {
+      Annotations.of(stack).addWarningV2(warning.id, warning.message);
+    }
+    return result.errors;
+  };
+  const sizedWhenWritten = watchTemplateFile(stack, (templateFile) => {
+    const templateBytes = fs.statSync(templateFile).size;
+    const count = counted ?? countResources(stack, isFunction);
+    const near = templateBytes >= TEMPLATE_SIZE_LIMIT_BYTES * WARN_AT;
+    // The size of the functions' own resources matters only for the message of a warning or an error.
+    const bytesPerFunction = near ? perFunction(count, functionBytes(stack, count, JSON.parse(fs.readFileSync(templateFile, 'utf8')))) : 0;
+    // The resources were reported by the aspect: only the template's size is reported here.
+    const sizeErrors = report({ ...usageOf(count), resources: 0, templateBytes, bytesPerFunction });
+    if (sizeErrors.length > 0) {
+      throw new Error(`Validation failed with the following errors:\n${sizeErrors.map((e) => `  [${stack.node.path}] ${e}`).join('\n')}`);
+    }
+  });
   Aspects.of(stack).add({
     visit: (node) => {
       if (node !== stack) {
         return;
       }
-      const result = checkStackUsage(stack.node.path, measure(stack, isFunction));
-      for (const warning of result.warnings) {
-        Annotations.of(stack).addWarningV2(warning.id, warning.message);
+      counted = countResources(stack, isFunction);
+      if (sizedWhenWritten) {
+        errors = report({ ...usageOf(counted), templateBytes: 0, bytesPerFunction: 0 });
+      } else {
+        errors = report(measure(stack, counted));
       }
-      errors = result.errors;
     },
   }, { priority: AspectPriority.READONLY });
   stack.node.addValidation({ validate: () => errors });
 }
 
-/** Count the stack's resources and size its template (the JSON the CDK writes, indented by one space). */
-function measure(stack: Stack, isFunction: (c: IConstruct) => boolean): StackUsage {
-  const own = (c: IConstruct) => Stack.of(c) === stack;
-  const elements = stack.node.findAll().filter((c): c is CfnElement => CfnElement.isCfnElement(c) && own(c));
-  const resources = elements.filter((e) => CfnResource.isCfnResource(e));
-  const functions = stack.node.findAll().filter((c) => isFunction(c) && own(c));
-  const inFunction = (c: IConstruct) => functions.some((f) => c.node.path.startsWith(`${f.node.path}/`));
-  const perFunction = (total: number) => (functions.length > 0 ? Math.ceil(total / functions.length) : 0);
-  const usage = { resources: resources.length, functions: functions.length, resourcesPerFunction: perFunction(resources.filter(inFunction).length) };
+/** The stack's resources, its functions, and the resources inside those functions. */
+interface ResourceCount {
+  readonly resources: number;
+  readonly functions: number;
+  /** The CloudFormation elements that belong to a function. */
+  readonly functionElements: CfnElement[];
+  readonly elements: CfnElement[];
+}
 
+function countResources(stack: Stack, isFunction: (c: IConstruct) => boolean): ResourceCount {
+  const elements: CfnElement[] = [];
+  const functionElements: CfnElement[] = [];
+  let resources = 0;
+  let functions = 0;
+  const visit = (c: IConstruct, inFunction: boolean): void => {
+    if (c !== stack && Stack.isStack(c)) {
+      return; // nested stacks have templates (and limits) of their own
+    }
+    const fn = isFunction(c);
+    if (fn) {
+      functions++;
+    }
+    if (CfnElement.isCfnElement(c)) {
+      elements.push(c);
+      if (inFunction) {
+        functionElements.push(c);
+      }
+      if (CfnResource.isCfnResource(c)) {
+        resources++;
+      }
+    }
+    for (const child of c.node.children) {
+      visit(child, inFunction || fn);
+    }
+  };
+  visit(stack, false);
+  return { resources, functions, functionElements, elements };
+}
+
+function usageOf(count: ResourceCount): Omit<StackUsage, 'templateBytes' | 'bytesPerFunction'> {
+  const inFunctions = count.functionElements.filter((e) => CfnResource.isCfnResource(e)).length;
+  return { resources: count.resources, functions: count.functions, resourcesPerFunction: perFunction(count, inFunctions) };
+}
+
+function perFunction(count: ResourceCount, total: number): number {
+  return count.functions > 0 ? Math.ceil(total / count.functions) : 0;
+}
+
+/** The bytes the functions' resources take in the written template (indented by one space, as the CDK writes it). */
+function functionBytes(stack: Stack, count: ResourceCount, template: { Resources?: Record<string, unknown> }): number {
+  let bytes = 0;
+  for (const element of count.functionElements) {
+    const id = stack.resolve(element.logicalId);
+    const resource = template.Resources?.[id];
+    if (resource !== undefined) {
+      bytes += Buffer.byteLength(JSON.stringify({ [id]: resource }, undefined, 1));
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Call `check` with the path of the stack's template right after the CDK has written it. `_synthesizeTemplate` is
+ * how a stack writes its template (aws-cdk-lib's synthesizers call it); should a later aws-cdk-lib rename it, this
+ * returns false and the caller measures the template by rendering it.
+ */
+function watchTemplateFile(stack: Stack, check: (templateFile: string) => void): boolean {
+  type Writer = { _synthesizeTemplate?: (session: ISynthesisSession, ...rest: unknown[]) => unknown };
+  const writer = stack as unknown as Writer;
+  const original = writer._synthesizeTemplate;
+  if (typeof original !== 'function') {
+    return false;
+  }
+  writer._synthesizeTemplate = function (this: Stack, session: ISynthesisSession, ...rest: unknown[]) {
+    const result = original.call(this, session, ...rest);
+    check(path.join(session.assembly.outdir, stack.templateFile));
+    return result;
+  };
+  return true;
+}
+
+/** Size the template by rendering it (the CDK writes it indented by one space). */
+function measure(stack: Stack, count: ResourceCount): StackUsage {
+  const usage = usageOf(count);
   // `_toCloudFormation` is how the stack itself renders each element when it writes the template. Should a later
   // aws-cdk-lib rename it, the size is not measured (the resource count still is).
   type Renderable = { _toCloudFormation?: () => Record<string, Record<string, unknown>> };
-  if (!elements.every((e) => typeof (e as unknown as Renderable)._toCloudFormation === 'function')) {
+  if (!count.elements.every((e) => typeof (e as unknown as Renderable)._toCloudFormation === 'function')) {
     return { ...usage, templateBytes: 0, bytesPerFunction: 0 };
   }
+  const inFunction = new Set<CfnElement>(count.functionElements);
   const template: Record<string, Record<string, unknown>> = {};
-  let functionBytes = 0;
-  for (const element of elements) {
+  let bytes = 0;
+  for (const element of count.elements) {
     const fragment = stack.resolve((element as unknown as Required<Renderable>)._toCloudFormation());
     for (const [section, entries] of Object.entries<Record<string, unknown>>(fragment ?? {})) {
       template[section] = { ...template[section], ...entries };
     }
-    if (inFunction(element)) {
-      functionBytes += Buffer.byteLength(JSON.stringify(fragment, undefined, 1));
+    if (inFunction.has(element)) {
+      bytes += Buffer.byteLength(JSON.stringify(fragment, undefined, 1));
     }
   }
-  return { ...usage, templateBytes: Buffer.byteLength(JSON.stringify(template, undefined, 1)), bytesPerFunction: perFunction(functionBytes) };
+  return { ...usage, templateBytes: Buffer.byteLength(JSON.stringify(template, undefined, 1)), bytesPerFunction: perFunction(count, bytes) };
 }

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ServerlessFunction } from '../../src';
 import { checkStackUsage } from '../../src/private/stack-limits';
@@ -36,7 +36,7 @@ describe('CloudFormation stack limits', () => {
     const { app, stack } = makeUnbundledApp();
     new ServerlessFunction(stack, 'Fn', { entry });
     new CfnResource(stack, 'Huge', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: 'x'.repeat(1_100_000) } });
-    expect(() => app.synth()).toThrow(/\[Stack\] the template of Stack must be at most 1 MB \(CloudFormation's limit\), got 107\d KB: moving its 1 ServerlessFunctions \(about [5-9] KB each\) would not be enough: other resources must move too/);
+    expect(() => app.synth()).toThrow(/\[Stack\] the template of Stack must be at most 1 MB \(CloudFormation's limit\), got 10[78]\d KB: moving its 1 ServerlessFunctions \(about [5-9] KB each\) would not be enough: other resources must move too/);
   });
 
   test('a template approaching 1 MB warns', () => {
@@ -62,5 +62,22 @@ describe('CloudFormation stack limits', () => {
     if (resources === 500) {
       expect(warnings[0].message).toMatch(/, 0 more fit;/);
     }
+  });
+});
+
+describe('CloudFormation stack limits in a Stage', () => {
+  test('the template a stage writes is sized too', () => {
+    // GIVEN a stack in a Stage (its template is written into the stage's nested assembly)
+    const { app } = makeUnbundledApp();
+    const stage = new Stage(app, 'Prod');
+    const stack = new Stack(stage, 'Service');
+    new ServerlessFunction(stack, 'Fn', { entry });
+    new CfnResource(stack, 'Large', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: 'x'.repeat(900_000) } });
+
+    // WHEN
+    app.synth();
+
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/Prod/Service', Match.stringLikeRegexp('^the template of Prod/Service is about 88\\d KB of the 1 MB CloudFormation accepts'));
   });
 });
