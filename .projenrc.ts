@@ -60,6 +60,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-lambda-ric@^4.0.2',
     '@serverless/event-mocks@^1.1.1',
     'fast-check@^4',
+    // The powertools example and its stand-in for the Powertools layer: exactly the version of the layer pinned in
+    // src/function/powertools.ts (the example's test fails on skew).
+    '@aws-lambda-powertools/logger@2.35.0',
+    '@aws-lambda-powertools/metrics@2.35.0',
   ],
 
   jestOptions: {

@@ -24,6 +24,7 @@ import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
 import { scopeLogPermissions } from '../private/roles';
 import { watchStackLimits } from '../private/stack-limits';
+import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
 
 /** The defaults that differ from Lambda's own. */
 const DEFAULT_MEMORY_MB = 1024;
@@ -140,6 +141,19 @@ export interface ServerlessFunctionProps extends lambda.FunctionOptions {
    * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
    */
   readonly asyncInvocation?: boolean;
+
+  /**
+   * Powertools for AWS Lambda (TypeScript): the service name, metrics namespace and log level in the environment,
+   * and the official Powertools layer (version pinned, see `PowertoolsOptions.layer`) with its packages left out of
+   * the bundle.
+   *
+   * Warns (`cdk-lambda-kit:powertoolsVersionSkew`) when the project resolves a Powertools package at another version
+   * than the layer's.
+   *
+   * @default - no Powertools configuration
+   * @see https://docs.aws.amazon.com/powertools/typescript/latest/
+   */
+  readonly powertools?: PowertoolsOptions;
 }
 
 /**
@@ -181,6 +195,8 @@ export class ServerlessFunction extends lambda.Function {
   /** Whether the function is invoked asynchronously, once decided. */
   private asyncConfigured?: boolean;
   private _failureQueue?: sqs.Queue;
+  /** The packages layers provide (dependency layers, Powertools): externals the runtime will find. */
+  private readonly layerModules: string[];
 
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
@@ -200,10 +216,16 @@ export class ServerlessFunction extends lambda.Function {
     if (handlerProblem) {
       problems.unshift(handlerProblem);
     }
-    // The packages of dependency layers stay out of the bundle: the layer provides them at run time.
-    const bundling: BundlingOptions = dependencyLayers.length === 0 ? props.bundling ?? {} : {
+    // Powertools (issue 14): its environment, layer and the packages the layer provides.
+    const powertools = props.powertools && powertoolsSetup(props.powertools, {
+      id, region: Stack.of(scope).region, runtime, environment: props.environment, layerCount: layers.length,
+    });
+    problems.push(...powertools?.problems ?? []);
+    const layerModules = [...dependencyLayers.flatMap((l) => l.modules), ...powertools?.modules ?? []];
+    // The packages of dependency layers (and the Powertools layer) stay out of the bundle: the layer provides them.
+    const bundling: BundlingOptions = layerModules.length === 0 ? props.bundling ?? {} : {
       ...props.bundling,
-      externalModules: [...(props.bundling?.externalModules ?? []), ...layerExternals(dependencyLayers)],
+      externalModules: [...(props.bundling?.externalModules ?? []), ...layerExternals(layerModules)],
     };
     const { resolved, problems: bundlingProblems } = resolveBundling(bundling, {
       entry: props.entry,
@@ -223,13 +245,14 @@ export class ServerlessFunction extends lambda.Function {
     const code = new BundledCode(resolved);
     super(scope, id, {
       ...props,
+      environment: powertools ? { ...powertools.environment, ...props.environment } : props.environment,
       runtime,
       memorySize,
       timeout,
       architecture,
       tracing: props.tracing ?? lambda.Tracing.ACTIVE,
       loggingFormat,
-      applicationLogLevelV2: props.applicationLogLevelV2 ?? (jsonLogs ? lambda.ApplicationLogLevel.INFO : undefined),
+      applicationLogLevelV2: props.applicationLogLevelV2 ?? (jsonLogs ? powertools?.applicationLogLevel ?? lambda.ApplicationLogLevel.INFO : undefined),
       systemLogLevelV2: props.systemLogLevelV2 ?? (jsonLogs ? lambda.SystemLogLevel.INFO : undefined),
       // Event sources bind to the alias, which exists only after this call: they are added below.
       events: undefined,
@@ -244,6 +267,18 @@ export class ServerlessFunction extends lambda.Function {
     this.handlerExport = handlerExport;
     this.entry = resolved.entry;
     this.asyncProps = props;
+    this.layerModules = layerModules;
+    if (powertools?.layerArn) {
+      super.addLayers(lambda.LayerVersion.fromLayerVersionAttributes(this, 'PowertoolsLayer', {
+        layerVersionArn: powertools.layerArn,
+        compatibleRuntimes: powertoolsLayerRuntimes(),
+      }));
+      for (const [module, localVersion] of powertoolsSkew(resolved.projectRoot)) {
+        Annotations.of(this).addWarningV2('cdk-lambda-kit:powertoolsVersionSkew',
+          `the Powertools layer provides ${module}@${POWERTOOLS_VERSION}, but this project resolves ${module}@${localVersion}: ` +
+          `the function runs against the layer's version; install ${POWERTOOLS_VERSION} or set \`powertools.layer: false\` to bundle yours`);
+      }
+    }
 
     if (resolved.sourceMap) {
       const nodeOptions = props.environment?.NODE_OPTIONS ?? '';
@@ -431,7 +466,7 @@ export class ServerlessFunction extends lambda.Function {
       return [];
     }
     const problems: string[] = [];
-    const provided = new Set(dependencyLayers.flatMap((l) => l.modules));
+    const provided = new Set(this.layerModules);
     // The Node.js runtimes ship the AWS SDK for JavaScript v3.
     const missing = built.externalImports.filter((m) => !provided.has(m) && !m.startsWith('@aws-sdk/'));
     if (missing.length > 0) {
