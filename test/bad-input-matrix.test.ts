@@ -8,6 +8,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   Deployment, DependencyLayer, DynamoStreamSource, FailureDestination, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source,
@@ -333,6 +334,10 @@ const errors: ErrorCase[] = [
     allowed: 'needs a bucket defined in this app',
     given: 'for an imported bucket',
   },
+  // Powertools, secrets and parameters (issue 14)
+  { name: 'a metrics namespace CloudWatch reserves', build: (c) => c.fn({ powertools: { metricsNamespace: 'AWS/Lambda' } }), path: 'Stack/Fn', prop: '`powertools.metricsNamespace`', allowed: 'not start with "AWS/"', given: 'got "AWS/Lambda"' },
+  { name: 'the Powertools layer on a runtime it is not published for', build: (c) => c.fn({ runtime: lambda.Runtime.NODEJS_20_X, powertools: {} }), path: 'Stack/Fn', prop: '`powertools`', allowed: 'published for nodejs22.x and nodejs24.x', given: "not for the function's nodejs20.x" },
+  { name: 'a secret and an environment variable of the same name', build: (c) => c.fn({ environment: { DB: 'x' }, secrets: { DB: new secretsmanager.Secret(c.stack, 'Db') } }), path: 'Stack/Fn', prop: '`secrets`', allowed: 'must not both set', given: '"DB"' },
 ];
 
 const warnings: WarningCase[] = [
@@ -364,6 +369,7 @@ const warnings: WarningCase[] = [
     id: 'cdk-lambda-kit:externalNotProvided',
   },
   { name: 'a bundle over its size budget', bundled: true, build: (c) => c.fn({ entry: path.join(root, 'src', 'handler.ts'), bundling: { sizeBudget: Size.bytes(10) } }), path: '/Stack/Fn', id: 'cdk-lambda-kit:bundleSizeBudget' },
+  { name: 'a credential in plain text in the environment', build: (c) => c.fn({ environment: { DB_PASSWORD: 'hunter2' } }), path: '/Stack/Fn', id: 'cdk-lambda-kit:plaintextSecret' },
 ];
 
 /** Run a case and return the error message it fails with, or undefined when it synthesizes. */

@@ -4,7 +4,9 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BundledCode } from '../bundling/bundled-code';
 import { BundlingOptions } from '../bundling/bundling-options';
@@ -24,6 +26,7 @@ import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
 import { scopeLogPermissions } from '../private/roles';
 import { watchStackLimits } from '../private/stack-limits';
+import { bindSecrets, checkSecretKeys, plaintextCredentialKeys } from './secrets';
 import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
 
 /** The defaults that differ from Lambda's own. */
@@ -154,6 +157,31 @@ export interface ServerlessFunctionProps extends lambda.FunctionOptions {
    * @see https://docs.aws.amazon.com/powertools/typescript/latest/
    */
   readonly powertools?: PowertoolsOptions;
+
+  /**
+   * Secrets Manager secrets the function reads, by the environment variable that receives the secret's ARN (never
+   * its value): `{ DB_SECRET_ARN: secret }`.
+   *
+   * The function is granted read access (`secretsmanager:GetSecretValue` and `DescribeSecret`, plus `kms:Decrypt` on
+   * the secret's key when it has one). Read the value at run time with the AWS SDK, Powertools Parameters, or the
+   * AWS Parameters and Secrets Lambda Extension (`paramsAndSecrets`).
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html
+   */
+  readonly secrets?: Record<string, secretsmanager.ISecret>;
+
+  /**
+   * SSM Parameter Store parameters the function reads, by the environment variable that receives the parameter's
+   * name (never its value): `{ FEATURE_FLAGS_PARAMETER: parameter }`.
+   *
+   * The function is granted read access (`ssm:GetParameter*` and `DescribeParameters`, plus `kms:Decrypt` on the
+   * parameter's key when it has one).
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html
+   */
+  readonly parameters?: Record<string, ssm.IParameter>;
 }
 
 /**
@@ -221,6 +249,8 @@ export class ServerlessFunction extends lambda.Function {
       id, region: Stack.of(scope).region, runtime, environment: props.environment, layerCount: layers.length,
     });
     problems.push(...powertools?.problems ?? []);
+    // Secrets and parameters (issue 14): their references go into the environment below.
+    problems.push(...checkSecretKeys(props.secrets, props.parameters, props.environment));
     const layerModules = [...dependencyLayers.flatMap((l) => l.modules), ...powertools?.modules ?? []];
     // The packages of dependency layers (and the Powertools layer) stay out of the bundle: the layer provides them.
     const bundling: BundlingOptions = layerModules.length === 0 ? props.bundling ?? {} : {
@@ -268,6 +298,12 @@ export class ServerlessFunction extends lambda.Function {
     this.entry = resolved.entry;
     this.asyncProps = props;
     this.layerModules = layerModules;
+    const secretReferences = bindSecrets(this, props.secrets, props.parameters);
+    for (const [key, value] of Object.entries(secretReferences)) {
+      this.addEnvironment(key, value);
+    }
+    // Credentials in plain text, once every `addEnvironment` call has been made.
+    Aspects.of(this).add({ visit: (node) => node === this && this.warnPlaintextCredentials(Object.keys(secretReferences)) });
     if (powertools?.layerArn) {
       super.addLayers(lambda.LayerVersion.fromLayerVersionAttributes(this, 'PowertoolsLayer', {
         layerVersionArn: powertools.layerArn,
@@ -485,6 +521,18 @@ export class ServerlessFunction extends lambda.Function {
       problems.push(`the function and its layers must be at most 250 MB unzipped (Lambda's limit), got ${(total / 1024 / 1024).toFixed(1)} MB`);
     }
     return problems;
+  }
+
+  /** Warn about environment values that look like credentials in plain text. */
+  private warnPlaintextCredentials(references: string[]): void {
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
+    const environment = this.stack.resolve(cfn.environment) as { variables?: Record<string, unknown> } | undefined;
+    for (const key of plaintextCredentialKeys(environment?.variables, references)) {
+      Annotations.of(this).addWarningV2('cdk-lambda-kit:plaintextSecret',
+        `\`environment.${key}\` looks like a credential in plain text (anyone who can read the function's configuration ` +
+        'or the template can read it): keep it in Secrets Manager or SSM Parameter Store and pass it in `secrets` or ' +
+        '`parameters`, which put its ARN or name in the environment and grant read access');
+    }
   }
 
   /** Environment checks at synth, when every `addEnvironment` call has been made. */
