@@ -1,4 +1,5 @@
 export * from './bundling/bundling-options';
+export { BundleFiles } from './bundling/copy-files';
 export * from './bundling/bundle-cache-context';
 export * from './deployment/deployment';
 export * from './deployment/provisioned-concurrency';

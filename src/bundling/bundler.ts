@@ -7,6 +7,7 @@ import { BundleCacheContext } from './bundle-cache-context';
 import { BundleCache, BundleRecord, FileHasher, cacheKey, renameOrDiscard } from './cache';
 import { loadEsbuild } from './esbuild-loader';
 import { BuiltBundle, buildGroup } from './esbuild-pass';
+import { addCopiedFiles, copiedFilesKey } from './copy-files';
 import { BundleReport, ReportEntry } from './report';
 import { ResolvedBundling, sha256 } from '../private/esbuild-options';
 import { findLockFile } from '../private/project-root';
@@ -71,7 +72,9 @@ export class Bundler {
    */
   public register(fn: IConstruct, resolved: ResolvedBundling): BundleJob {
     const skip = !Stack.of(fn).bundlingRequired;
-    const id = (skip ? 'skip-' : '') + sha256(`${resolved.entry}\0${resolved.groupKey}`).slice(0, 16);
+    // Issue 14: files copied into the bundle make it another bundle than the same entry's without them.
+    const copied = resolved.copyFiles ? `\0${JSON.stringify(resolved.copyFiles)}` : '';
+    const id = (skip ? 'skip-' : '') + sha256(`${resolved.entry}\0${resolved.groupKey}${copied}`).slice(0, 16);
     let job = this.jobs.get(id);
     if (!job) {
       job = new BundleJob(id, resolved, skip);
@@ -156,7 +159,8 @@ export class Bundler {
       job.state = 'failed';
       return;
     }
-    const record = built.record!;
+    // Issue 14: files copied beside the code join the bundle (and its asset hash) before it is staged and cached.
+    const record = addCopiedFiles(built.record!, built.dir!, job.resolved.copyFiles);
     job.stagedDir = stage(job, record.hash, (tmp) => fs.renameSync(built.dir!, tmp));
     job.record = record;
     job.metafile = { json: built.metafile };
@@ -173,6 +177,8 @@ export class Bundler {
       options: r.buildOptions,
       lockFile: lockFile ? hasher.hash(lockFile) : null,
       configFiles: r.configFiles.map((f) => hasher.hash(f) ?? null),
+      // Issue 14: each copied file's target and content hash (absent without copyFiles: keys unchanged).
+      copyFiles: copiedFilesKey(r.copyFiles, hasher),
     });
   }
 }

@@ -1,4 +1,5 @@
 import { Size } from 'aws-cdk-lib';
+import { BundleFiles } from './copy-files';
 
 /**
  * The module format of the bundle.
@@ -101,8 +102,9 @@ export interface BundlingOptions {
   /**
    * esbuild loaders by file extension, for example `{ '.png': 'dataurl', '.sql': 'text' }`.
    *
-   * The `file` and `copy` loaders are not supported: they emit files beside the bundle. Use `dataurl`, `text`
-   * or `binary` to embed the content instead.
+   * `file` and `copy` emit the imported files into the bundle beside the code (`file` gives the import the file's
+   * path relative to the bundle: read it with `path.join(__dirname, imported)`); a function using them is built in an
+   * esbuild pass of its own. The emitted files are part of the asset hash, and their sources of the cache check.
    *
    * @default - esbuild's defaults (`.js`, `.ts`, `.json`, ... by extension)
    * @see https://esbuild.github.io/api/#loader
@@ -162,4 +164,15 @@ export interface BundlingOptions {
    * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
    */
   readonly sizeBudget?: Size;
+
+  /**
+   * Files copied into the bundle beside the code, from globs relative to the project root: certificates (the RDS
+   * CA bundle), templates, WASM modules.
+   *
+   * Part of the asset hash and of the bundle cache's key (each file's content): editing a copied file rebuilds the
+   * asset. A pattern that matches no file fails the synth.
+   *
+   * @default - no files copied
+   */
+  readonly copyFiles?: BundleFiles[];
 }

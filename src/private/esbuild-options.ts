@@ -3,15 +3,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { findProjectRoot } from './project-root';
 import { BundlingOptions, OutputFormat } from '../bundling/bundling-options';
+import { CopiedFile, resolveCopyFiles } from '../bundling/copy-files';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
 
 /**
- * The esbuild loaders a function can use. `file` and `copy` are left out: they emit extra files beside the bundle,
- * which a pass over many functions cannot attribute to one of them.
+ * The esbuild loaders a function can use. `file` and `copy` emit files beside the bundle: functions using them are
+ * built in a pass each, with the files named into their own bundle.
  */
-const ESBUILD_LOADERS = ['base64', 'binary', 'dataurl', 'default', 'empty', 'js', 'json', 'jsx', 'text', 'ts', 'tsx'];
+const ESBUILD_LOADERS = ['base64', 'binary', 'copy', 'dataurl', 'default', 'empty', 'file', 'js', 'json', 'jsx', 'text', 'ts', 'tsx'];
 
 /** File extensions an entry may have. */
 const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
@@ -53,6 +54,8 @@ export interface ResolvedBundling {
   readonly buildOptions: Record<string, unknown>;
   /** Functions with equal keys are bundled in the same esbuild pass. */
   readonly groupKey: string;
+  /** Files copied into the bundle (`bundling.copyFiles`), sorted by target; not part of the esbuild pass. */
+  readonly copyFiles?: CopiedFile[];
 }
 
 /** What `resolveBundling` needs to know about the function. */
@@ -127,6 +130,10 @@ export function resolveBundling(
     }
   });
 
+  // Issue 14: files copied beside the code, expanded against the project root.
+  const copied = resolveCopyFiles(options.copyFiles, projectRoot);
+  problems.push(...copied.problems);
+
   let sizeBudgetBytes: number | undefined;
   if (options.sizeBudget !== undefined) {
     if (options.sizeBudget.isUnresolved()) {
@@ -189,6 +196,7 @@ export function resolveBundling(
       configFiles: tsconfig ? [tsconfig] : [],
       buildOptions,
       groupKey,
+      copyFiles: copied.files.length > 0 ? copied.files : undefined,
     },
   };
 }
