@@ -1,5 +1,6 @@
 export * from './bundling/bundling-options';
 export { BundleFiles } from './bundling/copy-files';
+export { ICommandHooks } from './bundling/command-hooks';
 export * from './bundling/bundle-cache-context';
 export * from './deployment/deployment';
 export * from './deployment/provisioned-concurrency';

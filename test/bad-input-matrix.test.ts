@@ -335,6 +335,8 @@ const errors: ErrorCase[] = [
     given: 'for an imported bucket',
   },
   // Powertools, secrets and parameters (issue 14)
+  { name: 'copyFiles matching no file', build: (c) => c.fn({ entry: path.join(root, 'src', 'handler.ts'), bundling: { copyFiles: [{ include: 'certs/*.pem' }] } }), path: 'Stack/Fn', prop: '`bundling.copyFiles` `include`', allowed: 'must match at least one file', given: 'got "certs/*.pem" (matches none)' },
+  { name: 'copyFiles outside the project root', build: (c) => c.fn({ entry: path.join(root, 'src', 'handler.ts'), bundling: { copyFiles: [{ include: '../x' }] } }), path: 'Stack/Fn', prop: '`bundling.copyFiles` `include`', allowed: 'inside the project root', given: 'got "../x"' },
   { name: 'a metrics namespace CloudWatch reserves', build: (c) => c.fn({ powertools: { metricsNamespace: 'AWS/Lambda' } }), path: 'Stack/Fn', prop: '`powertools.metricsNamespace`', allowed: 'not start with "AWS/"', given: 'got "AWS/Lambda"' },
   { name: 'the Powertools layer on a runtime it is not published for', build: (c) => c.fn({ runtime: lambda.Runtime.NODEJS_20_X, powertools: {} }), path: 'Stack/Fn', prop: '`powertools`', allowed: 'published for nodejs22.x and nodejs24.x', given: "not for the function's nodejs20.x" },
   { name: 'a secret and an environment variable of the same name', build: (c) => c.fn({ environment: { DB: 'x' }, secrets: { DB: new secretsmanager.Secret(c.stack, 'Db') } }), path: 'Stack/Fn', prop: '`secrets`', allowed: 'must not both set', given: '"DB"' },

@@ -7,6 +7,7 @@ import { BundleCacheContext } from './bundle-cache-context';
 import { BundleCache, BundleRecord, FileHasher, cacheKey, renameOrDiscard } from './cache';
 import { loadEsbuild } from './esbuild-loader';
 import { BuiltBundle, buildGroup } from './esbuild-pass';
+import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
 import { BundleReport, ReportEntry } from './report';
 import { ResolvedBundling, sha256 } from '../private/esbuild-options';
@@ -72,9 +73,10 @@ export class Bundler {
    */
   public register(fn: IConstruct, resolved: ResolvedBundling): BundleJob {
     const skip = !Stack.of(fn).bundlingRequired;
-    // Issue 14: files copied into the bundle make it another bundle than the same entry's without them.
-    const copied = resolved.copyFiles ? `\0${JSON.stringify(resolved.copyFiles)}` : '';
-    const id = (skip ? 'skip-' : '') + sha256(`${resolved.entry}\0${resolved.groupKey}${copied}`).slice(0, 16);
+    // Issue 14: copied files and command hooks make it another bundle than the same entry's without them.
+    const variant = resolved.copyFiles || resolved.commandHooks
+      ? `\0${JSON.stringify([resolved.copyFiles, hookCommandsKey(resolved.commandHooks, resolved.projectRoot)])}` : '';
+    const id = (skip ? 'skip-' : '') + sha256(`${resolved.entry}\0${resolved.groupKey}${variant}`).slice(0, 16);
     let job = this.jobs.get(id);
     if (!job) {
       job = new BundleJob(id, resolved, skip);
@@ -125,9 +127,13 @@ export class Bundler {
       // esbuild writes into a staging directory beside the staged assets, so that staging is a rename.
       const stagingDir = path.join(assetOutdirOf(group[0].job), `.lambda-kit-staging-${process.pid}-${++this.passCounter}`);
       try {
-        const built = buildGroup(esbuild, group.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir);
+        const ready = this.beforeBundling(group, stagingDir);
+        if (ready.length === 0) {
+          continue;
+        }
+        const built = buildGroup(esbuild, ready.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir);
         passes += built.passes;
-        for (const { job, key, cache } of group) {
+        for (const { job, key, cache } of ready) {
           this.finish(job, built.bundles.get(job.id)!, key, cache);
         }
       } finally {
@@ -152,6 +158,18 @@ export class Bundler {
     );
   }
 
+  /** Issue 14: run `beforeBundling` hooks of a group's bundles; those that fail are left out of the pass. */
+  private beforeBundling<T extends { job: BundleJob }>(group: T[], stagingDir: string): T[] {
+    return group.filter(({ job }) => {
+      const error = runBeforeBundling(job.resolved, path.join(stagingDir, job.id));
+      if (error) {
+        job.errors.push(error);
+        job.state = 'failed';
+      }
+      return !error;
+    });
+  }
+
   private finish(job: BundleJob, built: BuiltBundle, key: string, cache: BundleCache | undefined): void {
     job.warnings.push(...built.warnings);
     if (built.errors.length > 0) {
@@ -159,8 +177,15 @@ export class Bundler {
       job.state = 'failed';
       return;
     }
-    // Issue 14: files copied beside the code join the bundle (and its asset hash) before it is staged and cached.
-    const record = addCopiedFiles(built.record!, built.dir!, job.resolved.copyFiles);
+    // Issue 14: files copied beside the code, then `afterBundling` hooks, change the bundle (and its asset hash)
+    // before it is staged and cached.
+    const hooked = runAfterBundling(job.resolved, addCopiedFiles(built.record!, built.dir!, job.resolved.copyFiles), built.dir!);
+    if (hooked.error) {
+      job.errors.push(hooked.error);
+      job.state = 'failed';
+      return;
+    }
+    const record = hooked.record;
     job.stagedDir = stage(job, record.hash, (tmp) => fs.renameSync(built.dir!, tmp));
     job.record = record;
     job.metafile = { json: built.metafile };
@@ -179,6 +204,8 @@ export class Bundler {
       configFiles: r.configFiles.map((f) => hasher.hash(f) ?? null),
       // Issue 14: each copied file's target and content hash (absent without copyFiles: keys unchanged).
       copyFiles: copiedFilesKey(r.copyFiles, hasher),
+      // Issue 14: the command hooks' commands (absent without hooks).
+      commandHooks: hookCommandsKey(r.commandHooks, r.projectRoot),
     });
   }
 }

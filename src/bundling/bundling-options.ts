@@ -1,4 +1,5 @@
 import { Size } from 'aws-cdk-lib';
+import { ICommandHooks } from './command-hooks';
 import { BundleFiles } from './copy-files';
 
 /**
@@ -175,4 +176,16 @@ export interface BundlingOptions {
    * @default - no files copied
    */
   readonly copyFiles?: BundleFiles[];
+
+  /**
+   * Commands run before and after the function is bundled, once per bundle, in the project root, with the bundle's
+   * directory (like `NodejsFunction`'s `commandHooks`).
+   *
+   * The commands are part of the bundle cache's key: changing one rebuilds the bundle. What they read is not: a
+   * command that reads files besides the function's imports should get them from `copyFiles` instead, or the app
+   * should turn the bundle cache off (`BundleCacheContext.ENABLED`).
+   *
+   * @default - no commands
+   */
+  readonly commandHooks?: ICommandHooks;
 }

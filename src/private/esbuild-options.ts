@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { findProjectRoot } from './project-root';
 import { BundlingOptions, OutputFormat } from '../bundling/bundling-options';
+import type { ICommandHooks } from '../bundling/command-hooks';
 import { CopiedFile, resolveCopyFiles } from '../bundling/copy-files';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
@@ -56,6 +57,8 @@ export interface ResolvedBundling {
   readonly groupKey: string;
   /** Files copied into the bundle (`bundling.copyFiles`), sorted by target; not part of the esbuild pass. */
   readonly copyFiles?: CopiedFile[];
+  /** `bundling.commandHooks`, run around the bundle's build; not part of the esbuild pass. */
+  readonly commandHooks?: ICommandHooks;
 }
 
 /** What `resolveBundling` needs to know about the function. */
@@ -197,6 +200,7 @@ export function resolveBundling(
       buildOptions,
       groupKey,
       copyFiles: copied.files.length > 0 ? copied.files : undefined,
+      commandHooks: options.commandHooks,
     },
   };
 }
