@@ -188,4 +188,25 @@ export interface BundlingOptions {
    * @default - no commands
    */
   readonly commandHooks?: ICommandHooks;
+
+  /**
+   * Packages shipped beside the bundle in its `node_modules` instead of bundled: native modules (sharp, Prisma's
+   * engines) and packages that read their own files.
+   *
+   * Installed with npm for Linux and the function's architecture (`npm install --os=linux --cpu=arm64|x64
+   * --libc=glibc`), at the versions the project's package-lock.json (or, without one, its node_modules) resolves,
+   * without install scripts unless `runInstallScripts`; cached like a `DependencyLayer`'s install. The packages are
+   * left out of the bundle (external) automatically.
+   *
+   * @default - none
+   */
+  readonly nodeModules?: string[];
+
+  /**
+   * Run the install scripts of the `nodeModules` packages. Off by default: they would run on the synthesizing
+   * machine, not on Lambda's, and platform packages (such as sharp's `@img/sharp-linux-arm64`) need none.
+   *
+   * @default false
+   */
+  readonly runInstallScripts?: boolean;
 }

@@ -26,6 +26,7 @@ import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
 import { scopeLogPermissions } from '../private/roles';
 import { watchStackLimits } from '../private/stack-limits';
+import { checkNodeModules, installNodeModules, projectVersions } from '../bundling/node-modules';
 import { bindSecrets, checkSecretKeys, plaintextCredentialKeys } from './secrets';
 import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
 
@@ -251,21 +252,38 @@ export class ServerlessFunction extends lambda.Function {
     problems.push(...powertools?.problems ?? []);
     // Secrets and parameters (issue 14): their references go into the environment below.
     problems.push(...checkSecretKeys(props.secrets, props.parameters, props.environment));
-    const layerModules = [...dependencyLayers.flatMap((l) => l.modules), ...powertools?.modules ?? []];
-    // The packages of dependency layers (and the Powertools layer) stay out of the bundle: the layer provides them.
+    // Issue 14: `bundling.nodeModules` are shipped beside the bundle.
+    const nodeModules = props.bundling?.nodeModules ?? [];
+    problems.push(...checkNodeModules(nodeModules));
+    const layerModules = [...dependencyLayers.flatMap((l) => l.modules), ...powertools?.modules ?? [], ...nodeModules];
+    // The packages of dependency layers (and the Powertools layer, and nodeModules) stay out of the bundle: the
+    // layer provides them, or the bundle's node_modules.
     const bundling: BundlingOptions = layerModules.length === 0 ? props.bundling ?? {} : {
       ...props.bundling,
       externalModules: [...(props.bundling?.externalModules ?? []), ...layerExternals(layerModules)],
     };
-    const { resolved, problems: bundlingProblems } = resolveBundling(bundling, {
+    const { resolved: resolvedOptions, problems: bundlingProblems } = resolveBundling(bundling, {
       entry: props.entry,
       runtimeName: runtime.name,
       cwd: process.cwd(),
     });
     problems.push(...bundlingProblems);
-    if (problems.length > 0 || !resolved) {
+    const shipped = resolvedOptions && nodeModules.length > 0 ? projectVersions(nodeModules, resolvedOptions.projectRoot) : undefined;
+    problems.push(...shipped?.problems ?? []);
+    if (problems.length > 0 || !resolvedOptions) {
       throw new Error(formatProblems(path, problems));
     }
+    // Issue 14: the nodeModules packages, installed for the function's platform, join the bundle as copied files.
+    const resolved = shipped && Stack.of(scope).bundlingRequired ? {
+      ...resolvedOptions,
+      copyFiles: [...resolvedOptions.copyFiles ?? [], ...installNodeModules(scope, path, {
+        versions: shipped.versions,
+        projectRoot: resolvedOptions.projectRoot,
+        architecture,
+        runtime,
+        runInstallScripts: bundling.runInstallScripts ?? false,
+      })],
+    } : resolvedOptions;
     if (Stack.of(scope).bundlingRequired) {
       loadEsbuild(resolved.projectRoot);
     }
