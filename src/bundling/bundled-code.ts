@@ -68,7 +68,8 @@ export class BundledCode extends lambda.Code {
     const entry = path.relative(job.resolved.projectRoot, job.resolved.entry);
     if (job.state === 'failed') {
       // Issue 14: a failed command hook is not esbuild's failure.
-      const how = job.errors.some((e) => e.startsWith('`bundling.commandHooks`')) ? 'in a command hook' : 'with esbuild';
+      const how = job.errors.some((e) => e.startsWith('`bundling.commandHooks`')) ? 'in a command hook'
+        : job.errors.some((e) => e.startsWith('`bundling.typeCheck`')) ? 'type checking' : 'with esbuild';
       return [`bundling ${entry} failed ${how}:\n    ${job.errors.join('\n    ')}`];
     }
     if (job.state !== 'built') {

@@ -9,6 +9,7 @@ import { loadEsbuild } from './esbuild-loader';
 import { BuiltBundle, buildGroup } from './esbuild-pass';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
+import { typeCheckJobs } from './type-check';
 import { BundleReport, ReportEntry } from './report';
 import { ResolvedBundling, sha256 } from '../private/esbuild-options';
 import { findLockFile } from '../private/project-root';
@@ -74,8 +75,8 @@ export class Bundler {
   public register(fn: IConstruct, resolved: ResolvedBundling): BundleJob {
     const skip = !Stack.of(fn).bundlingRequired;
     // Issue 14: copied files and command hooks make it another bundle than the same entry's without them.
-    const variant = resolved.copyFiles || resolved.commandHooks
-      ? `\0${JSON.stringify([resolved.copyFiles, hookCommandsKey(resolved.commandHooks, resolved.projectRoot)])}` : '';
+    const variant = resolved.copyFiles || resolved.commandHooks || resolved.typeCheck
+      ? `\0${JSON.stringify([resolved.copyFiles, hookCommandsKey(resolved.commandHooks, resolved.projectRoot), resolved.typeCheck])}` : '';
     const id = (skip ? 'skip-' : '') + sha256(`${resolved.entry}\0${resolved.groupKey}${variant}`).slice(0, 16);
     let job = this.jobs.get(id);
     if (!job) {
@@ -141,6 +142,9 @@ export class Bundler {
       }
     }
 
+    // Issue 14: `bundling.typeCheck`, one TypeScript program over every function asking for it.
+    const typeChecked = typeCheckJobs(pending.filter((j) => j.state === 'built' && j.resolved.typeCheck), (j) => cacheRoot(j.functions[0], j.resolved.projectRoot));
+
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const jobs = pending.filter((j) => j.state !== 'skipped');
     if (jobs.length === 0) {
@@ -154,7 +158,10 @@ export class Bundler {
     process.stderr.write(
       `cdk-lambda-kit: ${functions} function${functions === 1 ? '' : 's'} bundled in ${seconds.toFixed(2)}s ` +
       `(${jobs.length - fromCache - failed} built in ${passes} esbuild pass${passes === 1 ? '' : 'es'}, ${fromCache} from cache` +
-      `${failed ? `, ${failed} failed` : ''}); report: ${path.relative(process.cwd(), reportFile)}\n`,
+      `${failed ? `, ${failed} failed` : ''})` +
+      // Issue 14: how many bundles were type-checked, in how many TypeScript programs.
+      `${typeChecked.checked ? `, ${typeChecked.checked} type-checked in ${typeChecked.programs} TypeScript program${typeChecked.programs === 1 ? '' : 's'}` : ''}` +
+      `; report: ${path.relative(process.cwd(), reportFile)}\n`,
     );
   }
 

@@ -209,4 +209,16 @@ export interface BundlingOptions {
    * @default false
    */
   readonly runInstallScripts?: boolean;
+
+  /**
+   * Type-check the function's entry with TypeScript (`tsc --noEmit`, the project's `typescript` package and the
+   * tsconfig nearest the entry, or `tsconfig`). Every function of the app that turns it on is checked in one
+   * TypeScript program per tsconfig, in the synth's process; type errors fail the synth, reported per function. A
+   * function whose checked files, tsconfig and lock file are unchanged since it last passed is not checked again.
+   *
+   * Off by default: esbuild strips types without checking them, and a check costs more than the bundling itself.
+   *
+   * @default false
+   */
+  readonly typeCheck?: boolean;
 }

@@ -59,6 +59,8 @@ export interface ResolvedBundling {
   readonly copyFiles?: CopiedFile[];
   /** `bundling.commandHooks`, run around the bundle's build; not part of the esbuild pass. */
   readonly commandHooks?: ICommandHooks;
+  /** `bundling.typeCheck`. */
+  readonly typeCheck?: boolean;
 }
 
 /** What `resolveBundling` needs to know about the function. */
@@ -201,6 +203,7 @@ export function resolveBundling(
       groupKey,
       copyFiles: copied.files.length > 0 ? copied.files : undefined,
       commandHooks: options.commandHooks,
+      typeCheck: options.typeCheck ? true : undefined,
     },
   };
 }
