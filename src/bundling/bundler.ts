@@ -5,12 +5,12 @@ import { Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
 import { BundleCache, BundleRecord, FileHasher, cacheKey, renameOrDiscard } from './cache';
-import { loadEsbuild } from './esbuild-loader';
-import { BuiltBundle, buildGroup } from './esbuild-pass';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
-import { typeCheckJobs } from './type-check';
+import { loadEsbuild } from './esbuild-loader';
+import { BuiltBundle, buildGroup } from './esbuild-pass';
 import { BundleReport, ReportEntry } from './report';
+import { typeCheckJobs } from './type-check';
 import { ResolvedBundling, sha256 } from '../private/esbuild-options';
 import { findLockFile } from '../private/project-root';
 

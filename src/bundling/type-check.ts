@@ -13,13 +13,13 @@ import { findLockFile } from '../private/project-root';
 /** The subset of TypeScript's API used here. */
 interface TypeScriptApi {
   readonly version: string;
+  readonly sys: { fileExists(file: string): boolean; readFile(file: string): string | undefined };
   findConfigFile(searchPath: string, fileExists: (file: string) => boolean): string | undefined;
   readConfigFile(file: string, read: (file: string) => string | undefined): { config?: unknown; error?: unknown };
   parseJsonConfigFileContent(json: unknown, host: unknown, basePath: string): { options: Record<string, unknown> };
   createProgram(rootNames: string[], options: Record<string, unknown>): TsProgram;
   getPreEmitDiagnostics(program: TsProgram): TsDiagnostic[];
   flattenDiagnosticMessageText(message: unknown, newLine: string): string;
-  readonly sys: { fileExists(file: string): boolean; readFile(file: string): string | undefined };
 }
 interface TsProgram {
   getSourceFiles(): ReadonlyArray<{ fileName: string }>;
@@ -70,7 +70,9 @@ export function typeCheckJobs(jobs: BundleJob[], markerDirOf: (job: BundleJob) =
       const read = ts.readConfigFile(config, ts.sys.readFile);
       options = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, path.dirname(config)).options;
     }
-    const program = ts.createProgram(group.map((j) => j.resolved.entry), { ...options, noEmit: true, declaration: false, composite: false, incremental: false });
+    const program = ts.createProgram(group.map((j) => j.resolved.entry), {
+      ...options, noEmit: true, declaration: false, composite: false, incremental: false,
+    });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.category === 1);
     const checked = program.getSourceFiles().map((f) => path.resolve(f.fileName)).filter((f) => !f.includes(`${path.sep}node_modules${path.sep}`));
     const closures = new Map(group.map((job) => [job, closureOf(job)]));

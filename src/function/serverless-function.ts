@@ -8,9 +8,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
+import { bindSecrets, checkSecretKeys, plaintextCredentialKeys } from './secrets';
 import { BundledCode } from '../bundling/bundled-code';
 import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
+import { checkNodeModules, installNodeModules, projectVersions } from '../bundling/node-modules';
 import { Deployment } from '../deployment/deployment';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { FailureDestination } from '../failure-handling/failure-destination';
@@ -26,9 +29,6 @@ import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
 import { scopeLogPermissions } from '../private/roles';
 import { watchStackLimits } from '../private/stack-limits';
-import { checkNodeModules, installNodeModules, projectVersions } from '../bundling/node-modules';
-import { bindSecrets, checkSecretKeys, plaintextCredentialKeys } from './secrets';
-import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
 
 /** The defaults that differ from Lambda's own. */
 const DEFAULT_MEMORY_MB = 1024;
@@ -300,7 +300,9 @@ export class ServerlessFunction extends lambda.Function {
       architecture,
       tracing: props.tracing ?? lambda.Tracing.ACTIVE,
       loggingFormat,
-      applicationLogLevelV2: props.applicationLogLevelV2 ?? (jsonLogs ? powertools?.applicationLogLevel ?? lambda.ApplicationLogLevel.INFO : undefined),
+      // With Powertools, Lambda's level follows `powertools.logLevel` (it wins over POWERTOOLS_LOG_LEVEL).
+      applicationLogLevelV2: props.applicationLogLevelV2
+        ?? (jsonLogs ? powertools?.applicationLogLevel ?? lambda.ApplicationLogLevel.INFO : undefined),
       systemLogLevelV2: props.systemLogLevelV2 ?? (jsonLogs ? lambda.SystemLogLevel.INFO : undefined),
       // Event sources bind to the alias, which exists only after this call: they are added below.
       events: undefined,

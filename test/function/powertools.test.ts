@@ -125,7 +125,8 @@ describe('powertools bundling', () => {
     const { app, stack } = makeApp();
     const fn = new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/fn.ts'), powertools: {} });
     const assembly = app.synth();
-    const key = (Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)].Properties.Code.S3Key as string);
+    const logicalId = stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+    const key = Template.fromStack(stack).toJSON().Resources[logicalId].Properties.Code.S3Key as string;
     const bundle = fs.readFileSync(path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
     expect(bundle).toMatch(/from"@aws-lambda-powertools\/logger"/);
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('externalNotProvided'))).toEqual([]);
@@ -157,7 +158,10 @@ describe('powertools bundling', () => {
       fs.cpSync(path.join(REPO, 'node_modules', pkg), path.join(layerDir, 'nodejs', 'node_modules', pkg), { recursive: true });
     }
     expect(JSON.parse(fs.readFileSync(path.join(layerDir, 'nodejs/node_modules/@aws-lambda-powertools/logger/package.json'), 'utf8')).version).toEqual(POWERTOOLS_VERSION);
-    const project = makeProject({ 'src/fn.ts': "import { Logger } from '@aws-lambda-powertools/logger';\nconst logger = new Logger();\nexport const handler = async () => { logger.info('order placed'); return { service: process.env.POWERTOOLS_SERVICE_NAME }; };\n" });
+    const project = makeProject({
+      'src/fn.ts': "import { Logger } from '@aws-lambda-powertools/logger';\nconst logger = new Logger();\n" +
+        "export const handler = async () => { logger.info('order placed'); return { service: process.env.POWERTOOLS_SERVICE_NAME }; };\n",
+    });
     // Resolve Powertools from the repository (as a project with it installed would).
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(project, 'node_modules'), 'dir');
     const { app, stack } = makeApp();
