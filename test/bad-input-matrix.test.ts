@@ -234,7 +234,7 @@ const errors: ErrorCase[] = [
     build: (c) => c.fn({ entry: path.join(root, 'src', 'uses-left-pad.ts'), bundling: { externalModules: ['left-pad'] } }),
     path: 'Stack/Fn',
     prop: '`bundling.externalModules`',
-    allowed: 'add a DependencyLayer that does',
+    allowed: 'list it in `bundling.nodeModules`, add a DependencyLayer that provides it, or remove it',
     given: 'imports left-pad',
   },
 
@@ -335,6 +335,7 @@ const errors: ErrorCase[] = [
     given: 'for an imported bucket',
   },
   // Powertools, secrets and parameters (issue 14)
+  { name: 'an esbuild flag that breaks the one-pass build', build: (c) => c.fn({ bundling: { esbuildArgs: { '--splitting': 'true' } } }), path: 'Stack/Fn', prop: '`bundling.esbuildArgs`', allowed: 'esbuild flags that keep one bundle per function', given: 'got "--splitting"' },
   { name: 'copyFiles matching no file', build: (c) => c.fn({ entry: path.join(root, 'src', 'handler.ts'), bundling: { copyFiles: [{ include: 'certs/*.pem' }] } }), path: 'Stack/Fn', prop: '`bundling.copyFiles` `include`', allowed: 'must match at least one file', given: 'got "certs/*.pem" (matches none)' },
   { name: 'copyFiles outside the project root', build: (c) => c.fn({ entry: path.join(root, 'src', 'handler.ts'), bundling: { copyFiles: [{ include: '../x' }] } }), path: 'Stack/Fn', prop: '`bundling.copyFiles` `include`', allowed: 'inside the project root', given: 'got "../x"' },
   { name: 'a metrics namespace CloudWatch reserves', build: (c) => c.fn({ powertools: { metricsNamespace: 'AWS/Lambda' } }), path: 'Stack/Fn', prop: '`powertools.metricsNamespace`', allowed: 'not start with "AWS/"', given: 'got "AWS/Lambda"' },

@@ -221,4 +221,20 @@ export interface BundlingOptions {
    * @default false
    */
   readonly typeCheck?: boolean;
+
+  /**
+   * esbuild command-line flags, as `NodejsFunction` takes them: `{ '--legal-comments': 'none', '--drop:console': '' }`
+   * (boolean flags take `'true'` or `'false'`).
+   *
+   * Accepted: `--legal-comments`, `--charset`, `--jsx`, `--jsx-factory`, `--jsx-fragment`, `--jsx-import-source`,
+   * `--jsx-dev`, `--jsx-side-effects`, `--ignore-annotations`, `--line-limit`, `--log-limit`, `--conditions`,
+   * `--resolve-extensions`, `--minify-whitespace`, `--minify-identifiers`, `--minify-syntax`, `--tree-shaking`,
+   * `--preserve-symlinks`, `--packages`, and `--drop:`, `--pure:`, `--alias:`, `--supported:`, `--drop-labels:`.
+   * Flags that change where or how many files esbuild writes (`--outdir`, `--splitting`, ...) would break the
+   * one-pass build, and flags with a `bundling` option of their own must be set there: both fail the synth.
+   *
+   * @default - none
+   * @see https://esbuild.github.io/api/
+   */
+  readonly esbuildArgs?: Record<string, string>;
 }

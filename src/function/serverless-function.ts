@@ -526,10 +526,10 @@ export class ServerlessFunction extends lambda.Function {
     // The Node.js runtimes ship the AWS SDK for JavaScript v3.
     const missing = built.externalImports.filter((m) => !provided.has(m) && !m.startsWith('@aws-sdk/'));
     if (missing.length > 0) {
-      const message = `the bundle imports ${missing.join(', ')} but leaves ${missing.length === 1 ? 'it' : 'them'} out (external), ` +
-        'and neither the runtime nor a dependency layer provides ' + (missing.length === 1 ? 'it' : 'them') +
-        ' ("Cannot find module" at run time): add a DependencyLayer that does, or remove ' +
-        (missing.length === 1 ? 'it' : 'them') + ' from `bundling.externalModules`';
+      const it = missing.length === 1 ? 'it' : 'them';
+      const message = `the bundle imports ${missing.join(', ')} but leaves ${it} out (external), ` +
+        `and neither the runtime nor a dependency layer provides ${it} ("Cannot find module" at run time): ` +
+        `list ${it} in \`bundling.nodeModules\`, add a DependencyLayer that provides ${it}, or remove ${it} from \`bundling.externalModules\``;
       if (layers.length > dependencyLayers.length) {
         Annotations.of(this).addWarningV2('cdk-lambda-kit:externalNotProvided', `${message} (a layer whose contents are unknown may provide it)`);
       } else {

@@ -5,6 +5,7 @@ import { findProjectRoot } from './project-root';
 import { BundlingOptions, OutputFormat } from '../bundling/bundling-options';
 import type { ICommandHooks } from '../bundling/command-hooks';
 import { CopiedFile, resolveCopyFiles } from '../bundling/copy-files';
+import { translateEsbuildArgs } from '../bundling/esbuild-args';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
@@ -135,9 +136,11 @@ export function resolveBundling(
     }
   });
 
-  // Issue 14: files copied beside the code, expanded against the project root.
+  // Issue 14: files copied beside the code, expanded against the project root; esbuild flags.
   const copied = resolveCopyFiles(options.copyFiles, projectRoot);
   problems.push(...copied.problems);
+  const esbuildArgs = translateEsbuildArgs(options.esbuildArgs);
+  problems.push(...esbuildArgs.problems);
 
   let sizeBudgetBytes: number | undefined;
   if (options.sizeBudget !== undefined) {
@@ -187,6 +190,8 @@ export function resolveBundling(
     absWorkingDir: projectRoot,
     outExtension: esm ? { '.js': '.mjs' } : {},
     charset: 'utf8',
+    // Issue 14: `bundling.esbuildArgs` (only flags that keep one bundle per function), over the defaults above.
+    ...esbuildArgs.options,
   });
 
   const groupKey = sha256(JSON.stringify(buildOptions)).slice(0, 16);
