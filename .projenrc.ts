@@ -62,6 +62,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     // The benchmark's fastest in-process peer (#15): cdk-esbuild's TypeScriptCode.
     '@mrgrain/cdk-esbuild@^5.8.4',
+    // The powertools example and its stand-in for the Powertools layer: exactly the version of the layer pinned in
+    // src/function/powertools.ts (the example's test fails on skew).
+    '@aws-lambda-powertools/logger@2.35.0',
+    '@aws-lambda-powertools/metrics@2.35.0',
   ],
 
   jestOptions: {

@@ -8,6 +8,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   Deployment, DependencyLayer, DynamoStreamSource, FailureDestination, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source,
@@ -233,7 +234,7 @@ const errors: ErrorCase[] = [
     build: (c) => c.fn({ entry: path.join(root, 'src', 'uses-left-pad.ts'), bundling: { externalModules: ['left-pad'] } }),
     path: 'Stack/Fn',
     prop: '`bundling.externalModules`',
-    allowed: 'add a DependencyLayer that does',
+    allowed: 'list it in `bundling.nodeModules`, add a DependencyLayer that provides it, or remove it',
     given: 'imports left-pad',
   },
 
@@ -333,6 +334,13 @@ const errors: ErrorCase[] = [
     allowed: 'needs a bucket defined in this app',
     given: 'for an imported bucket',
   },
+  // Powertools, secrets and parameters (issue 14)
+  { name: 'an esbuild flag that breaks the one-pass build', build: (c) => c.fn({ bundling: { esbuildArgs: { '--splitting': 'true' } } }), path: 'Stack/Fn', prop: '`bundling.esbuildArgs`', allowed: 'esbuild flags that keep one bundle per function', given: 'got "--splitting"' },
+  { name: 'copyFiles matching no file', build: (c) => c.fn({ entry: path.join(root, 'src', 'handler.ts'), bundling: { copyFiles: [{ include: 'certs/*.pem' }] } }), path: 'Stack/Fn', prop: '`bundling.copyFiles` `include`', allowed: 'must match at least one file', given: 'got "certs/*.pem" (matches none)' },
+  { name: 'copyFiles outside the project root', build: (c) => c.fn({ entry: path.join(root, 'src', 'handler.ts'), bundling: { copyFiles: [{ include: '../x' }] } }), path: 'Stack/Fn', prop: '`bundling.copyFiles` `include`', allowed: 'inside the project root', given: 'got "../x"' },
+  { name: 'a metrics namespace CloudWatch reserves', build: (c) => c.fn({ powertools: { metricsNamespace: 'AWS/Lambda' } }), path: 'Stack/Fn', prop: '`powertools.metricsNamespace`', allowed: 'not start with "AWS/"', given: 'got "AWS/Lambda"' },
+  { name: 'the Powertools layer on a runtime it is not published for', build: (c) => c.fn({ runtime: lambda.Runtime.NODEJS_20_X, powertools: {} }), path: 'Stack/Fn', prop: '`powertools`', allowed: 'published for nodejs22.x and nodejs24.x', given: "not for the function's nodejs20.x" },
+  { name: 'a secret and an environment variable of the same name', build: (c) => c.fn({ environment: { DB: 'x' }, secrets: { DB: new secretsmanager.Secret(c.stack, 'Db') } }), path: 'Stack/Fn', prop: '`secrets`', allowed: 'must not both set', given: '"DB"' },
 ];
 
 const warnings: WarningCase[] = [
@@ -364,6 +372,7 @@ const warnings: WarningCase[] = [
     id: 'cdk-lambda-kit:externalNotProvided',
   },
   { name: 'a bundle over its size budget', bundled: true, build: (c) => c.fn({ entry: path.join(root, 'src', 'handler.ts'), bundling: { sizeBudget: Size.bytes(10) } }), path: '/Stack/Fn', id: 'cdk-lambda-kit:bundleSizeBudget' },
+  { name: 'a credential in plain text in the environment', build: (c) => c.fn({ environment: { DB_PASSWORD: 'hunter2' } }), path: '/Stack/Fn', id: 'cdk-lambda-kit:plaintextSecret' },
 ];
 
 /** Run a case and return the error message it fails with, or undefined when it synthesizes. */

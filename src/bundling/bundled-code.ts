@@ -67,7 +67,10 @@ export class BundledCode extends lambda.Code {
     Bundler.of(this.scope!).ensureBuilt();
     const entry = path.relative(job.resolved.projectRoot, job.resolved.entry);
     if (job.state === 'failed') {
-      return [`bundling ${entry} failed with esbuild:\n    ${job.errors.join('\n    ')}`];
+      // Issue 14: a failed command hook is not esbuild's failure.
+      const how = job.errors.some((e) => e.startsWith('`bundling.commandHooks`')) ? 'in a command hook'
+        : job.errors.some((e) => e.startsWith('`bundling.typeCheck`')) ? 'type checking' : 'with esbuild';
+      return [`bundling ${entry} failed ${how}:\n    ${job.errors.join('\n    ')}`];
     }
     if (job.state !== 'built') {
       return [];

@@ -5,9 +5,12 @@ import { Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
 import { BundleCache, BundleRecord, FileHasher, cacheKey, renameOrDiscard } from './cache';
+import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
+import { addCopiedFiles, copiedFilesKey } from './copy-files';
 import { loadEsbuild } from './esbuild-loader';
 import { BuiltBundle, buildGroup } from './esbuild-pass';
 import { BundleReport, ReportEntry } from './report';
+import { typeCheckJobs } from './type-check';
 import { ResolvedBundling, sha256 } from '../private/esbuild-options';
 import { findLockFile } from '../private/project-root';
 
@@ -71,7 +74,10 @@ export class Bundler {
    */
   public register(fn: IConstruct, resolved: ResolvedBundling): BundleJob {
     const skip = !Stack.of(fn).bundlingRequired;
-    const id = (skip ? 'skip-' : '') + sha256(`${resolved.entry}\0${resolved.groupKey}`).slice(0, 16);
+    // Issue 14: copied files and command hooks make it another bundle than the same entry's without them.
+    const variant = resolved.copyFiles || resolved.commandHooks || resolved.typeCheck
+      ? `\0${JSON.stringify([resolved.copyFiles, hookCommandsKey(resolved.commandHooks, resolved.projectRoot), resolved.typeCheck])}` : '';
+    const id = (skip ? 'skip-' : '') + sha256(`${resolved.entry}\0${resolved.groupKey}${variant}`).slice(0, 16);
     let job = this.jobs.get(id);
     if (!job) {
       job = new BundleJob(id, resolved, skip);
@@ -122,15 +128,22 @@ export class Bundler {
       // esbuild writes into a staging directory beside the staged assets, so that staging is a rename.
       const stagingDir = path.join(assetOutdirOf(group[0].job), `.lambda-kit-staging-${process.pid}-${++this.passCounter}`);
       try {
-        const built = buildGroup(esbuild, group.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir);
+        const ready = this.beforeBundling(group, stagingDir);
+        if (ready.length === 0) {
+          continue;
+        }
+        const built = buildGroup(esbuild, ready.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir);
         passes += built.passes;
-        for (const { job, key, cache } of group) {
+        for (const { job, key, cache } of ready) {
           this.finish(job, built.bundles.get(job.id)!, key, cache);
         }
       } finally {
         fs.rmSync(stagingDir, { recursive: true, force: true });
       }
     }
+
+    // Issue 14: `bundling.typeCheck`, one TypeScript program over every function asking for it.
+    const typeChecked = typeCheckJobs(pending.filter((j) => j.state === 'built' && j.resolved.typeCheck), (j) => cacheRoot(j.functions[0], j.resolved.projectRoot));
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const jobs = pending.filter((j) => j.state !== 'skipped');
@@ -145,8 +158,23 @@ export class Bundler {
     process.stderr.write(
       `cdk-lambda-kit: ${functions} function${functions === 1 ? '' : 's'} bundled in ${seconds.toFixed(2)}s ` +
       `(${jobs.length - fromCache - failed} built in ${passes} esbuild pass${passes === 1 ? '' : 'es'}, ${fromCache} from cache` +
-      `${failed ? `, ${failed} failed` : ''}); report: ${path.relative(process.cwd(), reportFile)}\n`,
+      `${failed ? `, ${failed} failed` : ''})` +
+      // Issue 14: how many bundles were type-checked, in how many TypeScript programs.
+      `${typeChecked.checked ? `, ${typeChecked.checked} type-checked in ${typeChecked.programs} TypeScript program${typeChecked.programs === 1 ? '' : 's'}` : ''}` +
+      `; report: ${path.relative(process.cwd(), reportFile)}\n`,
     );
+  }
+
+  /** Issue 14: run `beforeBundling` hooks of a group's bundles; those that fail are left out of the pass. */
+  private beforeBundling<T extends { job: BundleJob }>(group: T[], stagingDir: string): T[] {
+    return group.filter(({ job }) => {
+      const error = runBeforeBundling(job.resolved, path.join(stagingDir, job.id));
+      if (error) {
+        job.errors.push(error);
+        job.state = 'failed';
+      }
+      return !error;
+    });
   }
 
   private finish(job: BundleJob, built: BuiltBundle, key: string, cache: BundleCache | undefined): void {
@@ -156,7 +184,15 @@ export class Bundler {
       job.state = 'failed';
       return;
     }
-    const record = built.record!;
+    // Issue 14: files copied beside the code, then `afterBundling` hooks, change the bundle (and its asset hash)
+    // before it is staged and cached.
+    const hooked = runAfterBundling(job.resolved, addCopiedFiles(built.record!, built.dir!, job.resolved.copyFiles), built.dir!);
+    if (hooked.error) {
+      job.errors.push(hooked.error);
+      job.state = 'failed';
+      return;
+    }
+    const record = hooked.record;
     job.stagedDir = stage(job, record.hash, (tmp) => fs.renameSync(built.dir!, tmp));
     job.record = record;
     job.metafile = { json: built.metafile };
@@ -173,6 +209,10 @@ export class Bundler {
       options: r.buildOptions,
       lockFile: lockFile ? hasher.hash(lockFile) : null,
       configFiles: r.configFiles.map((f) => hasher.hash(f) ?? null),
+      // Issue 14: each copied file's target and content hash (absent without copyFiles: keys unchanged).
+      copyFiles: copiedFilesKey(r.copyFiles, hasher),
+      // Issue 14: the command hooks' commands (absent without hooks).
+      commandHooks: hookCommandsKey(r.commandHooks, r.projectRoot),
     });
   }
 }

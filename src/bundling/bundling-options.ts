@@ -1,4 +1,6 @@
 import { Size } from 'aws-cdk-lib';
+import { ICommandHooks } from './command-hooks';
+import { BundleFiles } from './copy-files';
 
 /**
  * The module format of the bundle.
@@ -101,8 +103,9 @@ export interface BundlingOptions {
   /**
    * esbuild loaders by file extension, for example `{ '.png': 'dataurl', '.sql': 'text' }`.
    *
-   * The `file` and `copy` loaders are not supported: they emit files beside the bundle. Use `dataurl`, `text`
-   * or `binary` to embed the content instead.
+   * `file` and `copy` emit the imported files into the bundle beside the code (`file` gives the import the file's
+   * path relative to the bundle: read it with `path.join(__dirname, imported)`); a function using them is built in an
+   * esbuild pass of its own. The emitted files are part of the asset hash, and their sources of the cache check.
    *
    * @default - esbuild's defaults (`.js`, `.ts`, `.json`, ... by extension)
    * @see https://esbuild.github.io/api/#loader
@@ -162,4 +165,76 @@ export interface BundlingOptions {
    * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
    */
   readonly sizeBudget?: Size;
+
+  /**
+   * Files copied into the bundle beside the code, from globs relative to the project root: certificates (the RDS
+   * CA bundle), templates, WASM modules.
+   *
+   * Part of the asset hash and of the bundle cache's key (each file's content): editing a copied file rebuilds the
+   * asset. A pattern that matches no file fails the synth.
+   *
+   * @default - no files copied
+   */
+  readonly copyFiles?: BundleFiles[];
+
+  /**
+   * Commands run before and after the function is bundled, once per bundle, in the project root, with the bundle's
+   * directory (like `NodejsFunction`'s `commandHooks`).
+   *
+   * The commands are part of the bundle cache's key: changing one rebuilds the bundle. What they read is not: a
+   * command that reads files besides the function's imports should get them from `copyFiles` instead, or the app
+   * should turn the bundle cache off (`BundleCacheContext.ENABLED`).
+   *
+   * @default - no commands
+   */
+  readonly commandHooks?: ICommandHooks;
+
+  /**
+   * Packages shipped beside the bundle in its `node_modules` instead of bundled: native modules (sharp, Prisma's
+   * engines) and packages that read their own files.
+   *
+   * Installed with npm for Linux and the function's architecture (`npm install --os=linux --cpu=arm64|x64
+   * --libc=glibc`), at the versions the project's package-lock.json (or, without one, its node_modules) resolves,
+   * without install scripts unless `runInstallScripts`; cached like a `DependencyLayer`'s install. The packages are
+   * left out of the bundle (external) automatically.
+   *
+   * @default - none
+   */
+  readonly nodeModules?: string[];
+
+  /**
+   * Run the install scripts of the `nodeModules` packages. Off by default: they would run on the synthesizing
+   * machine, not on Lambda's, and platform packages (such as sharp's `@img/sharp-linux-arm64`) need none.
+   *
+   * @default false
+   */
+  readonly runInstallScripts?: boolean;
+
+  /**
+   * Type-check the function's entry with TypeScript (`tsc --noEmit`, the project's `typescript` package and the
+   * tsconfig nearest the entry, or `tsconfig`). Every function of the app that turns it on is checked in one
+   * TypeScript program per tsconfig, in the synth's process; type errors fail the synth, reported per function. A
+   * function whose checked files, tsconfig and lock file are unchanged since it last passed is not checked again.
+   *
+   * Off by default: esbuild strips types without checking them, and a check costs more than the bundling itself.
+   *
+   * @default false
+   */
+  readonly typeCheck?: boolean;
+
+  /**
+   * esbuild command-line flags, as `NodejsFunction` takes them: `{ '--legal-comments': 'none', '--drop:console': '' }`
+   * (boolean flags take `'true'` or `'false'`).
+   *
+   * Accepted: `--legal-comments`, `--charset`, `--jsx`, `--jsx-factory`, `--jsx-fragment`, `--jsx-import-source`,
+   * `--jsx-dev`, `--jsx-side-effects`, `--ignore-annotations`, `--line-limit`, `--log-limit`, `--conditions`,
+   * `--resolve-extensions`, `--minify-whitespace`, `--minify-identifiers`, `--minify-syntax`, `--tree-shaking`,
+   * `--preserve-symlinks`, `--packages`, and `--drop:`, `--pure:`, `--alias:`, `--supported:`, `--drop-labels:`.
+   * Flags that change where or how many files esbuild writes (`--outdir`, `--splitting`, ...) would break the
+   * one-pass build, and flags with a `bundling` option of their own must be set there: both fail the synth.
+   *
+   * @default - none
+   * @see https://esbuild.github.io/api/
+   */
+  readonly esbuildArgs?: Record<string, string>;
 }

@@ -51,11 +51,24 @@ export function buildGroup(
   const bundles = new Map<string, BuiltBundle>();
   const options = entries[0].resolved.buildOptions;
   const projectRoot = entries[0].resolved.projectRoot;
+  // Issue 14: the `file` and `copy` loaders emit files beside the bundle. Each entry gets a pass of its own whose
+  // assets are named into the entry's directory, so that they belong to its bundle.
+  const assets = emitsAssets(options);
+  if (assets && entries.length > 1) {
+    let passes = 0;
+    for (const entry of entries) {
+      const single = buildGroup(esbuild, [entry], stagingDir);
+      passes += single.passes;
+      bundles.set(entry.id, single.bundles.get(entry.id)!);
+    }
+    return { passes, bundles };
+  }
   let result: EsbuildResult;
   try {
     // esbuild writes the files itself: passing them through the JavaScript heap costs ~1 MB of memory per 100 kB.
     result = esbuild.buildSync({
       ...options,
+      ...(assets ? { assetNames: `${entries[0].id}/[name]-[hash]` } : {}),
       entryPoints: entries.map((e) => ({ in: e.resolved.entry, out: e.id + '/index' })),
       outdir: stagingDir,
       write: true,
@@ -147,6 +160,11 @@ function collect(
     .map((w) => formatMessage(w));
 
   return { errors: [], warnings, dir: entryDir, record, metafile: JSON.stringify(slice) };
+}
+
+/** Whether the options use a loader that emits files beside the bundle (`file`, `copy`). */
+function emitsAssets(options: Record<string, unknown>): boolean {
+  return Object.values((options.loader ?? {}) as Record<string, string>).some((l) => l === 'file' || l === 'copy');
 }
 
 /** Rewrite a source map's `sources` as if the map were in another directory. */

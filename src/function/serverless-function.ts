@@ -4,11 +4,16 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
+import { bindSecrets, checkSecretKeys, plaintextCredentialKeys } from './secrets';
 import { BundledCode } from '../bundling/bundled-code';
 import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
+import { checkNodeModules, installNodeModules, projectVersions } from '../bundling/node-modules';
 import { Deployment } from '../deployment/deployment';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { FailureDestination } from '../failure-handling/failure-destination';
@@ -140,6 +145,44 @@ export interface ServerlessFunctionProps extends lambda.FunctionOptions {
    * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
    */
   readonly asyncInvocation?: boolean;
+
+  /**
+   * Powertools for AWS Lambda (TypeScript): the service name, metrics namespace and log level in the environment,
+   * and the official Powertools layer (version pinned, see `PowertoolsOptions.layer`) with its packages left out of
+   * the bundle.
+   *
+   * Warns (`cdk-lambda-kit:powertoolsVersionSkew`) when the project resolves a Powertools package at another version
+   * than the layer's.
+   *
+   * @default - no Powertools configuration
+   * @see https://docs.aws.amazon.com/powertools/typescript/latest/
+   */
+  readonly powertools?: PowertoolsOptions;
+
+  /**
+   * Secrets Manager secrets the function reads, by the environment variable that receives the secret's ARN (never
+   * its value): `{ DB_SECRET_ARN: secret }`.
+   *
+   * The function is granted read access (`secretsmanager:GetSecretValue` and `DescribeSecret`, plus `kms:Decrypt` on
+   * the secret's key when it has one). Read the value at run time with the AWS SDK, Powertools Parameters, or the
+   * AWS Parameters and Secrets Lambda Extension (`paramsAndSecrets`).
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html
+   */
+  readonly secrets?: Record<string, secretsmanager.ISecret>;
+
+  /**
+   * SSM Parameter Store parameters the function reads, by the environment variable that receives the parameter's
+   * name (never its value): `{ FEATURE_FLAGS_PARAMETER: parameter }`.
+   *
+   * The function is granted read access (`ssm:GetParameter*` and `DescribeParameters`, plus `kms:Decrypt` on the
+   * parameter's key when it has one).
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html
+   */
+  readonly parameters?: Record<string, ssm.IParameter>;
 }
 
 /**
@@ -181,6 +224,8 @@ export class ServerlessFunction extends lambda.Function {
   /** Whether the function is invoked asynchronously, once decided. */
   private asyncConfigured?: boolean;
   private _failureQueue?: sqs.Queue;
+  /** The packages layers provide (dependency layers, Powertools): externals the runtime will find. */
+  private readonly layerModules: string[];
 
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
@@ -200,20 +245,45 @@ export class ServerlessFunction extends lambda.Function {
     if (handlerProblem) {
       problems.unshift(handlerProblem);
     }
-    // The packages of dependency layers stay out of the bundle: the layer provides them at run time.
-    const bundling: BundlingOptions = dependencyLayers.length === 0 ? props.bundling ?? {} : {
+    // Powertools (issue 14): its environment, layer and the packages the layer provides.
+    const powertools = props.powertools && powertoolsSetup(props.powertools, {
+      id, region: Stack.of(scope).region, runtime, environment: props.environment, layerCount: layers.length,
+    });
+    problems.push(...powertools?.problems ?? []);
+    // Secrets and parameters (issue 14): their references go into the environment below.
+    problems.push(...checkSecretKeys(props.secrets, props.parameters, props.environment));
+    // Issue 14: `bundling.nodeModules` are shipped beside the bundle.
+    const nodeModules = props.bundling?.nodeModules ?? [];
+    problems.push(...checkNodeModules(nodeModules));
+    const layerModules = [...dependencyLayers.flatMap((l) => l.modules), ...powertools?.modules ?? [], ...nodeModules];
+    // The packages of dependency layers (and the Powertools layer, and nodeModules) stay out of the bundle: the
+    // layer provides them, or the bundle's node_modules.
+    const bundling: BundlingOptions = layerModules.length === 0 ? props.bundling ?? {} : {
       ...props.bundling,
-      externalModules: [...(props.bundling?.externalModules ?? []), ...layerExternals(dependencyLayers)],
+      externalModules: [...(props.bundling?.externalModules ?? []), ...layerExternals(layerModules)],
     };
-    const { resolved, problems: bundlingProblems } = resolveBundling(bundling, {
+    const { resolved: resolvedOptions, problems: bundlingProblems } = resolveBundling(bundling, {
       entry: props.entry,
       runtimeName: runtime.name,
       cwd: process.cwd(),
     });
     problems.push(...bundlingProblems);
-    if (problems.length > 0 || !resolved) {
+    const shipped = resolvedOptions && nodeModules.length > 0 ? projectVersions(nodeModules, resolvedOptions.projectRoot) : undefined;
+    problems.push(...shipped?.problems ?? []);
+    if (problems.length > 0 || !resolvedOptions) {
       throw new Error(formatProblems(path, problems));
     }
+    // Issue 14: the nodeModules packages, installed for the function's platform, join the bundle as copied files.
+    const resolved = shipped && Stack.of(scope).bundlingRequired ? {
+      ...resolvedOptions,
+      copyFiles: [...resolvedOptions.copyFiles ?? [], ...installNodeModules(scope, path, {
+        versions: shipped.versions,
+        projectRoot: resolvedOptions.projectRoot,
+        architecture,
+        runtime,
+        runInstallScripts: bundling.runInstallScripts ?? false,
+      })],
+    } : resolvedOptions;
     if (Stack.of(scope).bundlingRequired) {
       loadEsbuild(resolved.projectRoot);
     }
@@ -223,13 +293,16 @@ export class ServerlessFunction extends lambda.Function {
     const code = new BundledCode(resolved);
     super(scope, id, {
       ...props,
+      environment: powertools ? { ...powertools.environment, ...props.environment } : props.environment,
       runtime,
       memorySize,
       timeout,
       architecture,
       tracing: props.tracing ?? lambda.Tracing.ACTIVE,
       loggingFormat,
-      applicationLogLevelV2: props.applicationLogLevelV2 ?? (jsonLogs ? lambda.ApplicationLogLevel.INFO : undefined),
+      // With Powertools, Lambda's level follows `powertools.logLevel` (it wins over POWERTOOLS_LOG_LEVEL).
+      applicationLogLevelV2: props.applicationLogLevelV2
+        ?? (jsonLogs ? powertools?.applicationLogLevel ?? lambda.ApplicationLogLevel.INFO : undefined),
       systemLogLevelV2: props.systemLogLevelV2 ?? (jsonLogs ? lambda.SystemLogLevel.INFO : undefined),
       // Event sources bind to the alias, which exists only after this call: they are added below.
       events: undefined,
@@ -244,6 +317,24 @@ export class ServerlessFunction extends lambda.Function {
     this.handlerExport = handlerExport;
     this.entry = resolved.entry;
     this.asyncProps = props;
+    this.layerModules = layerModules;
+    const secretReferences = bindSecrets(this, props.secrets, props.parameters);
+    for (const [key, value] of Object.entries(secretReferences)) {
+      this.addEnvironment(key, value);
+    }
+    // Credentials in plain text, once every `addEnvironment` call has been made.
+    Aspects.of(this).add({ visit: (node) => node === this && this.warnPlaintextCredentials(Object.keys(secretReferences)) });
+    if (powertools?.layerArn) {
+      super.addLayers(lambda.LayerVersion.fromLayerVersionAttributes(this, 'PowertoolsLayer', {
+        layerVersionArn: powertools.layerArn,
+        compatibleRuntimes: powertoolsLayerRuntimes(),
+      }));
+      for (const [module, localVersion] of powertoolsSkew(resolved.projectRoot)) {
+        Annotations.of(this).addWarningV2('cdk-lambda-kit:powertoolsVersionSkew',
+          `the Powertools layer provides ${module}@${POWERTOOLS_VERSION}, but this project resolves ${module}@${localVersion}: ` +
+          `the function runs against the layer's version; install ${POWERTOOLS_VERSION} or set \`powertools.layer: false\` to bundle yours`);
+      }
+    }
 
     if (resolved.sourceMap) {
       const nodeOptions = props.environment?.NODE_OPTIONS ?? '';
@@ -431,14 +522,14 @@ export class ServerlessFunction extends lambda.Function {
       return [];
     }
     const problems: string[] = [];
-    const provided = new Set(dependencyLayers.flatMap((l) => l.modules));
+    const provided = new Set(this.layerModules);
     // The Node.js runtimes ship the AWS SDK for JavaScript v3.
     const missing = built.externalImports.filter((m) => !provided.has(m) && !m.startsWith('@aws-sdk/'));
     if (missing.length > 0) {
-      const message = `the bundle imports ${missing.join(', ')} but leaves ${missing.length === 1 ? 'it' : 'them'} out (external), ` +
-        'and neither the runtime nor a dependency layer provides ' + (missing.length === 1 ? 'it' : 'them') +
-        ' ("Cannot find module" at run time): add a DependencyLayer that does, or remove ' +
-        (missing.length === 1 ? 'it' : 'them') + ' from `bundling.externalModules`';
+      const it = missing.length === 1 ? 'it' : 'them';
+      const message = `the bundle imports ${missing.join(', ')} but leaves ${it} out (external), ` +
+        `and neither the runtime nor a dependency layer provides ${it} ("Cannot find module" at run time): ` +
+        `list ${it} in \`bundling.nodeModules\`, add a DependencyLayer that provides ${it}, or remove ${it} from \`bundling.externalModules\``;
       if (layers.length > dependencyLayers.length) {
         Annotations.of(this).addWarningV2('cdk-lambda-kit:externalNotProvided', `${message} (a layer whose contents are unknown may provide it)`);
       } else {
@@ -450,6 +541,18 @@ export class ServerlessFunction extends lambda.Function {
       problems.push(`the function and its layers must be at most 250 MB unzipped (Lambda's limit), got ${(total / 1024 / 1024).toFixed(1)} MB`);
     }
     return problems;
+  }
+
+  /** Warn about environment values that look like credentials in plain text. */
+  private warnPlaintextCredentials(references: string[]): void {
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
+    const environment = this.stack.resolve(cfn.environment) as { variables?: Record<string, unknown> } | undefined;
+    for (const key of plaintextCredentialKeys(environment?.variables, references)) {
+      Annotations.of(this).addWarningV2('cdk-lambda-kit:plaintextSecret',
+        `\`environment.${key}\` looks like a credential in plain text (anyone who can read the function's configuration ` +
+        'or the template can read it): keep it in Secrets Manager or SSM Parameter Store and pass it in `secrets` or ' +
+        '`parameters`, which put its ARN or name in the environment and grant read access');
+    }
   }
 
   /** Environment checks at synth, when every `addEnvironment` call has been made. */

@@ -147,7 +147,8 @@ export class DependencyLayer extends lambda.LayerVersion {
   }
 }
 
-interface LayerSpec {
+/** What to install (exported for `bundling.nodeModules`, which installs the same way: issue 14). */
+export interface LayerSpec {
   /** The package.json to install, as text. */
   readonly packageJson: string;
   /** The lock file to install exactly, as text. */
@@ -203,8 +204,11 @@ function readSpec(props: DependencyLayerProps): { spec?: LayerSpec; problems: st
   };
 }
 
-/** Install the layer into the cache (or reuse it), returning where it is. */
-function install(
+/**
+ * Install the layer into the cache (or reuse it), returning where it is. Also installs `bundling.nodeModules`
+ * (issue 14).
+ */
+export function install(
   scope: Construct,
   constructPath: string,
   spec: LayerSpec,

@@ -3,15 +3,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { findProjectRoot } from './project-root';
 import { BundlingOptions, OutputFormat } from '../bundling/bundling-options';
+import type { ICommandHooks } from '../bundling/command-hooks';
+import { CopiedFile, resolveCopyFiles } from '../bundling/copy-files';
+import { translateEsbuildArgs } from '../bundling/esbuild-args';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
 
 /**
- * The esbuild loaders a function can use. `file` and `copy` are left out: they emit extra files beside the bundle,
- * which a pass over many functions cannot attribute to one of them.
+ * The esbuild loaders a function can use. `file` and `copy` emit files beside the bundle: functions using them are
+ * built in a pass each, with the files named into their own bundle.
  */
-const ESBUILD_LOADERS = ['base64', 'binary', 'dataurl', 'default', 'empty', 'js', 'json', 'jsx', 'text', 'ts', 'tsx'];
+const ESBUILD_LOADERS = ['base64', 'binary', 'copy', 'dataurl', 'default', 'empty', 'file', 'js', 'json', 'jsx', 'text', 'ts', 'tsx'];
 
 /** File extensions an entry may have. */
 const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
@@ -53,6 +56,12 @@ export interface ResolvedBundling {
   readonly buildOptions: Record<string, unknown>;
   /** Functions with equal keys are bundled in the same esbuild pass. */
   readonly groupKey: string;
+  /** Files copied into the bundle (`bundling.copyFiles`), sorted by target; not part of the esbuild pass. */
+  readonly copyFiles?: CopiedFile[];
+  /** `bundling.commandHooks`, run around the bundle's build; not part of the esbuild pass. */
+  readonly commandHooks?: ICommandHooks;
+  /** `bundling.typeCheck`. */
+  readonly typeCheck?: boolean;
 }
 
 /** What `resolveBundling` needs to know about the function. */
@@ -127,6 +136,12 @@ export function resolveBundling(
     }
   });
 
+  // Issue 14: files copied beside the code, expanded against the project root; esbuild flags.
+  const copied = resolveCopyFiles(options.copyFiles, projectRoot);
+  problems.push(...copied.problems);
+  const esbuildArgs = translateEsbuildArgs(options.esbuildArgs);
+  problems.push(...esbuildArgs.problems);
+
   let sizeBudgetBytes: number | undefined;
   if (options.sizeBudget !== undefined) {
     if (options.sizeBudget.isUnresolved()) {
@@ -175,6 +190,8 @@ export function resolveBundling(
     absWorkingDir: projectRoot,
     outExtension: esm ? { '.js': '.mjs' } : {},
     charset: 'utf8',
+    // Issue 14: `bundling.esbuildArgs` (only flags that keep one bundle per function), over the defaults above.
+    ...esbuildArgs.options,
   });
 
   const groupKey = sha256(JSON.stringify(buildOptions)).slice(0, 16);
@@ -189,6 +206,9 @@ export function resolveBundling(
       configFiles: tsconfig ? [tsconfig] : [],
       buildOptions,
       groupKey,
+      copyFiles: copied.files.length > 0 ? copied.files : undefined,
+      commandHooks: options.commandHooks,
+      typeCheck: options.typeCheck ? true : undefined,
     },
   };
 }

@@ -18,9 +18,9 @@ export function checkLayers(layers: lambda.ILayerVersion[], runtime: lambda.Runt
   return problems;
 }
 
-/** The externals that make a function leave its dependency layers' packages out of the bundle. */
-export function layerExternals(layers: DependencyLayer[]): string[] {
-  return [...new Set(layers.flatMap((l) => l.modules.flatMap((m) => [m, `${m}/*`])))].sort();
+/** The externals that make a function leave the packages its layers provide out of the bundle. */
+export function layerExternals(modules: string[]): string[] {
+  return [...new Set(modules.flatMap((m) => [m, `${m}/*`]))].sort();
 }
 
 /**

@@ -37,7 +37,7 @@ test('the README\'s TypeScript snippets compile', () => {
         "import * as s3 from 'aws-cdk-lib/aws-s3';",
         "import * as sns from 'aws-cdk-lib/aws-sns';",
         "import * as sqs from 'aws-cdk-lib/aws-sqs';",
-        `import { Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source, ServerlessFunction, SqsSource, WorkerQueue } from ${JSON.stringify(path.join(ROOT, 'src'))};`,
+        `import { Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, PowertoolsLogLevel, ProvisionedConcurrency, S3Source, ServerlessFunction, SqsSource, WorkerQueue } from ${JSON.stringify(path.join(ROOT, 'src'))};`,
         ...imports.filter((l) => !/from 'aws-cdk-lib(\/(assertions|aws-(applicationautoscaling|cloudwatch-actions|dynamodb|ec2|kinesis|lambda|lambda-event-sources|rds|s3|sns|sqs)))?'/.test(l)),
         'declare const queue: sqs.Queue;',
         'declare const table: dynamodb.Table;',
@@ -53,7 +53,7 @@ test('the README\'s TypeScript snippets compile', () => {
         '  }',
         '}',
         // Names the prelude offers that a snippet may leave unused.
-        'export const used = [Duration, Size, Template, ec2, appscaling, actions, lambda, SqsEventSource, Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source, SqsSource, WorkerQueue];',
+        'export const used = [Duration, Size, Template, ec2, appscaling, actions, lambda, SqsEventSource, Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, PowertoolsLogLevel, ProvisionedConcurrency, S3Source, SqsSource, WorkerQueue];',
         '',
       ].join('\n'));
       return file;

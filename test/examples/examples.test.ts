@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { invokeInLambdaRuntime, RuntimeOptions } from '../../src/testing';
+import { invokeInLambdaRuntime, runInLambdaRuntime, RuntimeOptions } from '../../src/testing';
 import { dynamoStreamEvent, functionUrlEvent, kinesisEvent, s3Event, sqsEvent } from '../harness/events';
 
 const REPO = path.join(__dirname, '..', '..');
@@ -41,7 +41,8 @@ function runtimeOf(example: { template: any; outdir: string }, prefix: string): 
   const props = functionOf(example, prefix).Properties;
   const environment = Object.fromEntries(Object.entries<any>(props.Environment?.Variables ?? {})
     .map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-at-deploy:${JSON.stringify(v)}`]));
-  const layerDirs = (props.Layers ?? []).map((layer: any) => {
+  // Layers defined in the app, from their staged assets (published layers, referenced by ARN, are stood in by tests).
+  const layerDirs = (props.Layers ?? []).filter((layer: any) => layer.Ref).map((layer: any) => {
     const content = example.template.Resources[layer.Ref].Properties.Content;
     return path.join(example.outdir, `asset.${content.S3Key.replace(/\.zip$/, '')}`);
   });
@@ -272,6 +273,40 @@ describe('production-service', () => {
  * asset hashes, same bytes. Anything that leaks an absolute path, a timestamp or an ordering into a bundle fails here.
  * Runs last in this file, after every example's first synthesis.
  */
+describe('powertools-service', () => {
+  let example: ReturnType<typeof synthExample>;
+  beforeAll(() => {
+    example = synthExample('powertools-service');
+  });
+
+  /** The official Powertools layer, stood in by the repository's devDependencies at the layer's version. */
+  function powertoolsLayer(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'powertools-layer-'));
+    for (const pkg of ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@aws-lambda-powertools/commons', '@aws/lambda-invoke-store']) {
+      fs.cpSync(path.join(REPO, 'node_modules', pkg), path.join(dir, 'nodejs', 'node_modules', pkg), { recursive: true });
+    }
+    return dir;
+  }
+
+  test('the function has the Powertools environment and the pinned layer, and its bundle leaves Powertools out', () => {
+    const props = functionOf(example, 'Checkout').Properties;
+    expect(props.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'checkout', POWERTOOLS_METRICS_NAMESPACE: 'Shop', POWERTOOLS_LOG_LEVEL: 'INFO' });
+    expect(JSON.stringify(props.Layers)).toContain(':094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:50');
+    const bundle = fs.readFileSync(path.join(bundleOf(example, 'Checkout'), 'index.mjs'), 'utf8');
+    expect(bundle).toMatch(/from"@aws-lambda-powertools\/logger"/);
+    expect(bundle).toMatch(/from"@aws-lambda-powertools\/metrics"/);
+    expect(example.output).not.toMatch(/powertoolsVersionSkew/);
+  });
+
+  test('its bundle logs and emits metrics through the layer\'s packages in the Lambda runtime', async () => {
+    const run = await runInLambdaRuntime({ ...runtimeOf(example, 'Checkout'), layerDirs: [powertoolsLayer()] }, [{ orderId: 'o-1', items: 3 }]);
+    expect(run.invocations[0].result).toEqual({ orderId: 'o-1', service: 'checkout' });
+    expect(run.logs).toMatch(/"message":"checkout".*"service":"checkout"|"service":"checkout".*"message":"checkout"/);
+    expect(run.logs).toMatch(/"Namespace":"Shop"/);
+    expect(run.logs).toMatch(/"ItemsSold":3/);
+  });
+});
+
 describe('determinism', () => {
   const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'cdk.json'))).sort();
 

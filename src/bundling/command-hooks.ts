@@ -1,0 +1,147 @@
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import type { BundleRecord } from './cache';
+
+/**
+ * Commands run before and after a function is bundled, like `NodejsFunction`'s `commandHooks`.
+ *
+ * Each method returns shell commands, run in order in the project root with `sh -c` (on Windows, `cmd /c`); a
+ * command that exits non-zero fails the function's bundling with its output.
+ */
+export interface ICommandHooks {
+  /**
+   * Commands run before esbuild bundles the function. Files they write into `outputDir` join the bundle.
+   *
+   * @param inputDir the project root
+   * @param outputDir the bundle's directory
+   */
+  beforeBundling(inputDir: string, outputDir: string): string[];
+
+  /**
+   * Commands run after esbuild bundled the function (and after `copyFiles`). They may add or change files in
+   * `outputDir`, the bundle's directory.
+   *
+   * @param inputDir the project root
+   * @param outputDir the bundle's directory
+   */
+  afterBundling(inputDir: string, outputDir: string): string[];
+}
+
+/** The placeholder the cache key uses for the bundle's directory, which differs on every synth. */
+const OUTPUT_PLACEHOLDER = '<bundle-output-dir>';
+
+/**
+ * The hooks' commands as the cache key holds them: with the bundle's directory as a placeholder (the project root is
+ * real: it is part of the key anyway). Undefined without hooks, so that keys without hooks do not change.
+ */
+export function hookCommandsKey(hooks: ICommandHooks | undefined, projectRoot: string): string[][] | undefined {
+  if (!hooks) {
+    return undefined;
+  }
+  return [hooks.beforeBundling(projectRoot, OUTPUT_PLACEHOLDER), hooks.afterBundling(projectRoot, OUTPUT_PLACEHOLDER)];
+}
+
+/** Run commands in order in `cwd`; returns the failure as a sentence, or undefined. */
+export function runCommands(hook: 'beforeBundling' | 'afterBundling', commands: string[], cwd: string): string | undefined {
+  for (const command of commands) {
+    const shell = process.platform === 'win32' ? ['cmd', ['/c', command]] as const : ['sh', ['-c', command]] as const;
+    const result = spawnSync(shell[0], [...shell[1]], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (result.status !== 0) {
+      const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-10).join('\n');
+      const how = result.error ? result.error.message : result.signal ? `signal ${result.signal}` : `exit code ${result.status}`;
+      return `\`bundling.commandHooks\` ${hook} command failed (${how}): ${command}${output ? `\n${output}` : ''}`;
+    }
+  }
+  return undefined;
+}
+
+/** Move every file of `from` into `to` (existing files of `to` win: esbuild's output is never replaced). */
+export function mergeInto(from: string, to: string): void {
+  if (!fs.existsSync(from)) {
+    return;
+  }
+  for (const name of listFiles(from)) {
+    const target = path.join(to, name);
+    if (!fs.existsSync(target)) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.renameSync(path.join(from, name), target);
+    }
+  }
+  fs.rmSync(from, { recursive: true, force: true });
+}
+
+/**
+ * The record of a bundle whose directory hooks may have changed: every file (recursively) in its names, size and
+ * asset hash.
+ */
+export function rehashBundle(record: BundleRecord, dir: string, mainFile: string): BundleRecord {
+  const files = listFiles(dir);
+  const lines: string[] = [];
+  let bytes = 0;
+  for (const name of files) {
+    const content = fs.readFileSync(path.join(dir, name));
+    lines.push(`${name}\n${crypto.createHash('sha256').update(content).digest('hex')}\n`);
+    bytes += content.byteLength;
+  }
+  const main = path.join(dir, mainFile);
+  return {
+    ...record,
+    hash: crypto.createHash('sha256').update(lines.join('')).digest('hex'),
+    files,
+    bytes,
+    gzipBytes: fs.existsSync(main) ? zlib.gzipSync(fs.readFileSync(main), { level: 1 }).byteLength : record.gzipBytes,
+  };
+}
+
+/** Files under a directory, recursively, as sorted POSIX paths relative to it. */
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        walk(child);
+      } else if (entry.isFile()) {
+        out.push(child);
+      }
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/** What the hooks need of a resolved bundle. */
+interface HookedBundle {
+  readonly projectRoot: string;
+  readonly outputFileName: string;
+  readonly commandHooks?: ICommandHooks;
+}
+
+/**
+ * Run a bundle's `beforeBundling` commands with `${entryDir}.before` as the output directory (esbuild has not
+ * written `entryDir` yet). Returns the failure, if any.
+ */
+export function runBeforeBundling(bundle: HookedBundle, entryDir: string): string | undefined {
+  if (!bundle.commandHooks) {
+    return undefined;
+  }
+  const outputDir = `${entryDir}.before`;
+  fs.mkdirSync(outputDir, { recursive: true });
+  return runCommands('beforeBundling', bundle.commandHooks.beforeBundling(bundle.projectRoot, outputDir), bundle.projectRoot);
+}
+
+/**
+ * After esbuild: move what `beforeBundling` wrote into the bundle, run `afterBundling` on it, and describe the
+ * bundle as it now is. Returns the record, or the failure.
+ */
+export function runAfterBundling(bundle: HookedBundle, record: BundleRecord, entryDir: string): { record: BundleRecord; error?: string } {
+  if (!bundle.commandHooks) {
+    return { record };
+  }
+  mergeInto(`${entryDir}.before`, entryDir);
+  const error = runCommands('afterBundling', bundle.commandHooks.afterBundling(bundle.projectRoot, entryDir), bundle.projectRoot);
+  return { record: rehashBundle(record, entryDir, bundle.outputFileName), error };
+}

@@ -1,0 +1,90 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { CopiedFile } from './copy-files';
+import { install } from '../layers/dependency-layer';
+import { sha256 } from '../private/esbuild-options';
+import { installedVersion } from '../private/layers';
+
+/**
+ * `bundling.nodeModules`: packages installed with npm for Linux and the function's architecture, the way a
+ * `DependencyLayer` installs them (and in the same cache), then shipped in the bundle's `node_modules`.
+ */
+
+/** npm package names (optionally scoped). */
+const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+/** Check the names in `bundling.nodeModules`. */
+export function checkNodeModules(names: string[] | undefined): string[] {
+  return (names ?? []).filter((n) => !PACKAGE_NAME.test(n))
+    .map((n) => `\`bundling.nodeModules\` entries must be npm package names, got "${n}"`);
+}
+
+/** The version of each package the project's lock file (or, without one, its node_modules) resolves. */
+export function projectVersions(names: string[], projectRoot: string): { versions: Record<string, string>; problems: string[] } {
+  let lock: { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> } | undefined;
+  try {
+    lock = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package-lock.json'), 'utf8'));
+  } catch {
+    lock = undefined;
+  }
+  const versions: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const name of [...names].sort()) {
+    const version = lock?.packages?.[`node_modules/${name}`]?.version ?? lock?.dependencies?.[name]?.version ?? installedVersion(name, projectRoot);
+    if (version === undefined) {
+      problems.push(`\`bundling.nodeModules\` must name packages the project depends on (in its package-lock.json or node_modules), got "${name}": add it to package.json and install it`);
+    } else {
+      versions[name] = version;
+    }
+  }
+  return { versions, problems };
+}
+
+/**
+ * Install the packages at the project's versions for the function's platform (cached like a DependencyLayer's
+ * install) and list their files as copies into the bundle's `node_modules`.
+ */
+export function installNodeModules(scope: Construct, constructPath: string, options: {
+  versions: Record<string, string>;
+  projectRoot: string;
+  architecture: lambda.Architecture;
+  runtime: lambda.Runtime;
+  runInstallScripts: boolean;
+}): CopiedFile[] {
+  const packageJson = JSON.stringify({ name: 'lambda-node-modules', private: true, dependencies: options.versions }, undefined, 2);
+  const hash = sha256(JSON.stringify({
+    format: 1,
+    packageJson,
+    lockFile: null,
+    architecture: options.architecture.name,
+    runtime: options.runtime.name,
+    scripts: options.runInstallScripts,
+  }));
+  const built = install(scope, constructPath, {
+    packageJson,
+    modules: Object.keys(options.versions),
+    projectRoot: options.projectRoot,
+  }, hash, options.architecture, options.runInstallScripts);
+  const nodeModules = path.join(built.dir, 'nodejs', 'node_modules');
+  return listFiles(nodeModules).map((rel) => ({ source: path.join(nodeModules, ...rel.split('/')), target: `node_modules/${rel}` }));
+}
+
+/** Files under a directory, recursively, as sorted POSIX paths (symbolic links to files included). */
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      const full = path.join(dir, child);
+      if (entry.isDirectory()) {
+        walk(child);
+      } else if (entry.isFile() || (entry.isSymbolicLink() && fs.statSync(full).isFile())) {
+        out.push(child);
+      }
+    }
+  };
+  walk('');
+  return out.sort();
+}
