@@ -175,6 +175,13 @@ export class ServerlessFunction extends lambda.Function {
   /** The function URL on the alias; undefined without `functionUrl`. */
   public readonly url?: lambda.FunctionUrl;
 
+  /**
+   * The action every alarm created for this function runs (`alarms.action`), read by sources and failure handling.
+   *
+   * @internal
+   */
+  public readonly _alarmAction?: cloudwatch.IAlarmAction;
+
   private readonly ownLogGroup?: logs.LogGroup;
   private readonly asyncProps: ServerlessFunctionProps;
   private asyncReasons: string[] = [];
@@ -242,6 +249,7 @@ export class ServerlessFunction extends lambda.Function {
       code,
     });
     this.handlerExport = handlerExport;
+    this._alarmAction = props.alarms?.action;
     this.entry = resolved.entry;
     this.asyncProps = props;
 

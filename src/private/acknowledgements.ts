@@ -31,6 +31,13 @@ export function acknowledgeFailureQueue(queue: IConstruct, role: string): void {
   acknowledge(queue, 'AwsSolutions-SQS3', `${reason} (wired as a destination, which the rule does not follow)`);
 }
 
+/** The bucket a stream mapping writes failed batches to: only Lambda writes to it, and an alarm watches every write. */
+export function acknowledgeFailureBucket(bucket: IConstruct, role: string): void {
+  acknowledge(bucket, 'AwsSolutions-S1',
+    `this bucket is ${role}: only Lambda writes to it (failed batches), S3 request metrics count every write and an ` +
+    'alarm fires on the first; server access logs would add a second bucket that logs the same writes');
+}
+
 /** An SQS event source mapping: failed messages go to the queue's redrive policy, not to a mapping destination. */
 export function acknowledgeSqsMapping(mapping: IConstruct): void {
   acknowledge(mapping, 'Serverless-LambdaEventSourceMappingDestination',
