@@ -385,7 +385,7 @@ export class ServerlessFunction extends lambda.Function {
     let onFailure = p.onFailure;
     const extraAlarms: cloudwatch.Alarm[] = [];
     if (invokedAsync && !onFailure && !hasDeadLetterQueue(p)) {
-      const created = createFailureQueue(this, 'AsyncFailureQueue');
+      const created = createFailureQueue(this, 'AsyncFailureQueue', this);
       this._failureQueue = created.queue;
       extraAlarms.push(created.alarm);
       onFailure = FailureDestination.queue(created.queue);

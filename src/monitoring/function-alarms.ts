@@ -190,11 +190,7 @@ export class FunctionAlarms extends Construct {
     if (withDestinations) {
       create('DestinationDeliveryFailures', 'DestinationDeliveryFailures', 'Records could not be delivered to a destination');
     }
-    for (const alarm of extra) {
-      this.asyncAlarms.push(alarm);
-      if (this.action) {
-        alarm.addAlarmAction(this.action);
-      }
-    }
+    // The extra alarms (the failure queue's) were created with the function's alarm action already.
+    this.asyncAlarms.push(...extra);
   }
 }
