@@ -1,9 +1,11 @@
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SnsDlq, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { acknowledge } from '../private/acknowledgements';
 
 /**
  * Where a stream event source mapping (DynamoDB Streams, Kinesis) sends a batch it gives up on.
@@ -64,6 +66,13 @@ class BucketDestination implements lambda.IEventSourceDlq {
     iam.Grant.addToPrincipal({ grantee: targetHandler, actions: ['s3:PutObject'], resourceArns: [this.bucket.arnForObjects('*')] });
     iam.Grant.addToPrincipal({ grantee: targetHandler, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
     this.bucket.encryptionKey?.grant(targetHandler, 'kms:GenerateDataKey');
+    const cfnBucket = this.bucket.node.defaultChild;
+    const role = targetHandler.role;
+    if (cfnBucket instanceof CfnElement && role) {
+      acknowledge(role, `AwsSolutions-IAM5[Resource::<${Stack.of(cfnBucket).getLogicalId(cfnBucket)}.Arn>/*]`,
+        'Lambda names the objects of failed batches itself (the keys are not known in advance): s3:PutObject on the ' +
+        'objects of this one on-failure bucket is as narrow as the documented permission can be');
+    }
     return { destination: this.bucket.bucketArn };
   }
 }

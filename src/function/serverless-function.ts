@@ -13,6 +13,7 @@ import { Deployment } from '../deployment/deployment';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { FailureDestination } from '../failure-handling/failure-destination';
 import { createFailureQueue } from '../failure-handling/failure-queue';
+import { invokedWithoutAliasMessage, unqualifiedInvokers } from './invokers';
 import { DependencyLayer } from '../layers/dependency-layer';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
 import { acknowledgeFunctionFindings } from '../private/acknowledgements';
@@ -283,11 +284,12 @@ export class ServerlessFunction extends lambda.Function {
         alias: this.alias,
         timeout,
         provisionedConcurrency: props.provisionedConcurrency !== undefined,
+        newVersionErrorsAlarm: props.deployment !== undefined,
       });
     }
 
     if (props.deployment) {
-      const ownAlarms = this.alarms?.errors ? [this.alarms.errors] : [];
+      const ownAlarms = this.alarms?.newVersionErrors ? [this.alarms.newVersionErrors] : [];
       if (ownAlarms.length === 0 && !props.deployment._hasUserAlarms) {
         Annotations.of(this).addWarningV2('cdk-lambda-kit:deploymentWithoutAlarms',
           '`deployment` has no alarm to roll back on: the errors alarm is off and `deployment` lists no `alarms`');
@@ -364,6 +366,9 @@ export class ServerlessFunction extends lambda.Function {
   private completeAtSynth(props: ServerlessFunctionProps): void {
     const invokedAsync = this.configureAsyncInvocation();
     acknowledgeFunctionFindings(this, { ownRole: !props.role, hasDeadLetterQueue: hasDeadLetterQueue(props), invokedAsync });
+    for (const invoker of unqualifiedInvokers(this)) {
+      Annotations.of(this).addWarningV2('cdk-lambda-kit:invokedWithoutAlias', invokedWithoutAliasMessage(invoker, this.alias.aliasName));
+    }
   }
 
   /**
