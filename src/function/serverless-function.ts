@@ -23,7 +23,7 @@ import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from '../pri
 import { checkLayers, layerExternals, versionSkew } from '../private/layers';
 import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
-import { scopeLogPermissions } from '../private/roles';
+import { narrowVpcPermissions, scopeLogPermissions } from '../private/roles';
 import { watchStackLimits } from '../private/stack-limits';
 
 /** The defaults that differ from Lambda's own. */
@@ -269,6 +269,10 @@ export class ServerlessFunction extends lambda.Function {
       // The function logs to one known log group: write access to it replaces AWSLambdaBasicExecutionRole
       // (logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group of the account).
       scopeLogPermissions(this.role, this.logGroup);
+    }
+    if (!props.role && this.role instanceof iam.Role) {
+      // In a VPC: the ENI actions only; logging is granted above (own log group) or by the basic execution policy.
+      narrowVpcPermissions(this.role);
     }
 
     this.alias = new lambda.Alias(this, 'LiveAlias', {

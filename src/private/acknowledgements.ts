@@ -45,11 +45,13 @@ export function acknowledgeSqsMapping(mapping: IConstruct): void {
     'failed messages go to the queue\'s own dead-letter queue (redrive policy)');
 }
 
-/** A role that keeps the AWS managed policy Lambda requires for VPC networking (ENI management). */
+/** A role with the AWS managed policy of ENI management, which Lambda needs for VPC networking. */
 export function acknowledgeVpcAccessPolicy(role: IConstruct): void {
-  acknowledge(role, MANAGED_POLICY('AWSLambdaVPCAccessExecutionRole'),
-    'AWS maintains this policy with exactly the EC2 network-interface actions Lambda needs in a VPC; those actions do ' +
-    'not support resource-level permissions, so an inline copy would be no narrower');
+  acknowledge(role, MANAGED_POLICY('AWSLambdaENIManagementAccess'),
+    'AWS maintains this policy with only the five EC2 network-interface actions Lambda documents for VPC functions ' +
+    '(create, describe and delete network interfaces, assign and unassign private IPs) and no logs access (the role ' +
+    'writes only to its own log group); ec2:DescribeNetworkInterfaces works only on Resource *, and Lambda creates the ' +
+    'interfaces in whichever subnets and security groups the function is configured with');
 }
 
 /** The CodeDeploy role of a traffic-shifting deployment. */
