@@ -335,6 +335,18 @@ export class ServerlessFunction extends lambda.Function {
   }
 
   /**
+   * Add an environment variable. Keys Lambda reserves, or that it would reject, are an error here, in this library's
+   * format (the 4 KB total is checked at synth, once every variable is known).
+   */
+  public addEnvironment(key: string, value: string, options?: lambda.EnvironmentOptions): this {
+    const problems = checkEnvironment({ [key]: '' }).filter((p) => !p.includes('4 KB'));
+    if (problems.length > 0) {
+      throw new Error(formatProblems(this.node.path, problems));
+    }
+    return super.addEnvironment(key, value, options);
+  }
+
+  /**
    * Add layers. Dependency layers must be passed in `layers` at construction, so that their packages are left out
    * of the bundle.
    */
