@@ -61,9 +61,9 @@ export function knownBucketName(bucket: s3.IBucket): string | undefined {
 }
 
 /** Every problem with an S3Source's options that does not depend on other sources. Pure. */
-export function checkS3SourceOptions(name: string, events: s3.EventType[], filters: s3.NotificationKeyFilter[]): string[] {
+export function checkS3SourceOptions(name: string, eventTypes: s3.EventType[], filters: s3.NotificationKeyFilter[]): string[] {
   const problems: string[] = [];
-  if (events.length === 0) {
+  if (eventTypes.length === 0) {
     problems.push(`\`${name}.events\` must list at least one event type, got []`);
   }
   filters.forEach((f, i) => {
@@ -176,10 +176,10 @@ export interface S3EventBridgePattern {
 }
 
 const CREATED_REASONS: Record<string, string> = {
-  'Put': 'PutObject',
-  'Post': 'POST Object',
-  'Copy': 'CopyObject',
-  'CompleteMultipartUpload': 'CompleteMultipartUpload',
+  Put: 'PutObject',
+  Post: 'POST Object',
+  Copy: 'CopyObject',
+  CompleteMultipartUpload: 'CompleteMultipartUpload',
 };
 const DELETION_TYPES: Record<string, string> = {
   Delete: 'Permanently Deleted',

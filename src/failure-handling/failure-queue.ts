@@ -18,7 +18,9 @@ export function failureQueueProps(): sqs.QueueProps {
 }
 
 /** An alarm (`<id>`) on a queue's depth that fires when anything lands in it, with the function's alarm action. */
-export function createDepthAlarm(scope: Construct, id: string, queue: sqs.IQueue, target: lambda.IFunction | undefined, description: string): cloudwatch.Alarm {
+export function createDepthAlarm(
+  scope: Construct, id: string, queue: sqs.IQueue, target: lambda.IFunction | undefined, description: string,
+): cloudwatch.Alarm {
   const metric = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' });
   return createFunctionAlarm(scope, id, target, firstOccurrence(metric, description));
 }
@@ -27,7 +29,9 @@ export function createDepthAlarm(scope: Construct, id: string, queue: sqs.IQueue
  * Create a failure queue (`<id>`) and an alarm on its depth (`<id>Alarm`), which fires when anything lands in it and
  * runs the alarm action of the function behind `target`.
  */
-export function createFailureQueue(scope: Construct, id: string, target: lambda.IFunction | undefined): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
+export function createFailureQueue(
+  scope: Construct, id: string, target: lambda.IFunction | undefined,
+): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
   const queue = new sqs.Queue(scope, id, failureQueueProps());
   acknowledgeFailureQueue(queue, `the on-failure destination of ${scope.node.path}`);
   const alarm = createDepthAlarm(scope, `${id}Alarm`, queue, target, `Failed events are waiting in ${queue.node.path}`);

@@ -23,7 +23,9 @@ export function alarmActionOf(target: lambda.IFunction | undefined): cloudwatch.
 }
 
 /** Create an alarm that runs the alarm action of the function behind `target`. */
-export function createFunctionAlarm(scope: Construct, id: string, target: lambda.IFunction | undefined, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
+export function createFunctionAlarm(
+  scope: Construct, id: string, target: lambda.IFunction | undefined, props: cloudwatch.AlarmProps,
+): cloudwatch.Alarm {
   const alarm = new cloudwatch.Alarm(scope, id, props);
   const action = alarmActionOf(target);
   if (action) {

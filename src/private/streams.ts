@@ -79,7 +79,9 @@ export function iteratorAgeThreshold(maxRecordAge: Duration | undefined, retenti
  * The aws-cdk-lib stream props with this library's defaults; creates the default failure bucket (and the iterator
  * age alarm) under the function.
  */
-export function streamProps(target: lambda.IFunction, sourceId: string, name: string, o: StreamSourceOptions, facts: StreamFacts): StreamEventSourceProps {
+export function streamProps(
+  target: lambda.IFunction, sourceId: string, name: string, o: StreamSourceOptions, facts: StreamFacts,
+): StreamEventSourceProps {
   const fn = functionOf(target) as lambda.IFunction & Construct;
   const problems = checkStreamOptions(name, o, facts);
   if (problems.length > 0) {

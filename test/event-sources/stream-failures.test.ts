@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -155,7 +154,8 @@ describe('stream age alarms', () => {
 describe('starting positions and consumers', () => {
   test('AT_TIMESTAMP for Kinesis takes a timestamp', () => {
     const { stack, stream, fn } = setup();
-    fn.addEventSource(new KinesisStreamSource(stream, { startingPosition: lambda.StartingPosition.AT_TIMESTAMP, startingPositionTimestamp: 1_700_000_000 }));
+    const startingPosition = lambda.StartingPosition.AT_TIMESTAMP;
+    fn.addEventSource(new KinesisStreamSource(stream, { startingPosition, startingPositionTimestamp: 1_700_000_000 }));
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', { StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: 1_700_000_000 });
   });
 
@@ -187,4 +187,3 @@ describe('starting positions and consumers', () => {
   });
 });
 
-void cloudwatch;
