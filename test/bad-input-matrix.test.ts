@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  Deployment, DependencyLayer, DynamoStreamSource, FailureDestination, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source,
+  Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source,
   ServerlessFunction, ServerlessFunctionProps, SqsSource, StreamFailureDestination, WorkerQueue,
 } from '../src';
 import { makeApp, makeProject, makeUnbundledApp } from './helpers';

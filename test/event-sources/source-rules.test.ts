@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { S3Source, ServerlessFunction, SqsSource, WorkerQueue } from '../../src';
-import { eventBridgePattern } from '../../src/event-sources/s3';
+import { eventBridgePattern } from '../../src/event-sources/s3-eventbridge';
 import { makeUnbundledApp } from '../helpers';
 
 const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
