@@ -15,3 +15,4 @@ export * from './event-sources/sqs';
 export * from './event-sources/stream';
 export * from './event-sources/worker-queue';
 export * from './failure-handling/failure-destination';
+export * from './failure-handling/stream-failure-destination';

@@ -4,6 +4,8 @@ import { App, CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventtargets from 'aws-cdk-lib/aws-events-targets';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,8 +13,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  Deployment, DependencyLayer, DynamoStreamSource, FailureDestination, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source,
-  ServerlessFunction, ServerlessFunctionProps, SqsSource, WorkerQueue,
+  Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source,
+  ServerlessFunction, ServerlessFunctionProps, SqsSource, StreamFailureDestination, WorkerQueue,
 } from '../src';
 import { makeApp, makeProject, makeUnbundledApp } from './helpers';
 
@@ -96,6 +98,12 @@ const errors: ErrorCase[] = [
   { name: 'environment key Lambda reserves', build: (c) => c.fn({ environment: { AWS_REGION: 'eu-west-1' } }), path: 'Stack/Fn', prop: '`environment`', allowed: 'must not set', given: '"AWS_REGION", which Lambda reserves' },
   { name: 'environment over 4 KB', build: (c) => c.fn({ environment: { CONFIG: 'x'.repeat(4100) } }), path: 'Stack/Fn', prop: '`environment`', allowed: 'at most 4 KB', given: 'got 4106 bytes' },
   { name: 'environment over 4 KB through addEnvironment (at synth)', build: (c) => c.fn().addEnvironment('CONFIG', 'x'.repeat(5000)), path: 'Stack/Fn', prop: '`environment`', allowed: 'at most 4 KB', given: 'got 5006 bytes' },
+  { name: 'a description over 256 characters', build: (c) => c.fn({ description: 'd'.repeat(300) }), path: 'Stack/Fn', prop: '`description`', allowed: 'at most 256 characters', given: 'got 300' },
+  { name: 'a function name with a space', build: (c) => c.fn({ functionName: 'orders api' }), path: 'Stack/Fn', prop: '`functionName`', allowed: '1 to 64 letters, digits, "-" or "_"', given: 'got "orders api"' },
+  { name: 'a function name over 64 characters', build: (c) => c.fn({ functionName: 'f'.repeat(65) }), path: 'Stack/Fn', prop: '`functionName`', allowed: '1 to 64 letters', given: `got "${'f'.repeat(65)}"` },
+  { name: 'a CORS max age over a day', build: (c) => c.fn({ functionUrl: { cors: { maxAge: Duration.seconds(86401) } } }), path: 'Stack/Fn', prop: '`functionUrl.cors.maxAge`', allowed: 'at most 86400 seconds', given: 'got 86401 seconds' },
+  { name: 'a reserved environment key through addEnvironment', build: (c) => c.fn().addEnvironment('AWS_REGION', 'eu-west-1'), path: 'Stack/Fn', prop: '`environment`', allowed: 'must not set', given: '"AWS_REGION", which Lambda reserves' },
+  { name: 'an invalid environment key through addEnvironment', build: (c) => c.fn().addEnvironment('1X', 'y'), path: 'Stack/Fn', prop: '`environment` keys', allowed: 'start with a letter', given: 'got "1X"' },
   { name: 'a moving runtime', build: (c) => c.fn({ runtime: lambda.Runtime.NODEJS_LATEST }), path: 'Stack/Fn', prop: '`runtime`', allowed: 'fixed runtime', given: 'got nodejs' },
   { name: 'a runtime that is not Node.js', build: (c) => c.fn({ runtime: lambda.Runtime.PYTHON_3_12 }), path: 'Stack/Fn', prop: '`runtime`', allowed: 'Node.js runtime (nodejs18.x or later)', given: 'got python3.12' },
   { name: 'a Node.js runtime older than 18', build: (c) => c.fn({ runtime: lambda.Runtime.NODEJS_16_X }), path: 'Stack/Fn', prop: '`runtime`', allowed: 'nodejs18.x or later', given: 'got nodejs16.x' },
@@ -175,14 +183,6 @@ const errors: ErrorCase[] = [
   { name: 'three async retries', build: (c) => c.fn({ retryAttempts: 3 }), path: 'Stack/Fn', prop: '`retryAttempts`', allowed: 'from 0 to 2', given: 'got 3' },
   { name: 'max event age under a minute', build: (c) => c.fn({ maxEventAge: Duration.seconds(30) }), path: 'Stack/Fn', prop: '`maxEventAge`', allowed: 'from 60 seconds to 6 hours', given: 'got 30 seconds' },
   { name: 'max event age over six hours', build: (c) => c.fn({ maxEventAge: Duration.hours(7) }), path: 'Stack/Fn', prop: '`maxEventAge`', allowed: 'from 60 seconds to 6 hours', given: 'got 7 hours' },
-  {
-    name: 'onFailure and a dead-letter queue together',
-    build: (c) => c.fn({ onFailure: FailureDestination.queue(new sqs.Queue(c.stack, 'F')), deadLetterQueueEnabled: true }),
-    path: 'Stack/Fn',
-    prop: '`onFailure`',
-    allowed: 'use one',
-    given: '`deadLetterQueueEnabled`',
-  },
 
   // Alarms and logs
   { name: 'an errors threshold of zero', build: (c) => c.fn({ alarms: { errorsThreshold: 0 } }), path: 'Stack/Fn', prop: '`alarms.errorsThreshold`', allowed: 'from 1 to 1000000', given: 'got 0' },
@@ -343,7 +343,65 @@ const errors: ErrorCase[] = [
   { name: 'a secret and an environment variable of the same name', build: (c) => c.fn({ environment: { DB: 'x' }, secrets: { DB: new secretsmanager.Secret(c.stack, 'Db') } }), path: 'Stack/Fn', prop: '`secrets`', allowed: 'must not both set', given: '"DB"' },
 ];
 
+errors.push(
+  { name: 'an S3Source with no events', build: (c) => c.fn().addEventSource(new S3Source(new s3.Bucket(c.stack, 'B'), { events: [] })), path: 'Stack/Fn', prop: '`S3Source(Stack/B).events`', allowed: 'at least one event type', given: 'got []' },
+  { name: 'an S3Source with an empty prefix', build: (c) => c.fn().addEventSource(new S3Source(new s3.Bucket(c.stack, 'B'), { filters: [{ prefix: '' }] })), path: 'Stack/Fn', prop: '`S3Source(Stack/B).filters[0].prefix`', allowed: 'non-empty string', given: 'got ""' },
+  { name: 'a WorkerQueue retention over 14 days', build: (c) => new WorkerQueue(c.stack, 'Work', { consumer: c.fn(), retentionPeriod: Duration.days(15) }), path: 'Stack/Work', prop: '`retentionPeriod`', allowed: 'from 60 seconds to 14 days', given: 'got 15 days' },
+  {
+    name: 'a WorkerQueue retention shorter than its redrive',
+    build: (c) => new WorkerQueue(c.stack, 'Work', { consumer: c.fn({ timeout: Duration.minutes(10) }), maxReceiveCount: 100 }),
+    path: 'Stack/Work',
+    prop: '`retentionPeriod` (4 days)',
+    allowed: 'at least the visibility timeout × `maxReceiveCount`',
+    given: '3600 seconds × 100',
+  },
+  {
+    name: 'the same queue added twice as a source',
+    build: (c) => {
+      const fn = c.fn();
+      const q = queue(c.stack);
+      fn.addEventSource(new SqsSource(q));
+      fn.addEventSource(new SqsSource(q));
+    },
+    path: 'Stack/Fn',
+    prop: '`SqsSource(Stack/Queue)`',
+    allowed: 'added once per function',
+    given: 'got it a second time',
+  },
+  {
+    name: 'a FIFO queue as a stream failure destination',
+    build: (c) => c.fn().addEventSource(new DynamoStreamSource(streamTable(c.stack), { onFailure: StreamFailureDestination.queue(new sqs.Queue(c.stack, 'F', { fifo: true })) })),
+    path: 'Stack/Fn',
+    prop: '`DynamoStreamSource(Stack/Table).onFailure`',
+    allowed: 'standard (not FIFO) queue',
+    given: 'got Stack/F',
+  },
+  {
+    name: 'a DynamoDB stream starting AT_TIMESTAMP',
+    build: (c) => c.fn().addEventSource(new DynamoStreamSource(streamTable(c.stack), { startingPosition: lambda.StartingPosition.AT_TIMESTAMP })),
+    path: 'Stack/Fn',
+    prop: '`DynamoStreamSource(Stack/Table).startingPosition`',
+    allowed: 'LATEST or TRIM_HORIZON',
+    given: 'got AT_TIMESTAMP',
+  },
+  {
+    name: 'a Kinesis stream starting AT_TIMESTAMP without a timestamp',
+    build: (c) => c.fn().addEventSource(new KinesisStreamSource(new kinesis.Stream(c.stack, 'S'), { startingPosition: lambda.StartingPosition.AT_TIMESTAMP })),
+    path: 'Stack/Fn',
+    prop: '`KinesisStreamSource(Stack/S).startingPositionTimestamp`',
+    allowed: 'must be set with AT_TIMESTAMP',
+    given: 'got none',
+  },
+);
+
 const warnings: WarningCase[] = [
+  { name: 'an EventBridge rule invoking the function without its alias', build: (c) => new events.Rule(c.stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new eventtargets.LambdaFunction(c.fn())] }), path: '/Stack/Fn', id: 'cdk-lambda-kit:invokedWithoutAlias' },
+  {
+    name: 'a WorkerQueue whose explicit retention is shorter than its explicit redrive',
+    build: (c) => new WorkerQueue(c.stack, 'Work', { consumer: c.fn({ timeout: Duration.minutes(10) }), maxReceiveCount: 50, retentionPeriod: Duration.days(1) }),
+    path: '/Stack/Work',
+    id: 'cdk-lambda-kit:retentionBelowRedrive',
+  },
   { name: 'a public function URL', build: (c) => c.fn({ functionUrl: { authType: lambda.FunctionUrlAuthType.NONE } }), path: '/Stack/Fn', id: 'cdk-lambda-kit:publicFunctionUrl' },
   {
     name: 'CORS credentials with any origin',

@@ -6,7 +6,8 @@ import { DynamoStreamSource, KinesisStreamSource, ServerlessFunction } from 'cdk
 
 /**
  * Stream processing with safe defaults: a DynamoDB table's changes and a Kinesis click stream, each read with bisect
- * on error, bounded retries and record age, partial batch responses, and failed records kept in an encrypted queue.
+ * on error, bounded retries and record age, partial batch responses, an iterator-age alarm, and failed batches (the whole records) kept 14
+ * days in an encrypted, private S3 bucket with an alarm on the first one.
  */
 const app = new App();
 const stack = new Stack(app, 'StreamProcessor');

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -8,7 +9,8 @@ import { functionOf } from '../private/targets';
 
 /**
  * A DynamoDB table's stream as an event source, with safe defaults: bisect on error, two retries, records older than
- * an hour given up, failed records kept in an encrypted SQS queue, partial batch responses on. A table without a
+ * an hour given up, failed batches (the whole records) kept 14 days in an encrypted S3 bucket with an alarm, partial
+ * batch responses on, an alarm on the iterator age. A table without a
  * stream is an error.
  */
 export class DynamoStreamSource implements lambda.IEventSource {
@@ -21,6 +23,10 @@ export class DynamoStreamSource implements lambda.IEventSource {
       ]));
     }
     const name = `DynamoStreamSource(${this.table.node.path})`;
-    new DynamoEventSource(this.table, streamProps(target, `${this.table.node.id}Stream`, name, this.options)).bind(target);
+    new DynamoEventSource(this.table, streamProps(target, `${this.table.node.id}Stream`, name, this.options, {
+      kind: 'dynamodb',
+      // DynamoDB Streams keep records 24 hours.
+      retention: Duration.hours(24),
+    })).bind(target);
   }
 }

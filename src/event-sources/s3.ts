@@ -1,10 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { Resource, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { eventBridgePattern, mergePatterns } from './s3-eventbridge';
 import { createFailureQueue } from '../failure-handling/failure-queue';
 import { acknowledgeBucketNotificationsHandler } from '../private/acknowledgements';
 import { formatProblems } from '../private/problems';
@@ -13,7 +14,7 @@ import { functionOf, markInvokedAsynchronously } from '../private/targets';
 /** Options of an {@link S3Source}. */
 export interface S3SourceOptions {
   /**
-   * The events that invoke the function.
+   * The events that invoke the function (at least one).
    *
    * @default [s3.EventType.OBJECT_CREATED]
    */
@@ -29,8 +30,11 @@ export interface S3SourceOptions {
 
   /**
    * Deliver through Amazon EventBridge instead of an S3 notification: no overlap rules, several consumers per event,
-   * and a rule you can extend. Supports object created and object removed events. Events EventBridge cannot deliver
-   * to the function go to a dead-letter queue created beside the rule (encrypted, 14 days, alarm on depth).
+   * and a rule you can extend. Each event type maps to exactly the EventBridge events S3 sends for it (detail type,
+   * and `reason` / `deletion-type` where the type is narrower, e.g. OBJECT_CREATED_PUT matches only `PutObject`);
+   * replication and reduced-redundancy events, which S3 does not send to EventBridge, are an error. Events
+   * EventBridge cannot deliver to the function go to a dead-letter queue created beside the rule (encrypted, 14 days,
+   * alarm on depth with the function's alarm action).
    *
    * @default false
    * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html
@@ -45,8 +49,33 @@ interface Registration {
   readonly owner: string;
 }
 
-/** The notifications already configured per bucket, to find overlaps S3 would reject at deploy time. */
-const registrations = new WeakMap<s3.IBucket, Registration[]>();
+/**
+ * The notifications already configured per bucket, to find overlaps S3 would reject at deploy time: per app, keyed on
+ * the bucket name where it is known (two imports of one bucket are one bucket), else on the bucket object.
+ */
+const registrations = new WeakMap<IConstruct, Map<unknown, Registration[]>>();
+
+/** The bucket's name when it is known at synth, for imports and for buckets given a `bucketName`. */
+export function knownBucketName(bucket: s3.IBucket): string | undefined {
+  const candidates = [bucket.bucketName, bucket instanceof Resource ? (bucket as any).physicalName as string : undefined];
+  return candidates.find((n): n is string => typeof n === 'string' && !Token.isUnresolved(n));
+}
+
+/** Every problem with an S3Source's options that does not depend on other sources. Pure. */
+export function checkS3SourceOptions(name: string, eventTypes: s3.EventType[], filters: s3.NotificationKeyFilter[]): string[] {
+  const problems: string[] = [];
+  if (eventTypes.length === 0) {
+    problems.push(`\`${name}.events\` must list at least one event type, got []`);
+  }
+  filters.forEach((f, i) => {
+    for (const key of ['prefix', 'suffix'] as const) {
+      if (f[key] !== undefined && f[key] === '') {
+        problems.push(`\`${name}.filters[${i}].${key}\` must be a non-empty string (leave it out to match every key), got ""`);
+      }
+    }
+  });
+  return problems;
+}
 
 /**
  * An S3 bucket as an event source (S3 invokes the function asynchronously, so the function's async failure
@@ -62,6 +91,10 @@ export class S3Source implements lambda.IEventSource {
     const fn = functionOf(target);
     const eventTypes = this.options.events ?? [s3.EventType.OBJECT_CREATED];
     const filters = this.options.filters?.length ? this.options.filters : [{}];
+    const optionProblems = checkS3SourceOptions(`S3Source(${this.bucket.node.path})`, eventTypes, this.options.filters ?? []);
+    if (optionProblems.length > 0) {
+      throw new Error(formatProblems(fn.node.path, optionProblems));
+    }
     markInvokedAsynchronously(target, `S3Source(${this.bucket.node.path})`);
 
     if (this.options.viaEventBridge) {
@@ -69,7 +102,11 @@ export class S3Source implements lambda.IEventSource {
       return;
     }
 
-    const existing = registrations.get(this.bucket) ?? [];
+    const root = this.bucket.node.root;
+    const perApp = registrations.get(root) ?? new Map<unknown, Registration[]>();
+    registrations.set(root, perApp);
+    const key = knownBucketName(this.bucket) ?? this.bucket;
+    const existing = perApp.get(key) ?? [];
     const problems: string[] = [];
     const added: Registration[] = filters.map((f) => ({ events: eventTypes, prefix: f.prefix ?? '', suffix: f.suffix ?? '', owner: fn.node.path }));
     for (const candidate of added) {
@@ -84,7 +121,7 @@ export class S3Source implements lambda.IEventSource {
     if (problems.length > 0) {
       throw new Error(formatProblems(fn.node.path, problems));
     }
-    registrations.set(this.bucket, [...existing, ...added]);
+    perApp.set(key, [...existing, ...added]);
     for (const eventType of eventTypes) {
       this.bucket.addEventNotification(eventType, new s3n.LambdaDestination(target), ...(this.options.filters ?? []));
     }
@@ -92,17 +129,12 @@ export class S3Source implements lambda.IEventSource {
   }
 
   private bindEventBridge(scope: Construct, target: lambda.IFunction, eventTypes: s3.EventType[], filters: s3.NotificationKeyFilter[]): void {
-    const detailTypes = new Set<string>();
-    for (const eventType of eventTypes) {
-      if (eventType.startsWith('s3:ObjectCreated')) {
-        detailTypes.add('Object Created');
-      } else if (eventType.startsWith('s3:ObjectRemoved')) {
-        detailTypes.add('Object Deleted');
-      } else {
-        throw new Error(formatProblems(scope.node.path, [
-          `\`S3Source(${this.bucket.node.path}).events\` with \`viaEventBridge\` must be object created or removed events, got ${eventType}`,
-        ]));
-      }
+    const unsupported = eventTypes.filter((t) => eventBridgePattern(t) === undefined);
+    if (unsupported.length > 0) {
+      throw new Error(formatProblems(scope.node.path, [
+        `\`S3Source(${this.bucket.node.path}).events\` with \`viaEventBridge\` must be events S3 sends to EventBridge (object created, removed, ` +
+        `restore, tagging, ACL, lifecycle expiration and transition, Intelligent-Tiering), got ${unsupported.join(', ')}`,
+      ]));
     }
     if (!(this.bucket instanceof s3.Bucket)) {
       throw new Error(formatProblems(scope.node.path, [
@@ -117,19 +149,23 @@ export class S3Source implements lambda.IEventSource {
       }
       return f.prefix ? { prefix: f.prefix } : { suffix: f.suffix };
     });
-    new events.Rule(scope, `${this.bucket.node.id}ObjectEvents`, {
-      description: `${[...detailTypes].join(' and ')} events of ${this.bucket.node.path}`,
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: [...detailTypes],
-        detail: {
-          bucket: { name: [this.bucket.bucketName] },
-          ...(keyPatterns.length > 0 ? { object: { key: keyPatterns } } : {}),
+    // Events EventBridge cannot deliver at all (the function throttled past the retry window, or deleted) are
+    // kept here rather than dropped; failures inside the function go to its own failure destination.
+    const deadLetterQueue = createFailureQueue(scope, `${this.bucket.node.id}DeliveryFailureQueue`, target).queue;
+    mergePatterns(eventTypes.map((t) => eventBridgePattern(t)!)).forEach((pattern, i) => {
+      new events.Rule(scope, `${this.bucket.node.id}ObjectEvents${i === 0 ? '' : i + 1}`, {
+        description: `${pattern['detail-type'].join(', ')} events of ${this.bucket.node.path}`,
+        eventPattern: {
+          source: ['aws.s3'],
+          detailType: pattern['detail-type'],
+          detail: {
+            ...pattern.detail,
+            bucket: { name: [this.bucket.bucketName] },
+            ...(keyPatterns.length > 0 ? { object: { key: keyPatterns } } : {}),
+          },
         },
-      },
-      // Events EventBridge cannot deliver at all (the function throttled past the retry window, or deleted) are
-      // kept here rather than dropped; failures inside the function go to its own failure destination.
-      targets: [new targets.LambdaFunction(target, { deadLetterQueue: createFailureQueue(scope, `${this.bucket.node.id}DeliveryFailureQueue`).queue })],
+        targets: [new targets.LambdaFunction(target, { deadLetterQueue })],
+      });
     });
   }
 }

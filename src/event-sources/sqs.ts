@@ -1,7 +1,9 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 import { acknowledgeSqsMapping } from '../private/acknowledgements';
 import { checkIntegerRange } from '../private/limits';
 import { formatProblems } from '../private/problems';
@@ -53,6 +55,26 @@ export interface SqsSourceOptions {
    * @default true
    */
   readonly enabled?: boolean;
+
+  /**
+   * Alarm on the queue's `ApproximateAgeOfOldestMessage` at half its retention period (4 days, SQS's default, when
+   * the retention of an imported queue is unknown): messages are piling up and will expire unprocessed. The alarm runs
+   * the function's alarm action.
+   *
+   * @default true
+   */
+  readonly messageAgeAlarm?: boolean;
+}
+
+/** SQS's default message retention, in seconds (4 days). */
+const DEFAULT_RETENTION_SECONDS = 345_600;
+
+/** The queues already bound to each function, to refuse the same queue twice. */
+const boundQueues = new WeakMap<object, Set<unknown>>();
+
+/** A key that is the same for two references to one queue: its ARN when known, else the construct. */
+function queueKey(queue: sqs.IQueue): unknown {
+  return Token.isUnresolved(queue.queueArn) ? queue : queue.queueArn;
 }
 
 /**
@@ -106,6 +128,10 @@ export class SqsSource implements lambda.IEventSource {
         `${queuePath} has no redrive policy: a message that keeps failing is retried until its retention period ends, then lost. ` +
         'Give the queue a dead-letter queue, or let `WorkerQueue` create both');
     }
+    const bound = boundQueues.get(fn) ?? new Set<unknown>();
+    if (bound.has(queueKey(this.queue))) {
+      problems.push(`\`SqsSource(${queuePath})\` must be added once per function, got it a second time: one mapping already polls this queue`);
+    }
     const found = problems.filter((p): p is string => p !== undefined);
     if (found.length > 0) {
       throw new Error(formatProblems(fn.node.path, found));
@@ -119,9 +145,20 @@ export class SqsSource implements lambda.IEventSource {
       filters: o.filters,
       enabled: o.enabled,
     }).bind(target);
+    bound.add(queueKey(this.queue));
+    boundQueues.set(fn, bound);
     const mapping = target.node.children.filter((c) => c instanceof lambda.EventSourceMapping).pop();
     if (mapping) {
       acknowledgeSqsMapping(mapping);
+    }
+    if (o.messageAgeAlarm ?? true) {
+      const retention = cfnQueue?.messageRetentionPeriod ?? DEFAULT_RETENTION_SECONDS;
+      if (!Token.isUnresolved(retention)) {
+        const metric = this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' });
+        createFunctionAlarm(fn as unknown as Construct, `MessageAgeAlarm${Names.nodeUniqueId(this.queue.node)}`, target, firstOccurrence(metric,
+          `The oldest message on ${queuePath} is half its retention period old (${retention} seconds): messages will expire unprocessed`,
+          Math.floor(retention / 2)));
+      }
     }
   }
 }

@@ -1,11 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { StreamFailureDestination } from '../failure-handling/stream-failure-destination';
 
 /** Options shared by DynamoDB Streams and Kinesis sources. */
 export interface StreamSourceOptions {
   /**
-   * Where reading starts when the mapping is created.
+   * Where reading starts when the mapping is created: LATEST or TRIM_HORIZON; AT_TIMESTAMP for Kinesis only, with
+   * `startingPositionTimestamp`.
    *
    * @default lambda.StartingPosition.LATEST
    */
@@ -52,11 +54,34 @@ export interface StreamSourceOptions {
   readonly maxRecordAge?: Duration;
 
   /**
-   * Where records that could not be processed go.
+   * Where a batch that could not be processed goes.
    *
-   * @default - an encrypted, SSL-only SQS queue with 14 days of retention is created
+   * Only a bucket keeps the records themselves; a queue or a topic receives metadata only (shard and sequence
+   * numbers), from which the records must be read again before the stream drops them (24 hours for DynamoDB
+   * Streams). FIFO queues and topics are refused (Lambda cannot send to them).
+   *
+   * @default - an S3 bucket created beside the function: encrypted, SSL-only, public access blocked, objects
+   * expired after 14 days, and an alarm (with the function's alarm action) on the first failed batch written
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+   */
+  readonly onFailure?: StreamFailureDestination;
+
+  /**
+   * An SQS queue for failed batches: receives metadata only (shard and sequence numbers), not the records.
+   *
+   * @default - see `onFailure`
+   * @deprecated use `onFailure: StreamFailureDestination.queue(queue)`
    */
   readonly onFailureQueue?: sqs.IQueue;
+
+  /**
+   * Alarm on the function's `IteratorAge` (the age of the last record read from its streams), at half the age at
+   * which records are given up: `maxRecordAge`, or the stream's retention when that is shorter (24 hours for
+   * DynamoDB Streams, the Kinesis stream's retention period). The alarm runs the function's alarm action.
+   *
+   * @default true
+   */
+  readonly iteratorAgeAlarm?: boolean;
 
   /**
    * Batches processed concurrently per shard, 1 to 10.

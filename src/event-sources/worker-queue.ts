@@ -1,10 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SqsSource, SqsSourceOptions } from './sqs';
-import { failureQueueProps } from '../failure-handling/failure-queue';
+import { createDepthAlarm, failureQueueProps } from '../failure-handling/failure-queue';
 import { acknowledgeFailureQueue } from '../private/acknowledgements';
 import { checkIntegerRange } from '../private/limits';
 import { formatProblems } from '../private/problems';
@@ -32,11 +32,38 @@ export interface WorkerQueueProps extends SqsSourceOptions {
   readonly fifo?: boolean;
 
   /**
-   * How long a message waits on the work queue, 60 seconds to 14 days.
+   * How long a message waits on the work queue, 60 seconds to 14 days, and at least the visibility timeout ×
+   * `maxReceiveCount` (else messages expire before they reach the dead-letter queue: an error, or a warning
+   * `cdk-lambda-kit:retentionBelowRedrive` when you set both this and `maxReceiveCount`).
    *
    * @default Duration.days(4)
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
    */
   readonly retentionPeriod?: Duration;
+}
+
+/** Retention: whole seconds from 60 seconds to 14 days (SQS's limits). */
+function checkRetention(value: Duration | undefined): string | undefined {
+  if (value === undefined || value.isUnresolved()) {
+    return undefined;
+  }
+  const ms = value.toMilliseconds();
+  if (ms % 1000 !== 0 || ms < 60_000 || ms > 1_209_600_000) {
+    return `\`retentionPeriod\` must be whole seconds from 60 seconds to 14 days, got ${value.toHumanString()}`;
+  }
+  return undefined;
+}
+
+/** A message can be received `maxReceiveCount` times, each after a visibility timeout, before it moves to the DLQ. */
+function retentionBelowRedrive(props: WorkerQueueProps, visibilitySeconds: number): string | undefined {
+  const retention = props.retentionPeriod ?? Duration.days(4);
+  const receives = props.maxReceiveCount ?? 5;
+  if (retention.isUnresolved() || retention.toSeconds() >= visibilitySeconds * receives) {
+    return undefined;
+  }
+  return `\`retentionPeriod\` (${retention.toHumanString()}) must be at least the visibility timeout × \`maxReceiveCount\` ` +
+    `(${visibilitySeconds} seconds × ${receives} = ${Duration.seconds(visibilitySeconds * receives).toHumanString()}): ` +
+    'a message that keeps failing would expire before it reaches the dead-letter queue; raise `retentionPeriod` or lower `maxReceiveCount`';
 }
 
 /**
@@ -58,14 +85,22 @@ export class WorkerQueue extends Construct {
   constructor(scope: Construct, id: string, props: WorkerQueueProps) {
     super(scope, id);
     const timeout = timeoutOf(props.consumer) ?? Duration.seconds(3);
+    const window = props.maxBatchingWindow && !props.maxBatchingWindow.isUnresolved() ? props.maxBatchingWindow.toSeconds() : 0;
     const problems = [
       checkIntegerRange('maxReceiveCount', props.maxReceiveCount, 1, 1000),
+      checkRetention(props.retentionPeriod),
       timeout.isUnresolved() ? '`consumer` must have a concrete timeout (the visibility timeout is derived from it), got a token' : undefined,
     ].filter((p): p is string => p !== undefined);
+    const visibility = timeout.isUnresolved() ? undefined : Math.min(6 * timeout.toSeconds() + window, 43_200);
+    const redrive = problems.length === 0 && visibility !== undefined ? retentionBelowRedrive(props, visibility) : undefined;
+    if (redrive && props.retentionPeriod !== undefined && props.maxReceiveCount !== undefined) {
+      Annotations.of(this).addWarningV2('cdk-lambda-kit:retentionBelowRedrive', redrive);
+    } else if (redrive) {
+      problems.push(redrive);
+    }
     if (problems.length > 0) {
       throw new Error(formatProblems(this.node.path, problems));
     }
-    const window = props.maxBatchingWindow && !props.maxBatchingWindow.isUnresolved() ? props.maxBatchingWindow.toSeconds() : 0;
     const fifo = props.fifo ? true : undefined;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { ...failureQueueProps(), fifo });
@@ -75,17 +110,11 @@ export class WorkerQueue extends Construct {
       enforceSSL: true,
       fifo,
       retentionPeriod: props.retentionPeriod,
-      visibilityTimeout: Duration.seconds(Math.min(6 * timeout.toSeconds() + window, 43_200)),
+      visibilityTimeout: Duration.seconds(visibility!),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
-    this.deadLetterQueueAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueAlarm', {
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Messages failed processing and are on ${this.deadLetterQueue.node.path}`,
-    });
+    this.deadLetterQueueAlarm = createDepthAlarm(this, 'DeadLetterQueueAlarm', this.deadLetterQueue, props.consumer,
+      `Messages failed processing and are on ${this.deadLetterQueue.node.path}`);
 
     props.consumer.addEventSource(new SqsSource(this.queue, props));
   }

@@ -1,7 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 import { acknowledgeFailureQueue } from '../private/acknowledgements';
 
 /**
@@ -15,20 +17,23 @@ export function failureQueueProps(): sqs.QueueProps {
   };
 }
 
-/** Create a failure queue (`<id>`) and an alarm on its depth (`<id>Alarm`), which fires when anything lands in it. */
-export function createFailureQueue(scope: Construct, id: string, action?: cloudwatch.IAlarmAction): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
+/** An alarm (`<id>`) on a queue's depth that fires when anything lands in it, with the function's alarm action. */
+export function createDepthAlarm(
+  scope: Construct, id: string, queue: sqs.IQueue, target: lambda.IFunction | undefined, description: string,
+): cloudwatch.Alarm {
+  const metric = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' });
+  return createFunctionAlarm(scope, id, target, firstOccurrence(metric, description));
+}
+
+/**
+ * Create a failure queue (`<id>`) and an alarm on its depth (`<id>Alarm`), which fires when anything lands in it and
+ * runs the alarm action of the function behind `target`.
+ */
+export function createFailureQueue(
+  scope: Construct, id: string, target: lambda.IFunction | undefined,
+): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
   const queue = new sqs.Queue(scope, id, failureQueueProps());
   acknowledgeFailureQueue(queue, `the on-failure destination of ${scope.node.path}`);
-  const alarm = new cloudwatch.Alarm(scope, `${id}Alarm`, {
-    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: `Failed events are waiting in ${queue.node.path}`,
-  });
-  if (action) {
-    alarm.addAlarmAction(action);
-  }
+  const alarm = createDepthAlarm(scope, `${id}Alarm`, queue, target, `Failed events are waiting in ${queue.node.path}`);
   return { queue, alarm };
 }

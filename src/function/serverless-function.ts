@@ -10,6 +10,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
 import { bindSecrets, checkSecretKeys, plaintextCredentialKeys } from './secrets';
+import { invokedWithoutAliasMessage, unqualifiedInvokers } from './invokers';
 import { BundledCode } from '../bundling/bundled-code';
 import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
@@ -27,7 +28,7 @@ import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from '../pri
 import { checkLayers, layerExternals, versionSkew } from '../private/layers';
 import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
-import { scopeLogPermissions } from '../private/roles';
+import { narrowVpcPermissions, scopeLogPermissions } from '../private/roles';
 import { watchStackLimits } from '../private/stack-limits';
 
 /** The defaults that differ from Lambda's own. */
@@ -218,6 +219,13 @@ export class ServerlessFunction extends lambda.Function {
   /** The function URL on the alias; undefined without `functionUrl`. */
   public readonly url?: lambda.FunctionUrl;
 
+  /**
+   * The action every alarm created for this function runs (`alarms.action`), read by sources and failure handling.
+   *
+   * @internal
+   */
+  public readonly _alarmAction?: cloudwatch.IAlarmAction;
+
   private readonly ownLogGroup?: logs.LogGroup;
   private readonly asyncProps: ServerlessFunctionProps;
   private asyncReasons: string[] = [];
@@ -315,6 +323,7 @@ export class ServerlessFunction extends lambda.Function {
       code,
     });
     this.handlerExport = handlerExport;
+    this._alarmAction = props.alarms?.action;
     this.entry = resolved.entry;
     this.asyncProps = props;
     this.layerModules = layerModules;
@@ -352,6 +361,10 @@ export class ServerlessFunction extends lambda.Function {
       // (logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group of the account).
       scopeLogPermissions(this.role, this.logGroup);
     }
+    if (!props.role && this.role instanceof iam.Role) {
+      // In a VPC: the ENI actions only; logging is granted above (own log group) or by the basic execution policy.
+      narrowVpcPermissions(this.role);
+    }
 
     this.alias = new lambda.Alias(this, 'LiveAlias', {
       aliasName,
@@ -366,11 +379,12 @@ export class ServerlessFunction extends lambda.Function {
         alias: this.alias,
         timeout,
         provisionedConcurrency: props.provisionedConcurrency !== undefined,
+        newVersionErrorsAlarm: props.deployment !== undefined,
       });
     }
 
     if (props.deployment) {
-      const ownAlarms = this.alarms?.errors ? [this.alarms.errors] : [];
+      const ownAlarms = this.alarms?.newVersionErrors ? [this.alarms.newVersionErrors] : [];
       if (ownAlarms.length === 0 && !props.deployment._hasUserAlarms) {
         Annotations.of(this).addWarningV2('cdk-lambda-kit:deploymentWithoutAlarms',
           '`deployment` has no alarm to roll back on: the errors alarm is off and `deployment` lists no `alarms`');
@@ -412,6 +426,18 @@ export class ServerlessFunction extends lambda.Function {
   }
 
   /**
+   * Add an environment variable. Keys Lambda reserves, or that it would reject, are an error here, in this library's
+   * format (the 4 KB total is checked at synth, once every variable is known).
+   */
+  public addEnvironment(key: string, value: string, options?: lambda.EnvironmentOptions): this {
+    const problems = checkEnvironment({ [key]: '' }).filter((p) => !p.includes('4 KB'));
+    if (problems.length > 0) {
+      throw new Error(formatProblems(this.node.path, problems));
+    }
+    return super.addEnvironment(key, value, options);
+  }
+
+  /**
    * Add layers. Dependency layers must be passed in `layers` at construction, so that their packages are left out
    * of the bundle.
    */
@@ -447,6 +473,9 @@ export class ServerlessFunction extends lambda.Function {
   private completeAtSynth(props: ServerlessFunctionProps): void {
     const invokedAsync = this.configureAsyncInvocation();
     acknowledgeFunctionFindings(this, { ownRole: !props.role, hasDeadLetterQueue: hasDeadLetterQueue(props), invokedAsync });
+    for (const invoker of unqualifiedInvokers(this)) {
+      Annotations.of(this).addWarningV2('cdk-lambda-kit:invokedWithoutAlias', invokedWithoutAliasMessage(invoker, this.alias.aliasName));
+    }
   }
 
   /**
@@ -468,7 +497,7 @@ export class ServerlessFunction extends lambda.Function {
     let onFailure = p.onFailure;
     const extraAlarms: cloudwatch.Alarm[] = [];
     if (invokedAsync && !onFailure && !hasDeadLetterQueue(p)) {
-      const created = createFailureQueue(this, 'AsyncFailureQueue');
+      const created = createFailureQueue(this, 'AsyncFailureQueue', this);
       this._failureQueue = created.queue;
       extraAlarms.push(created.alarm);
       onFailure = FailureDestination.queue(created.queue);

@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { checkIntegerRange, checkRange } from '../private/limits';
 
 /**
- * Which alarms a function gets and when they fire. Every alarm watches the function's alias.
+ * Which alarms a function gets and when they fire. The errors, throttles and duration alarms watch every invocation of
+ * the function, whatever the qualifier (the alias, a version, or `$LATEST`), so that an invoker that bypasses the
+ * alias still fails watched; the spillover alarm watches the alias, where provisioned concurrency is.
  */
 export interface FunctionAlarmsOptions {
   /**
@@ -87,6 +89,15 @@ export interface FunctionAlarmsProps extends FunctionAlarmsOptions {
    * @default false
    */
   readonly provisionedConcurrency?: boolean;
+
+  /**
+   * Create `newVersionErrors`, the alarm a traffic-shifting deployment rolls back on: errors of the alias' current
+   * version only (the `ExecutedVersion` dimension), so that errors of the old version or of other qualifiers during
+   * a canary do not roll back a healthy new version.
+   *
+   * @default false
+   */
+  readonly newVersionErrorsAlarm?: boolean;
 }
 
 /**
@@ -103,8 +114,14 @@ export class FunctionAlarms extends Construct {
     ].filter((p): p is string => p !== undefined);
   }
 
-  /** Fires on errors. Undefined when turned off. */
+  /** Fires on errors of any invocation of the function. Undefined when turned off. */
   public readonly errors?: cloudwatch.Alarm;
+
+  /**
+   * Fires on errors of the alias' current version (what a deployment rolls back on). Undefined without a deployment,
+   * or when the errors alarm is turned off.
+   */
+  public readonly newVersionErrors?: cloudwatch.Alarm;
 
   /** Fires on throttles. Undefined when turned off. */
   public readonly throttles?: cloudwatch.Alarm;
@@ -137,20 +154,31 @@ export class FunctionAlarms extends Construct {
       return alarm;
     };
 
+    // Metrics with the FunctionName dimension alone aggregate every version and alias of the function.
+    const fn = alias.version.lambda;
     if (props.errors ?? true) {
-      this.errors = create('Errors', alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
-        props.errorsThreshold ?? 1, 'Invocations of the live alias failed');
+      this.errors = create('Errors', fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+        props.errorsThreshold ?? 1, 'Invocations of the function (any qualifier) failed');
+      if (props.newVersionErrorsAlarm) {
+        this.newVersionErrors = create('NewVersionErrors', new cloudwatch.Metric({
+          namespace: 'AWS/Lambda',
+          metricName: 'Errors',
+          dimensionsMap: { FunctionName: fn.functionName, Resource: `${fn.functionName}:${alias.aliasName}`, ExecutedVersion: alias.version.version },
+          period: Duration.minutes(1),
+          statistic: 'Sum',
+        }), props.errorsThreshold ?? 1, 'Invocations of the current version through the alias failed');
+      }
     }
     if (props.throttles ?? true) {
-      this.throttles = create('Throttles', alias.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
-        props.throttlesThreshold ?? 1, 'Invocations of the live alias were throttled');
+      this.throttles = create('Throttles', fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        props.throttlesThreshold ?? 1, 'Invocations of the function (any qualifier) were throttled');
     }
     if ((props.duration ?? true) && props.timeout.isUnresolved()) {
       Annotations.of(this).addWarningV2('cdk-lambda-kit:durationAlarmSkipped',
         'the duration alarm needs a concrete `timeout` to derive its threshold; it was not created');
     } else if (props.duration ?? true) {
       const percent = props.durationThresholdPercent ?? 90;
-      this.duration = create('Duration', alias.metricDuration({ period: Duration.minutes(5), statistic: 'p99' }),
+      this.duration = create('Duration', fn.metricDuration({ period: Duration.minutes(5), statistic: 'p99' }),
         Math.round(props.timeout.toMilliseconds() * percent / 100), `p99 duration is at least ${percent}% of the timeout`);
     }
     if (props.provisionedConcurrency && (props.provisionedConcurrencySpillover ?? true)) {
@@ -162,7 +190,7 @@ export class FunctionAlarms extends Construct {
 
   /** Every alarm that was created. */
   public get all(): cloudwatch.Alarm[] {
-    return [this.errors, this.throttles, this.duration, this.provisionedConcurrencySpillover, ...this.asyncAlarms]
+    return [this.errors, this.newVersionErrors, this.throttles, this.duration, this.provisionedConcurrencySpillover, ...this.asyncAlarms]
       .filter((a): a is cloudwatch.Alarm => a !== undefined);
   }
 
@@ -190,11 +218,7 @@ export class FunctionAlarms extends Construct {
     if (withDestinations) {
       create('DestinationDeliveryFailures', 'DestinationDeliveryFailures', 'Records could not be delivered to a destination');
     }
-    for (const alarm of extra) {
-      this.asyncAlarms.push(alarm);
-      if (this.action) {
-        alarm.addAlarmAction(this.action);
-      }
-    }
+    // The extra alarms (the failure queue's) were created with the function's alarm action already.
+    this.asyncAlarms.push(...extra);
   }
 }

@@ -31,6 +31,13 @@ export function acknowledgeFailureQueue(queue: IConstruct, role: string): void {
   acknowledge(queue, 'AwsSolutions-SQS3', `${reason} (wired as a destination, which the rule does not follow)`);
 }
 
+/** The bucket a stream mapping writes failed batches to: only Lambda writes to it, and an alarm watches every write. */
+export function acknowledgeFailureBucket(bucket: IConstruct, role: string): void {
+  acknowledge(bucket, 'AwsSolutions-S1',
+    `this bucket is ${role}: only Lambda writes to it (failed batches), S3 request metrics count every write and an ` +
+    'alarm fires on the first; server access logs would add a second bucket that logs the same writes');
+}
+
 /** An SQS event source mapping: failed messages go to the queue's redrive policy, not to a mapping destination. */
 export function acknowledgeSqsMapping(mapping: IConstruct): void {
   acknowledge(mapping, 'Serverless-LambdaEventSourceMappingDestination',
@@ -38,11 +45,13 @@ export function acknowledgeSqsMapping(mapping: IConstruct): void {
     'failed messages go to the queue\'s own dead-letter queue (redrive policy)');
 }
 
-/** A role that keeps the AWS managed policy Lambda requires for VPC networking (ENI management). */
+/** A role with the AWS managed policy of ENI management, which Lambda needs for VPC networking. */
 export function acknowledgeVpcAccessPolicy(role: IConstruct): void {
-  acknowledge(role, MANAGED_POLICY('AWSLambdaVPCAccessExecutionRole'),
-    'AWS maintains this policy with exactly the EC2 network-interface actions Lambda needs in a VPC; those actions do ' +
-    'not support resource-level permissions, so an inline copy would be no narrower');
+  acknowledge(role, MANAGED_POLICY('AWSLambdaENIManagementAccess'),
+    'AWS maintains this policy with only the five EC2 network-interface actions Lambda documents for VPC functions ' +
+    '(create, describe and delete network interfaces, assign and unassign private IPs) and no logs access (the role ' +
+    'writes only to its own log group); ec2:DescribeNetworkInterfaces works only on Resource *, and Lambda creates the ' +
+    'interfaces in whichever subnets and security groups the function is configured with');
 }
 
 /** The CodeDeploy role of a traffic-shifting deployment. */

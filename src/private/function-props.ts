@@ -8,7 +8,7 @@ import { FunctionAlarms } from '../monitoring/function-alarms';
 export type CheckedFunctionProps = Pick<ServerlessFunctionProps,
 'ephemeralStorageSize' | 'layers' | 'reservedConcurrentExecutions' | 'provisionedConcurrency' | 'deployment' |
 'alarms' | 'logGroup' | 'logRetention' | 'logGroupRetention' | 'runtime' | 'environment' | 'retryAttempts' | 'maxEventAge' |
-'onFailure' | 'deadLetterQueue' | 'deadLetterTopic' | 'deadLetterQueueEnabled'>
+'onFailure' | 'deadLetterQueue' | 'deadLetterTopic' | 'deadLetterQueueEnabled' | 'description' | 'functionName' | 'functionUrl'>
 & { readonly memorySize: number; readonly timeout: Duration; readonly aliasName: string };
 
 /** Every problem with a function's props, in the order the props are documented. */
@@ -20,6 +20,9 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     checkLayerCount(props.layers?.length ?? 0),
     checkIntegerRange('reservedConcurrentExecutions', props.reservedConcurrentExecutions, 0, 1_000_000),
     checkAliasName(props.aliasName),
+    checkDescription(props.description),
+    checkFunctionName(props.functionName),
+    checkCorsMaxAge(props.functionUrl),
     // Checked again at synth, after any `addEnvironment` call; checked here so that aws-cdk-lib's own reserved-key
     // error does not pre-empt the rest of the problems.
     ...checkEnvironment(props.environment),
@@ -40,9 +43,6 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     checkIntegerRange('retryAttempts', props.retryAttempts, 0, 2),
     checkMaxEventAge(props.maxEventAge),
   ].filter((p): p is string => p !== undefined));
-  if (props.onFailure !== undefined && hasDeadLetterQueue(props)) {
-    problems.push('`onFailure` and a dead-letter queue (`deadLetterQueue`, `deadLetterTopic`, `deadLetterQueueEnabled`) both catch failed asynchronous events: use one (`onFailure` records more context)');
-  }
   problems.push(...FunctionAlarms._problems(props.alarms ?? {}));
   if (props.logGroupRetention !== undefined && props.logGroup !== undefined) {
     problems.push('`logGroupRetention` applies to the log group this construct creates, and cannot be combined with `logGroup`: set the retention on your log group');
@@ -54,6 +54,35 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     problems.push('`logRetention` cannot be combined with `logGroup`: set the retention on your log group');
   }
   return problems.filter((p): p is string => p !== undefined);
+}
+
+/** A description: at most 256 characters (Lambda's limit). */
+export function checkDescription(value: string | undefined): string | undefined {
+  if (value === undefined || Token.isUnresolved(value) || value.length <= 256) {
+    return undefined;
+  }
+  return `\`description\` must be at most 256 characters, got ${value.length}`;
+}
+
+/** A function name: 1 to 64 letters, digits, `-` or `_`. */
+export function checkFunctionName(value: string | undefined): string | undefined {
+  if (value === undefined || Token.isUnresolved(value) || /^[a-zA-Z0-9_-]{1,64}$/.test(value)) {
+    return undefined;
+  }
+  return `\`functionName\` must be 1 to 64 letters, digits, "-" or "_", got "${value}"`;
+}
+
+/** A function URL's CORS max age: at most 86,400 seconds (one day). */
+export function checkCorsMaxAge(options: lambda.FunctionUrlOptions | undefined): string | undefined {
+  const maxAge = options?.cors?.maxAge;
+  if (maxAge === undefined || maxAge.isUnresolved()) {
+    return undefined;
+  }
+  const ms = maxAge.toMilliseconds();
+  if (ms % 1000 !== 0 || ms > 86_400_000) {
+    return `\`functionUrl.cors.maxAge\` must be whole seconds, at most 86400 seconds (1 day), got ${ms / 1000} seconds`;
+  }
+  return undefined;
 }
 
 /** Whether the props give the function a dead-letter queue or topic for failed asynchronous events. */

@@ -70,7 +70,7 @@ describe('S3Source', () => {
     const { stack } = makeUnbundledApp();
     const bucket = new s3.Bucket(stack, 'Uploads');
     expect(() => new ServerlessFunction(stack, 'Fn', { entry, events: [new S3Source(bucket, { viaEventBridge: true, events: [s3.EventType.REPLICATION_OPERATION_FAILED_REPLICATION] })] }))
-      .toThrow(/`viaEventBridge` must be object created or removed events, got s3:Replication:OperationFailedReplication/);
+      .toThrow(/`viaEventBridge` must be events S3 sends to EventBridge .*, got s3:Replication:OperationFailedReplication/);
   });
 
   test('overlap rules', () => {

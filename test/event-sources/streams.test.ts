@@ -22,7 +22,7 @@ function setup() {
 }
 
 describe('DynamoStreamSource and KinesisStreamSource', () => {
-  test('safe defaults: latest, bisect, bounded retries and age, an encrypted failure queue, partial batch responses', () => {
+  test('safe defaults: latest, bisect, bounded retries and age, an encrypted failure bucket, partial batch responses', () => {
     const { stack, table, stream, fn } = setup();
     fn.addEventSource(new DynamoStreamSource(table));
     fn.addEventSource(new KinesisStreamSource(stream));
@@ -41,8 +41,8 @@ describe('DynamoStreamSource and KinesisStreamSource', () => {
       });
       expect(JSON.stringify(mapping.Properties.FunctionName)).toContain(stack.getLogicalId(fn.alias.node.defaultChild as any));
     }
-    template.resourcePropertiesCountIs('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 }, 2);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' }, 2);
+    template.resourceCountIs('AWS::S3::Bucket', 2);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'PutRequests' }, 2);
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain('dynamodb:GetRecords');
     expect(policies).toContain('kinesis:GetRecords');

@@ -28,3 +28,22 @@ describe.each(apps)('examples/%s', (name) => {
     expect(findings).toEqual(Object.fromEntries(Object.keys(findings).map((stack) => [stack, []])));
   });
 });
+
+test('examples/production-service: the VPC function roles have no logs action on `*`', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-nag-'));
+  const result = spawnSync(process.execPath, [TSX, '--tsconfig', path.join(EXAMPLES, 'tsconfig.json'), path.join(__dirname, '..', 'harness', 'nag-app.ts'), path.join(EXAMPLES, 'production-service', 'app.ts')], {
+    cwd: path.join(EXAMPLES, 'production-service'),
+    encoding: 'utf8',
+    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [] }), CDK_OUTDIR: outdir },
+  });
+  expect(result.status).toBe(0);
+  const templates = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8')));
+  expect(templates.length).toBeGreaterThan(0);
+  const resources = templates.flatMap((t) => Object.values<any>(t.Resources ?? {}));
+  const statements = resources.filter((r) => r.Type === 'AWS::IAM::Policy').flatMap((p) => p.Properties.PolicyDocument.Statement);
+  const logsOnEverything = statements.filter((s: any) => [].concat(s.Action).some((a: string) => a.startsWith('logs:')) && [].concat(s.Resource).includes('*' as never));
+  expect(logsOnEverything).toEqual([]);
+  const managed = JSON.stringify(resources.filter((r) => r.Type === 'AWS::IAM::Role').map((r) => r.Properties.ManagedPolicyArns ?? []));
+  expect(managed).toContain('AWSLambdaENIManagementAccess');
+  expect(managed).not.toContain('AWSLambdaVPCAccessExecutionRole');
+});

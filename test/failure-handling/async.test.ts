@@ -103,11 +103,21 @@ describe('asynchronous invocation: nothing lost by default, nothing created that
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
   });
 
+  test('onFailure together with a dead-letter queue is allowed (Lambda takes destinations in addition to a DLQ)', () => {
+    const { stack } = makeUnbundledApp();
+    const destination = new sqs.Queue(stack, 'Destination');
+    new ServerlessFunction(stack, 'Handler', { entry, asyncInvocation: true, deadLetterQueueEnabled: true, onFailure: FailureDestination.queue(destination) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: Match.anyValue() } });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Destination'), 'Arn'] } } },
+    });
+  });
+
   test.each<[string, Partial<ServerlessFunctionProps>, RegExp]>([
     ['retries are over 2', { retryAttempts: 3 }, /`retryAttempts` must be a whole number from 0 to 2, got 3/],
     ['the event age is under a minute', { maxEventAge: Duration.seconds(30) }, /`maxEventAge` must be whole seconds from 60 seconds to 6 hours, got 30 seconds/],
     ['the event age is over 6 hours', { maxEventAge: Duration.hours(7) }, /`maxEventAge` must be whole seconds from 60 seconds to 6 hours, got 7 hours/],
-    ['onFailure and a dead-letter queue are both set', { deadLetterQueueEnabled: true, onFailure: FailureDestination.queue(new sqs.Queue(makeUnbundledApp().stack, 'X')) }, /`onFailure` and a dead-letter queue .* both catch failed asynchronous events/],
   ])('fails if %s', (_name, props, message) => {
     const { stack } = makeUnbundledApp();
     expect(() => new ServerlessFunction(stack, 'Handler', { entry, ...props })).toThrow(message);

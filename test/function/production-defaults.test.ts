@@ -102,7 +102,8 @@ describe('production defaults', () => {
       Threshold: 1,
       Period: 60,
       Statistic: 'Sum',
-      Dimensions: Match.arrayWith([{ Name: 'Resource', Value: Match.anyValue() }]),
+      // every qualifier: the function-level metric, not the alias' (Resource) one
+      Dimensions: [{ Name: 'FunctionName', Value: Match.anyValue() }],
     });
     template().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 1 });
     template().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 27000 });
@@ -192,11 +193,11 @@ describe('concurrency', () => {
 });
 
 describe('safe deployments', () => {
-  test('a canary matching a predefined configuration uses it, rolls back on the errors alarm', () => {
+  test('a canary matching a predefined configuration uses it, rolls back on the errors alarm of the new version', () => {
     const { template } = make({ deployment: Deployment.canary({ percentage: 10, interval: Duration.minutes(5) }) });
     template().hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
       DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
-      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: Match.stringLikeRegexp('^OrdersAlarmsErrors') } }] },
+      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: Match.stringLikeRegexp('^OrdersAlarmsNewVersionErrors') } }] },
       AutoRollbackConfiguration: { Enabled: true, Events: Match.arrayWith(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']) },
     });
     template().hasResource('AWS::Lambda::Alias', { UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.anyValue() } });
