@@ -12,3 +12,7 @@ export * from './event-sources/sqs';
 export * from './event-sources/stream';
 export * from './event-sources/worker-queue';
 export * from './failure-handling/failure-destination';
+export * from './event-sources/eventbridge';
+export * from './event-sources/http';
+export * from './event-sources/schedule';
+export * from './event-sources/sns';

@@ -352,6 +352,15 @@ export class ServerlessFunction extends lambda.Function {
     this.asyncReasons.push(reason);
   }
 
+  /**
+   * The action every alarm of this function runs (`alarms.action`), for the alarms its sources create.
+   *
+   * @internal
+   */
+  public _alarmAction(): cloudwatch.IAlarmAction | undefined {
+    return this.asyncProps.alarms?.action;
+  }
+
   /** What can only be decided once the app is complete: asynchronous invocation, and cdk-nag acknowledgements. */
   private completeAtSynth(props: ServerlessFunctionProps): void {
     const invokedAsync = this.configureAsyncInvocation();
