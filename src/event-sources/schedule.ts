@@ -146,15 +146,20 @@ export class ScheduleSource implements lambda.IEventSource {
     const dlq = deliveryDeadLetterQueue(fn, `${id}DeadLetterQueue`, target, o.deadLetterQueue);
     this.deadLetterQueue = dlq.queue;
     this.deadLetterQueueAlarm = dlq.alarm;
+    // aws-cdk-lib refuses tokens for the retry policy and the time window (it compares them as numbers): those
+    // are written on the resource instead.
+    const retryAttempts = o.retryAttempts ?? 185;
+    const maxEventAge = o.maxEventAge ?? Duration.hours(24);
+    const window = o.timeWindow;
     this.schedule = new scheduler.Schedule(fn, id, {
       schedule: this.expression,
       target: new targets.LambdaInvoke(target, {
         input: o.input ? scheduler.ScheduleTargetInput.fromObject(o.input) : undefined,
-        retryAttempts: o.retryAttempts ?? 185,
-        maxEventAge: o.maxEventAge ?? Duration.hours(24),
+        retryAttempts: Token.isUnresolved(retryAttempts) ? undefined : retryAttempts,
+        maxEventAge: maxEventAge.isUnresolved() ? undefined : maxEventAge,
         deadLetterQueue: dlq.queue,
       }),
-      timeWindow: o.timeWindow ? scheduler.TimeWindow.flexible(o.timeWindow) : undefined,
+      timeWindow: window && !window.isUnresolved() ? scheduler.TimeWindow.flexible(window) : undefined,
       description: o.description,
       scheduleName: o.scheduleName,
       scheduleGroup: o.scheduleGroup,
@@ -162,6 +167,16 @@ export class ScheduleSource implements lambda.IEventSource {
       start: o.start,
       end: o.end,
     });
+    const cfn = this.schedule.node.defaultChild as scheduler.CfnSchedule;
+    if (Token.isUnresolved(retryAttempts)) {
+      cfn.addPropertyOverride('Target.RetryPolicy.MaximumRetryAttempts', retryAttempts);
+    }
+    if (maxEventAge.isUnresolved()) {
+      cfn.addPropertyOverride('Target.RetryPolicy.MaximumEventAgeInSeconds', maxEventAge.toSeconds());
+    }
+    if (window && window.isUnresolved()) {
+      cfn.addPropertyOverride('FlexibleTimeWindow', { Mode: 'FLEXIBLE', MaximumWindowInMinutes: window.toMinutes() });
+    }
   }
 }
 

@@ -81,7 +81,7 @@ export class SnsSource implements lambda.IEventSource {
     if (target instanceof lambda.Alias) {
       // The CloudFormation validator's W3694 expects a function behind a `lambda` endpoint; an alias ARN is a
       // qualified function ARN, which SNS invokes as such.
-      acknowledge(this.subscription, 'W3694',
+      acknowledge(this.subscription, 'CloudFormation-Validate::W3694',
         'the endpoint is the function\'s alias, a qualified Lambda function ARN: SNS invokes that alias (and so the version it points to)');
     }
   }

@@ -129,17 +129,18 @@ describe('ScheduleSource', () => {
     fn.addEventSource(new ScheduleSource(everyHour, { id: 'Second' }));
   });
 
-  // A token `timeWindow` or `maxEventAge` is refused by aws-cdk-lib itself (TimeWindow.flexible, the target's retry
-  // policy), so neither has a token test here.
-  test('tokens are not judged: retryAttempts, expression', () => {
+  test('tokens are not judged, and reach the template although aws-cdk-lib refuses them: retryAttempts, maxEventAge, timeWindow, expression', () => {
     const { stack, fn } = setup();
     const n = Lazy.number({ produce: () => 3 });
     fn.addEventSource(new ScheduleSource(scheduler.ScheduleExpression.expression(Lazy.string({ produce: () => 'rate(5 minutes)' })), {
       retryAttempts: n,
+      maxEventAge: Duration.seconds(Lazy.number({ produce: () => 120 })),
+      timeWindow: Duration.minutes(Lazy.number({ produce: () => 5 })),
     }));
     Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(5 minutes)',
-      Target: Match.objectLike({ RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 3 } }),
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 5 },
+      Target: Match.objectLike({ RetryPolicy: { MaximumEventAgeInSeconds: 120, MaximumRetryAttempts: 3 } }),
     });
   });
 });
