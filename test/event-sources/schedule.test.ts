@@ -40,10 +40,18 @@ describe('ScheduleSource', () => {
     const policies = Object.values<any>(template.findResources('AWS::IAM::Policy'))
       .filter((p) => p.Properties.Roles.some((r: any) => r.Ref.startsWith('SchedulerRoleForTarget')));
     expect(policies).toHaveLength(1);
+    const [dlqId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => /^ReportSchedule[0-9A-F]{8}DeadLetterQueue/.test(id));
     expect(policies[0].Properties.PolicyDocument.Statement).toEqual([
-      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: [aliasRef(stack, fn), { 'Fn::Join': ['', [aliasRef(stack, fn), ':*']] }] },
-      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue') as any, 'Arn'] } },
-    ].map((s) => expect.objectContaining({ Action: s.Action })));
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: aliasRef(stack, fn) },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+    ]);
+    // Only EventBridge Scheduler, for schedules of this account's default group, may assume it.
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': Match.anyValue() } },
+      })] },
+    });
     template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'QueueName'] } }],
