@@ -1,11 +1,12 @@
 import * as path from 'path';
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fc from 'fast-check';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import {
-  Deployment, DynamoStreamSource, EventBridgeSource, ProvisionedConcurrency, ScheduleSource, ServerlessFunction, ServerlessFunctionProps, SqsSource, WorkerQueue,
+  Deployment, DynamoStreamSource, EventBridgeSource, ProvisionedConcurrency, ScheduleSource, ServerlessFunction, ServerlessFunctionProps, SqsSource,
+  WorkerQueue,
 } from '../src';
 
 /**

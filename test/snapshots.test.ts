@@ -3,13 +3,13 @@ import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import {
   DependencyLayer, DynamoStreamSource, EventBridgeSource, FailureDestination, FunctionAlarms, KinesisStreamSource, S3Source, ScheduleSource,
   ServerlessFunction, SnsSource, SqsSource, WorkerQueue,
@@ -180,7 +180,8 @@ function withPagedFunction(add: (stack: Stack, fn: ServerlessFunction) => void):
 
 describe('ScheduleSource', () => {
   test('snapshot: defaults', () => {
-    const { stack, baseline } = withFunction((_s, fn) => fn.addEventSource(new ScheduleSource(scheduler.ScheduleExpression.rate(Duration.minutes(5)))));
+    const everyFiveMinutes = scheduler.ScheduleExpression.rate(Duration.minutes(5));
+    const { stack, baseline } = withFunction((_s, fn) => fn.addEventSource(new ScheduleSource(everyFiveMinutes)));
     expect(scrubbed(addedResources(stack, baseline))).toMatchSnapshot();
   });
 

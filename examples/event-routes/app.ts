@@ -57,8 +57,12 @@ api.addStage('Stage', {
   accessLogSettings: {
     destination: new apigwv2.LogGroupLogDestination(accessLogs),
     format: apigw.AccessLogFormat.custom(JSON.stringify({
-      requestId: '$context.requestId', ip: '$context.identity.sourceIp', routeKey: '$context.routeKey',
-      status: '$context.status', latency: '$context.responseLatency', integrationError: '$context.integrationErrorMessage',
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+      integrationError: '$context.integrationErrorMessage',
     })),
   },
   throttle: { rateLimit: 100, burstLimit: 50 },

@@ -43,7 +43,8 @@ describe('EventBridgeSource', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
-          Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Principal: { Service: 'events.amazonaws.com' },
           Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
         })]),
       },

@@ -89,7 +89,9 @@ describe('SnsSource', () => {
   test('a body filter sets the filter policy scope to the message body', () => {
     const { stack, topic, fn } = setup();
     fn.addEventSource(new SnsSource(topic, {
-      filterPolicyWithMessageBody: { order: sns.FilterOrPolicy.policy({ total: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.numericFilter({ greaterThan: 100 })) }) },
+      filterPolicyWithMessageBody: {
+        order: sns.FilterOrPolicy.policy({ total: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.numericFilter({ greaterThan: 100 })) }),
+      },
     }));
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', {
       FilterPolicyScope: 'MessageBody',

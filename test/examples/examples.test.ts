@@ -243,7 +243,9 @@ describe('event-routes', () => {
     const [, subscription] = resources('AWS::SNS::Subscription')[0];
     expect(subscription.Properties).toMatchObject({ Protocol: 'lambda', Endpoint: orders, RedrivePolicy: { deadLetterTargetArn: expect.anything() } });
     const [, rule] = resources('AWS::Events::Rule')[0];
-    expect(rule.Properties.Targets[0]).toMatchObject({ Arn: orders, RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 }, DeadLetterConfig: expect.anything() });
+    expect(rule.Properties.Targets[0]).toMatchObject({
+      Arn: orders, RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 }, DeadLetterConfig: expect.anything(),
+    });
     const [, schedule] = resources('AWS::Scheduler::Schedule')[0];
     expect(schedule.Properties).toMatchObject({ ScheduleExpressionTimezone: 'Europe/Paris', FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 } });
     expect(schedule.Properties.Target).toMatchObject({ Arn: orders, DeadLetterConfig: expect.anything() });
