@@ -16,3 +16,7 @@ export * from './event-sources/stream';
 export * from './event-sources/worker-queue';
 export * from './failure-handling/failure-destination';
 export * from './failure-handling/stream-failure-destination';
+export * from './event-sources/eventbridge';
+export * from './event-sources/http';
+export * from './event-sources/schedule';
+export * from './event-sources/sns';

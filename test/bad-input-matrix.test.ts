@@ -10,11 +10,13 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source,
-  ServerlessFunction, ServerlessFunctionProps, SqsSource, StreamFailureDestination, WorkerQueue,
+  Deployment, DependencyLayer, DynamoStreamSource, EventBridgeSource, FailureDestination, KinesisStreamSource, OutputFormat, ProvisionedConcurrency,
+  S3Source, ScheduleSource, ServerlessFunction, ServerlessFunctionProps, SnsSource, SqsSource, StreamFailureDestination, WorkerQueue,
 } from '../src';
 import { makeApp, makeProject, makeUnbundledApp } from './helpers';
 
@@ -70,6 +72,7 @@ function context(bundled = false): Context {
 const queue = (stack: Stack, props: sqs.QueueProps = {}) => new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(5), ...props });
 const streamTable = (stack: Stack) => new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
 const schedule = appscaling.Schedule.cron({ hour: '8', minute: '0' });
+const everyHour = scheduler.ScheduleExpression.rate(Duration.hours(1));
 const pythonLayer = (stack: Stack) => new lambda.LayerVersion(stack, 'PyLayer', { code: lambda.Code.fromAsset(path.join(root, 'src')), compatibleRuntimes: [lambda.Runtime.PYTHON_3_12] });
 
 const errors: ErrorCase[] = [
@@ -341,6 +344,37 @@ const errors: ErrorCase[] = [
   { name: 'a metrics namespace CloudWatch reserves', build: (c) => c.fn({ powertools: { metricsNamespace: 'AWS/Lambda' } }), path: 'Stack/Fn', prop: '`powertools.metricsNamespace`', allowed: 'not start with "AWS/"', given: 'got "AWS/Lambda"' },
   { name: 'the Powertools layer on a runtime it is not published for', build: (c) => c.fn({ runtime: lambda.Runtime.NODEJS_20_X, powertools: {} }), path: 'Stack/Fn', prop: '`powertools`', allowed: 'published for nodejs22.x and nodejs24.x', given: "not for the function's nodejs20.x" },
   { name: 'a secret and an environment variable of the same name', build: (c) => c.fn({ environment: { DB: 'x' }, secrets: { DB: new secretsmanager.Secret(c.stack, 'Db') } }), path: 'Stack/Fn', prop: '`secrets`', allowed: 'must not both set', given: '"DB"' },
+
+  // Schedules (EventBridge Scheduler)
+  { name: 'a schedule with 186 retries', build: (c) => c.fn().addEventSource(new ScheduleSource(everyHour, { retryAttempts: 186 })), path: 'Stack/Fn', prop: '`ScheduleSource(rate(1 hour)).retryAttempts`', allowed: 'from 0 to 185', given: 'got 186' },
+  { name: 'a schedule with a maximum event age under a minute', build: (c) => c.fn().addEventSource(new ScheduleSource(everyHour, { maxEventAge: Duration.seconds(30) })), path: 'Stack/Fn', prop: '`ScheduleSource(rate(1 hour)).maxEventAge`', allowed: 'whole seconds from 60 seconds to 24 hours', given: 'got 30 seconds' },
+  { name: 'a schedule with a time window over a day', build: (c) => c.fn().addEventSource(new ScheduleSource(everyHour, { timeWindow: Duration.minutes(1441) })), path: 'Stack/Fn', prop: '`ScheduleSource(rate(1 hour)).timeWindow`', allowed: 'whole minutes from 1 to 1440 minutes', given: 'got 1 day 1 minute' },
+  { name: 'a cron schedule with hour 24', build: (c) => c.fn().addEventSource(new ScheduleSource(scheduler.ScheduleExpression.expression('cron(0 24 * * ? *)'))), path: 'Stack/Fn', prop: '`ScheduleSource(cron(0 24 * * ? *)).expression` hours', allowed: 'must be 0-23', given: 'got "24"' },
+  { name: 'a cron schedule with both day fields set', build: (c) => c.fn().addEventSource(new ScheduleSource(scheduler.ScheduleExpression.expression('cron(0 8 1 * MON *)'))), path: 'Stack/Fn', prop: '`ScheduleSource(cron(0 8 1 * MON *)).expression`', allowed: '"?" in exactly one of day-of-month and day-of-week', given: 'got "1" and "MON"' },
+  { name: 'a cron schedule with five fields', build: (c) => c.fn().addEventSource(new ScheduleSource(scheduler.ScheduleExpression.expression('cron(0 8 * * ?)'))), path: 'Stack/Fn', prop: '`ScheduleSource(cron(0 8 * * ?)).expression`', allowed: 'six cron fields', given: 'got 5' },
+  { name: 'a rate schedule in weeks', build: (c) => c.fn().addEventSource(new ScheduleSource(scheduler.ScheduleExpression.expression('rate(2 weeks)'))), path: 'Stack/Fn', prop: '`ScheduleSource(rate(2 weeks)).expression`', allowed: 'a unit of minute(s), hour(s) or day(s)', given: 'got "rate(2 weeks)"' },
+  { name: 'a one-time schedule on a date that does not exist', build: (c) => c.fn().addEventSource(new ScheduleSource(scheduler.ScheduleExpression.expression('at(2027-02-30T08:00:00)'))), path: 'Stack/Fn', prop: '`ScheduleSource(at(2027-02-30T08:00:00)).expression`', allowed: 'a real date and time', given: 'got "at(2027-02-30T08:00:00)"' },
+
+  // SNS
+  {
+    name: 'an SNS source filtering both attributes and body',
+    build: (c) => c.fn().addEventSource(new SnsSource(new sns.Topic(c.stack, 'Topic'), {
+      filterPolicy: { a: sns.SubscriptionFilter.existsFilter() },
+      filterPolicyWithMessageBody: { a: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.existsFilter()) },
+    })),
+    path: 'Stack/Fn',
+    prop: '`SnsSource(Stack/Topic).filterPolicy` and `filterPolicyWithMessageBody`',
+    allowed: 'cannot both be set',
+    given: 'a subscription filters either attributes or the body',
+  },
+
+  // EventBridge
+  { name: 'an EventBridge source with neither pattern nor rule', build: (c) => c.fn().addEventSource(new EventBridgeSource({})), path: 'Stack/Fn', prop: '`EventBridgeSource.eventPattern` or `rule`', allowed: 'must be given', given: 'got neither' },
+  { name: 'an EventBridge source with 200 retries', build: (c) => c.fn().addEventSource(new EventBridgeSource({ eventPattern: { source: ['shop'] }, retryAttempts: 200 })), path: 'Stack/Fn', prop: '`EventBridgeSource.retryAttempts`', allowed: 'from 0 to 185', given: 'got 200' },
+  { name: 'an EventBridge source with a maximum event age over a day', build: (c) => c.fn().addEventSource(new EventBridgeSource({ eventPattern: { source: ['shop'] }, maxEventAge: Duration.hours(25) })), path: 'Stack/Fn', prop: '`EventBridgeSource.maxEventAge`', allowed: 'whole seconds from 60 seconds to 24 hours', given: 'got 1 day 1 hour' },
+  { name: 'an empty event pattern', build: (c) => c.fn().addEventSource(new EventBridgeSource({ eventPattern: {} })), path: 'Stack/Fn', prop: '`EventBridgeSource.eventPattern`', allowed: 'at least one field', given: 'got an empty pattern' },
+  { name: 'an event pattern with an empty array', build: (c) => c.fn().addEventSource(new EventBridgeSource({ eventPattern: { source: [] } })), path: 'Stack/Fn', prop: '`EventBridgeSource.eventPattern` source', allowed: 'at least one value', given: 'got []' },
+  { name: 'an event pattern with an unknown content filter', build: (c) => c.fn().addEventSource(new EventBridgeSource({ eventPattern: { detail: { key: [{ startsWith: 'a' }] } } })), path: 'Stack/Fn', prop: '`EventBridgeSource.eventPattern` detail.key', allowed: 'content filters must be one of prefix, suffix', given: 'got {"startsWith":"a"}' },
 ];
 
 errors.push(

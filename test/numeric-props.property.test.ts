@@ -1,9 +1,13 @@
 import * as path from 'path';
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fc from 'fast-check';
-import { Deployment, DynamoStreamSource, ProvisionedConcurrency, ServerlessFunction, ServerlessFunctionProps, SqsSource, WorkerQueue } from '../src';
+import {
+  Deployment, DynamoStreamSource, EventBridgeSource, ProvisionedConcurrency, ScheduleSource, ServerlessFunction, ServerlessFunctionProps, SqsSource,
+  WorkerQueue,
+} from '../src';
 
 /**
  * Property tests of every numeric prop: any value in the documented range synthesizes a template that passes
@@ -35,6 +39,7 @@ const fn = (stack: Stack, props: Partial<ServerlessFunctionProps> = {}) => new S
 const seconds = (v: number) => Duration.millis(Math.round(v * 1000));
 const table = (stack: Stack) => new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
 const stream = (stack: Stack, options: object) => fn(stack).addEventSource(new DynamoStreamSource(table(stack), options));
+const everyHour = scheduler.ScheduleExpression.rate(Duration.hours(1));
 const queue = (stack: Stack) => new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(15) });
 
 const PROPS: NumericProp[] = [
@@ -119,6 +124,11 @@ const PROPS: NumericProp[] = [
     type: 'AWS::SQS::Queue',
     read: (p) => p.RedrivePolicy?.maxReceiveCount,
   },
+  { prop: 'ScheduleSource(rate(1 hour)).retryAttempts', min: 0, max: 185, integer: true, build: (s, v) => fn(s).addEventSource(new ScheduleSource(everyHour, { retryAttempts: v })), type: 'AWS::Scheduler::Schedule', read: (p) => p.Target.RetryPolicy.MaximumRetryAttempts },
+  { prop: 'ScheduleSource(rate(1 hour)).maxEventAge', amount: true, min: 60, max: 86_400, integer: true, build: (s, v) => fn(s).addEventSource(new ScheduleSource(everyHour, { maxEventAge: seconds(v) })), type: 'AWS::Scheduler::Schedule', read: (p) => p.Target.RetryPolicy.MaximumEventAgeInSeconds },
+  { prop: 'ScheduleSource(rate(1 hour)).timeWindow', amount: true, min: 1, max: 1440, integer: true, build: (s, v) => fn(s).addEventSource(new ScheduleSource(everyHour, { timeWindow: seconds(v * 60) })), type: 'AWS::Scheduler::Schedule', read: (p) => p.FlexibleTimeWindow.MaximumWindowInMinutes },
+  { prop: 'EventBridgeSource.retryAttempts', min: 0, max: 185, integer: true, build: (s, v) => fn(s).addEventSource(new EventBridgeSource({ eventPattern: { source: ['shop'] }, retryAttempts: v })), type: 'AWS::Events::Rule', read: (p) => p.Targets[0].RetryPolicy.MaximumRetryAttempts },
+  { prop: 'EventBridgeSource.maxEventAge', amount: true, min: 60, max: 86_400, integer: true, build: (s, v) => fn(s).addEventSource(new EventBridgeSource({ eventPattern: { source: ['shop'] }, maxEventAge: seconds(v) })), type: 'AWS::Events::Rule', read: (p) => p.Targets[0].RetryPolicy.MaximumEventAgeInSeconds },
 ];
 
 /** A stack with bundling skipped and the CloudFormation schema validator on. */

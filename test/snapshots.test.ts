@@ -1,16 +1,18 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  DependencyLayer, DynamoStreamSource, FailureDestination, FunctionAlarms, KinesisStreamSource, S3Source, ServerlessFunction,
-  SqsSource, WorkerQueue,
+  DependencyLayer, DynamoStreamSource, EventBridgeSource, FailureDestination, FunctionAlarms, KinesisStreamSource, S3Source, ScheduleSource,
+  ServerlessFunction, SnsSource, SqsSource, WorkerQueue,
 } from '../src';
 import { addedResources, makeUnbundledApp, scrubbed } from './helpers';
 
@@ -160,5 +162,76 @@ describe('FunctionAlarms', () => {
       durationThresholdPercent: 75,
     });
     expect(scrubbed(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))).toMatchSnapshot();
+  });
+});
+
+/** Like withFunction, with the function's alarms running an action (an SNS topic `Pager`, in both stacks). */
+function withPagedFunction(add: (stack: Stack, fn: ServerlessFunction) => void): { stack: Stack; baseline: Stack } {
+  const make = () => {
+    const { stack } = makeUnbundledApp();
+    const pager = new sns.Topic(stack, 'Pager');
+    const fn = new ServerlessFunction(stack, 'Fn', { entry, timeout: Duration.seconds(10), alarms: { action: new actions.SnsAction(pager) } });
+    return { stack, fn };
+  };
+  const { stack, fn } = make();
+  add(stack, fn);
+  return { stack, baseline: make().stack };
+}
+
+describe('ScheduleSource', () => {
+  test('snapshot: defaults', () => {
+    const everyFiveMinutes = scheduler.ScheduleExpression.rate(Duration.minutes(5));
+    const { stack, baseline } = withFunction((_s, fn) => fn.addEventSource(new ScheduleSource(everyFiveMinutes)));
+    expect(scrubbed(addedResources(stack, baseline))).toMatchSnapshot();
+  });
+
+  test('snapshot: everything on', () => {
+    const { stack, baseline } = withPagedFunction((s, fn) => fn.addEventSource(new ScheduleSource(
+      scheduler.ScheduleExpression.cron({ minute: '0', hour: '8', weekDay: 'MON-FRI', timeZone: TimeZone.EUROPE_PARIS }), {
+        id: 'WeekdayMorning',
+        input: { report: 'daily' },
+        timeWindow: Duration.minutes(15),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+        description: 'weekday report',
+        scheduleGroup: new scheduler.ScheduleGroup(s, 'Reports'),
+        enabled: false,
+      })));
+    expect(scrubbed(addedResources(stack, baseline))).toMatchSnapshot();
+  });
+});
+
+describe('SnsSource', () => {
+  test('snapshot: defaults', () => {
+    const { stack, baseline } = withFunction((s, fn) => fn.addEventSource(new SnsSource(new sns.Topic(s, 'Orders'))));
+    expect(scrubbed(addedResources(stack, baseline))).toMatchSnapshot();
+  });
+
+  test('snapshot: everything on', () => {
+    const { stack, baseline } = withPagedFunction((s, fn) => fn.addEventSource(new SnsSource(new sns.Topic(s, 'Orders'), {
+      filterPolicyWithMessageBody: { kind: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: ['created'] })) },
+      deadLetterQueue: new sqs.Queue(s, 'OwnDeadLetterQueue'),
+    })));
+    expect(scrubbed(addedResources(stack, baseline))).toMatchSnapshot();
+  });
+});
+
+describe('EventBridgeSource', () => {
+  test('snapshot: defaults', () => {
+    const { stack, baseline } = withFunction((_s, fn) => fn.addEventSource(new EventBridgeSource({ eventPattern: { source: ['shop.orders'] } })));
+    expect(scrubbed(addedResources(stack, baseline))).toMatchSnapshot();
+  });
+
+  test('snapshot: everything on', () => {
+    const { stack, baseline } = withPagedFunction((s, fn) => fn.addEventSource(new EventBridgeSource({
+      id: 'BigOrders',
+      eventPattern: { source: ['shop.orders'], detailType: ['Order Placed'], detail: { total: events.Match.greaterThan(100) } },
+      eventBus: new events.EventBus(s, 'Bus'),
+      description: 'orders over 100',
+      event: events.RuleTargetInput.fromEventPath('$.detail'),
+      retryAttempts: 5,
+      maxEventAge: Duration.hours(2),
+    })));
+    expect(scrubbed(addedResources(stack, baseline))).toMatchSnapshot();
   });
 });

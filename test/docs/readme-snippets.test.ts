@@ -7,7 +7,7 @@ const ROOT = path.join(__dirname, '..', '..');
 /**
  * Every TypeScript snippet in the README compiles against the library's sources: each becomes the body of a Stack's
  * constructor (its imports hoisted), after a prelude that imports the library and declares the resources snippets
- * refer to (a queue, a table, a stream, a bucket, an SNS topic for paging).
+ * refer to (a queue, a table, a stream, a bucket, an SNS topic for paging, a load balancer listener).
  */
 test('the README\'s TypeScript snippets compile', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -24,7 +24,8 @@ test('the README\'s TypeScript snippets compile', () => {
       const body = lines.filter((l) => !l.startsWith('import ')).join('\n');
       const file = path.join(dir, `snippet${i}.ts`);
       fs.writeFileSync(file, [
-        "import { App, Duration, Size, Stack } from 'aws-cdk-lib';",
+        "import { App, Duration, Size, Stack, TimeZone } from 'aws-cdk-lib';",
+        "import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';",
         "import { Template } from 'aws-cdk-lib/assertions';",
         "import * as ec2 from 'aws-cdk-lib/aws-ec2';",
         "import * as rds from 'aws-cdk-lib/aws-rds';",
@@ -37,8 +38,8 @@ test('the README\'s TypeScript snippets compile', () => {
         "import * as s3 from 'aws-cdk-lib/aws-s3';",
         "import * as sns from 'aws-cdk-lib/aws-sns';",
         "import * as sqs from 'aws-cdk-lib/aws-sqs';",
-        `import { Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, PowertoolsLogLevel, ProvisionedConcurrency, S3Source, ServerlessFunction, SqsSource, WorkerQueue } from ${JSON.stringify(path.join(ROOT, 'src'))};`,
-        ...imports.filter((l) => !/from 'aws-cdk-lib(\/(assertions|aws-(applicationautoscaling|cloudwatch-actions|dynamodb|ec2|kinesis|lambda|lambda-event-sources|rds|s3|sns|sqs)))?'/.test(l)),
+        `import { Deployment, DependencyLayer, DynamoStreamSource, EventBridgeSource, KinesisStreamSource, LoadBalancerTarget, OutputFormat, PowertoolsLogLevel, ProvisionedConcurrency, S3Source, ScheduleSource, ServerlessFunction, SnsSource, SqsSource, WorkerQueue } from ${JSON.stringify(path.join(ROOT, 'src'))};`,
+        ...imports.filter((l) => !/from 'aws-cdk-lib(\/(assertions|aws-(applicationautoscaling|cloudwatch-actions|dynamodb|ec2|elasticloadbalancingv2|kinesis|lambda|lambda-event-sources|rds|s3|sns|sqs)))?'/.test(l)),
         'declare const queue: sqs.Queue;',
         'declare const table: dynamodb.Table;',
         'declare const stream: kinesis.Stream;',
@@ -46,6 +47,7 @@ test('the README\'s TypeScript snippets compile', () => {
         'declare const oncall: sns.Topic;',
         'declare const fn: ServerlessFunction;',
         'declare const database: rds.DatabaseInstance;',
+        'declare const listener: elbv2.ApplicationListener;',
         `export class Snippet${i} extends Stack {`,
         '  constructor() {',
         '    super(new App(), "Snippet");',
@@ -53,7 +55,7 @@ test('the README\'s TypeScript snippets compile', () => {
         '  }',
         '}',
         // Names the prelude offers that a snippet may leave unused.
-        'export const used = [Duration, Size, Template, ec2, appscaling, actions, lambda, SqsEventSource, Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, PowertoolsLogLevel, ProvisionedConcurrency, S3Source, SqsSource, WorkerQueue];',
+        'export const used = [Duration, Size, TimeZone, elbv2, Template, ec2, appscaling, actions, lambda, SqsEventSource, Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, PowertoolsLogLevel, ProvisionedConcurrency, S3Source, SqsSource, WorkerQueue, EventBridgeSource, LoadBalancerTarget, ScheduleSource, SnsSource];',
         '',
       ].join('\n'));
       return file;

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { invokeInLambdaRuntime, runInLambdaRuntime, RuntimeOptions } from '../../src/testing';
-import { dynamoStreamEvent, functionUrlEvent, kinesisEvent, s3Event, sqsEvent } from '../harness/events';
+import { dynamoStreamEvent, eventBridgeEvent, functionUrlEvent, kinesisEvent, s3Event, snsEvent, sqsEvent } from '../harness/events';
 
 const REPO = path.join(__dirname, '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');
@@ -226,6 +226,52 @@ describe('s3-pipeline', () => {
       { bucket: 'uploads', key: 'incoming/cat photo.JPG', size: 1200, kind: 'image', next: 'image/cat photo.JPG' },
       { bucket: 'uploads', key: 'reports/q1.csv', size: 300, kind: 'table', next: 'table/q1.csv' },
     ]);
+  });
+});
+
+describe('event-routes', () => {
+  let example: ReturnType<typeof synthExample>;
+  beforeAll(() => {
+    example = synthExample('event-routes');
+  });
+
+  const resources = (type: string) => Object.entries<any>(example.template.Resources).filter(([, r]) => r.Type === type);
+  const aliasOf = (prefix: string) => ({ Ref: resources('AWS::Lambda::Alias').find(([id]) => id.startsWith(prefix))![0] });
+
+  test('synthesizes with the CDK CLI, the schema validator and cfn-lint; every source goes through the alias', () => {
+    expect(example.output).toMatch(/ok {3}event-routes/);
+    const orders = aliasOf('Orders');
+    const [, subscription] = resources('AWS::SNS::Subscription')[0];
+    expect(subscription.Properties).toMatchObject({ Protocol: 'lambda', Endpoint: orders, RedrivePolicy: { deadLetterTargetArn: expect.anything() } });
+    const [, rule] = resources('AWS::Events::Rule')[0];
+    expect(rule.Properties.Targets[0]).toMatchObject({
+      Arn: orders, RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 }, DeadLetterConfig: expect.anything(),
+    });
+    const [, schedule] = resources('AWS::Scheduler::Schedule')[0];
+    expect(schedule.Properties).toMatchObject({ ScheduleExpressionTimezone: 'Europe/Paris', FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 } });
+    expect(schedule.Properties.Target).toMatchObject({ Arn: orders, DeadLetterConfig: expect.anything() });
+    const [, integration] = resources('AWS::ApiGatewayV2::Integration')[0];
+    expect(integration.Properties.IntegrationUri).toEqual(aliasOf('Status'));
+    const apiPermission = resources('AWS::Lambda::Permission').map(([, p]) => p.Properties).find((p) => p.Principal === 'apigateway.amazonaws.com');
+    expect(apiPermission.FunctionName).toEqual(aliasOf('Status'));
+    expect(JSON.stringify(apiPermission.SourceArn)).toContain('/*/*/orders/{id}/status');
+    // Three dead-letter queues of deliveries and the function's failure queue, each alarmed.
+    expect(resources('AWS::SQS::Queue')).toHaveLength(4);
+  });
+
+  test('its bundle handles a refund from SNS, a large order from EventBridge and the nightly schedule', async () => {
+    const refund = await invoke(example, 'Orders', snsEvent({ message: JSON.stringify({ orderId: 'ord-1', amount: 25 }), attributes: { reason: 'damaged' } }));
+    expect(refund).toEqual({ kind: 'refunds', handled: [{ orderId: 'ord-1', amount: 25, reason: 'damaged' }] });
+    const order = await invoke(example, 'Orders', eventBridgeEvent({ source: 'shop.orders', detailType: 'Order Placed', detail: { orderId: 'ord-2', total: 1500 } }));
+    expect(order).toEqual({ kind: 'large-order', handled: [{ orderId: 'ord-2', review: 'manual' }] });
+    expect(await invoke(example, 'Orders', { report: 'nightly' })).toEqual({ kind: 'report', handled: [] });
+  });
+
+  test('its HTTP bundle answers a status request', async () => {
+    const event = { ...functionUrlEvent({ path: '/orders/ord-7/status' }), routeKey: 'GET /orders/{id}/status', pathParameters: { id: 'ord-7' } };
+    const result = await invoke(example, 'Status', event);
+    expect(result.statusCode).toEqual(200);
+    expect(JSON.parse(result.body)).toEqual({ id: 'ord-7', status: 'shipped' });
   });
 });
 

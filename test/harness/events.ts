@@ -1,5 +1,5 @@
 import createEvent from '@serverless/event-mocks';
-import type { APIGatewayProxyEventV2, DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, S3Event, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent, KinesisStreamEvent, S3Event, SNSEvent, SQSEvent } from 'aws-lambda';
 
 /**
  * Realistic event fixtures: each record starts from `@serverless/event-mocks`' template for its service (every field
@@ -94,5 +94,26 @@ export function functionUrlEvent(request: { method?: string; path?: string; quer
     },
     body: request.body,
     isBase64Encoded: false,
+  };
+}
+
+/** An SNS notification as Lambda receives it from a subscription: one record, the message and its attributes. */
+export function snsEvent(message: { message: string; subject?: string; attributes?: Record<string, string> }): SNSEvent {
+  const event = createEvent('aws:sns', {} as any) as any;
+  const record = event.Records[0];
+  record.Sns.Message = message.message;
+  record.Sns.Subject = message.subject ?? null;
+  record.Sns.MessageAttributes = Object.fromEntries(Object.entries(message.attributes ?? {}).map(([k, v]) => [k, { Type: 'String', Value: v }]));
+  return event;
+}
+
+/** An EventBridge event as a rule delivers it, from event-mocks' template with the source, detail type and detail replaced. */
+export function eventBridgeEvent<T>(event: { source: string; detailType: string; detail: T }): EventBridgeEvent<string, T> {
+  return {
+    ...(createEvent('aws:cloudWatch', {} as any) as any),
+    'source': event.source,
+    'detail-type': event.detailType,
+    'detail': event.detail,
+    'resources': [],
   };
 }

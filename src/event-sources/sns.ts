@@ -1,0 +1,88 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { deliveryDeadLetterQueue } from './delivery';
+import { acknowledge } from '../private/acknowledgements';
+import { formatProblems } from '../private/problems';
+import { functionOf, markInvokedAsynchronously } from '../private/targets';
+
+/** Options of an {@link SnsSource}. */
+export interface SnsSourceOptions {
+  /**
+   * Deliver only messages whose attributes match this filter policy.
+   *
+   * @default - every message (unless `filterPolicyWithMessageBody` is set)
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html
+   */
+  readonly filterPolicy?: { [attribute: string]: sns.SubscriptionFilter };
+
+  /**
+   * Deliver only messages whose JSON body matches this filter policy (the subscription's `FilterPolicyScope` becomes
+   * `MessageBody`). Cannot be combined with `filterPolicy`.
+   *
+   * @default - every message (unless `filterPolicy` is set)
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering-scope.html
+   */
+  readonly filterPolicyWithMessageBody?: { [attribute: string]: sns.FilterOrPolicy };
+
+  /**
+   * Where SNS puts messages it could not deliver to the function (its retries against Lambda exhausted, or the
+   * function deleted or not allowed): the subscription's redrive policy. Without one, SNS drops them.
+   *
+   * @default - a queue created beside the function: encrypted, SSL-only, 14 days, an alarm on its depth that runs
+   * the function's alarm action, and a queue policy that lets only this topic send to it
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+}
+
+/**
+ * An SNS topic as an event source: the alias subscribes to the topic, with a dead-letter queue on the subscription by
+ * default. SNS invokes Lambda asynchronously, so the function's asynchronous failure handling (its on-failure
+ * destination and alarms) applies to errors the function throws.
+ *
+ * A topic in another region or account works as with aws-cdk-lib's `LambdaSubscription`: the subscription is created
+ * in the function's stack with the topic's region (from its ARN), and the topic owner must allow the function's
+ * account to subscribe (`sns:Subscribe` in the topic policy).
+ */
+export class SnsSource implements lambda.IEventSource {
+  /** The subscription, once bound. */
+  public subscription?: sns.Subscription;
+
+  /** Where undeliverable messages go, once bound. */
+  public deadLetterQueue?: sqs.IQueue;
+
+  /** The alarm on the dead-letter queue this source created, once bound. */
+  public deadLetterQueueAlarm?: cloudwatch.Alarm;
+
+  constructor(public readonly topic: sns.ITopic, private readonly options: SnsSourceOptions = {}) {}
+
+  public bind(target: lambda.IFunction): void {
+    const fn = functionOf(target) as unknown as Construct;
+    const o = this.options;
+    const source = `SnsSource(${this.topic.node.path})`;
+    if (o.filterPolicy && o.filterPolicyWithMessageBody) {
+      throw new Error(formatProblems(fn.node.path, [
+        `\`${source}.filterPolicy\` and \`filterPolicyWithMessageBody\` cannot both be set: a subscription filters either attributes or the body`,
+      ]));
+    }
+    markInvokedAsynchronously(target, source);
+    const dlq = deliveryDeadLetterQueue(fn, `${this.topic.node.id}DeadLetterQueue`, target, o.deadLetterQueue);
+    this.deadLetterQueue = dlq.queue;
+    this.deadLetterQueueAlarm = dlq.alarm;
+    this.subscription = this.topic.addSubscription(new subscriptions.LambdaSubscription(target, {
+      filterPolicy: o.filterPolicy,
+      filterPolicyWithMessageBody: o.filterPolicyWithMessageBody,
+      deadLetterQueue: dlq.queue,
+    }));
+    if (target instanceof lambda.Alias) {
+      // The CloudFormation validator's W3694 expects a function behind a `lambda` endpoint; an alias ARN is a
+      // qualified function ARN, which SNS invokes as such.
+      acknowledge(this.subscription, 'CloudFormation-Validate::W3694',
+        'the endpoint is the function\'s alias, a qualified Lambda function ARN: SNS invokes that alias (and so the version it points to)');
+    }
+  }
+}
