@@ -253,6 +253,10 @@ export class ServerlessFunction extends lambda.Function {
     }
 
     if (!props.logGroup && props.logRetention === undefined) {
+      // Under `@aws-cdk/aws-lambda:useCdkManagedLogGroup` (which `cdk init` writes into cdk.json), aws-cdk-lib has just
+      // created a log group of its own under this id, named after the function and with its default retention. The
+      // function gets one log group, the same with the flag as without: this one.
+      this.node.tryRemoveChild('LogGroup');
       this.ownLogGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logGroupRetention ?? DEFAULT_LOG_RETENTION });
       (this.node.defaultChild as lambda.CfnFunction).addPropertyOverride('LoggingConfig.LogGroup', this.ownLogGroup.logGroupName);
     }
