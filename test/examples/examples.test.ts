@@ -61,6 +61,14 @@ function invoke(example: { template: any; outdir: string }, prefix: string, even
   return invokeInLambdaRuntime(runtimeOf(example, prefix), event);
 }
 
+test('every example\'s cdk.json carries exactly the feature flags `cdk init` writes for the pinned CLI', () => {
+  const cdkInit = JSON.parse(fs.readFileSync(path.join(REPO, 'test', 'fixtures', 'cdk-init-context.json'), 'utf8'));
+  const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'app.ts')));
+  for (const app of apps) {
+    expect({ app, context: JSON.parse(fs.readFileSync(path.join(EXAMPLES, app, 'cdk.json'), 'utf8')).context }).toEqual({ app, context: cdkInit });
+  }
+});
+
 test('every example has a cdk.json and is indexed in examples/README.md', () => {
   const index = fs.readFileSync(path.join(EXAMPLES, 'README.md'), 'utf8');
   const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'app.ts')));
