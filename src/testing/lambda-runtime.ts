@@ -8,6 +8,7 @@ import * as path from 'path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { resolveRuntimeClient } from './runtime-client';
 
 /**
  * Runs a bundled function the way Lambda runs it: the official Node.js runtime interface client (`aws-lambda-ric`)
@@ -57,16 +58,6 @@ export interface RuntimeRun {
   readonly initError?: { errorType: string; errorMessage: string; trace?: string[] };
   /** Everything the process printed (the function's logs and the runtime's). */
   readonly logs: string;
-}
-
-/** The runtime client's entry point, from the project that runs the tests (or this package's own install). */
-function runtimeClient(): string {
-  try {
-    return path.join(path.dirname(require.resolve('aws-lambda-ric/package.json', { paths: [process.cwd(), __dirname] })), 'index.mjs');
-  } catch {
-    throw new Error('cdk-lambda-kit/lib/testing runs bundles in the official Lambda runtime client: `npm install --save-dev aws-lambda-ric` ' +
-      '(it builds natively on Linux and needs autoconf, automake, libtool, cmake, make and g++)');
-  }
 }
 
 /**
@@ -140,7 +131,7 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const client = runtimeClient();
+  const client = resolveRuntimeClient([process.cwd()]);
   const functionName = options.functionName ?? 'test-function';
   const runtime = options.runtime ?? 'nodejs24.x';
   const env: Record<string, string> = {
