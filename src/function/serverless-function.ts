@@ -24,6 +24,7 @@ import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
 import { scopeLogPermissions } from '../private/roles';
 import { watchStackLimits } from '../private/stack-limits';
+import { checkEventSourceMappingsOf } from '../event-sources/mapping-checks';
 
 /** The defaults that differ from Lambda's own. */
 const DEFAULT_MEMORY_MB = 1024;
@@ -265,6 +266,9 @@ export class ServerlessFunction extends lambda.Function {
       // (logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group of the account).
       scopeLogPermissions(this.role, this.logGroup);
     }
+
+    // Event source mappings from any class (aws-cdk-lib's SqsEventSource too) get this library's checks at synth.
+    checkEventSourceMappingsOf(this);
 
     this.alias = new lambda.Alias(this, 'LiveAlias', {
       aliasName,
