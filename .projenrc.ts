@@ -92,6 +92,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
 });
 
+// The compiled files carry inline source maps whose sources are src/*.ts: ship those sources, so that stack traces
+// (tsx, ts-node and `--enable-source-maps` apply the maps) point at files that exist in the installed package.
+project.npmignore?.include('/src/');
+
 // esbuild runs in-process. jsii refuses it as a dependency, so it is an optional dependency for users
 // (installed by default, skippable) and a devDependency for us.
 project.package.addField('optionalDependencies', { esbuild: `^${ESBUILD_VERSION}` });
