@@ -73,6 +73,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/examples/', '/benchmarks/'],
       modulePathIgnorePatterns: ['<rootDir>/test/fixtures/.*/cdk.out', '<rootDir>/examples/.*/cdk.out'],
+      // Tests import the library as users do (the examples' constructs, and tests written as the README shows).
+      moduleNameMapper: {
+        '^cdk-lambda-kit$': '<rootDir>/src/index.ts',
+        '^cdk-lambda-kit/lib/testing$': '<rootDir>/src/testing/index.ts',
+      },
     },
   },
 
