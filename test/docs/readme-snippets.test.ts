@@ -19,12 +19,13 @@ test('the README\'s TypeScript snippets compile', () => {
     const files = snippets.map((snippet, i) => {
       const lines = snippet.split('\n');
       const imports = lines.filter((l) => l.startsWith('import '))
-        .filter((l) => !l.includes("from 'cdk-lambda-kit'"))
+        .filter((l) => !l.includes("from 'cdk-lambda-kit'") && l !== "import * as path from 'path';")
         .map((l) => l.replace("from 'cdk-lambda-kit/lib/testing'", `from ${JSON.stringify(path.join(ROOT, 'src', 'testing'))}`));
       const body = lines.filter((l) => !l.startsWith('import ')).join('\n');
       const file = path.join(dir, `snippet${i}.ts`);
       fs.writeFileSync(file, [
-        "import { App, Duration, Size, Stack } from 'aws-cdk-lib';",
+        "import * as path from 'path';",
+        "import { App, Duration, Size, Stack, Stage } from 'aws-cdk-lib';",
         "import { Template } from 'aws-cdk-lib/assertions';",
         "import * as ec2 from 'aws-cdk-lib/aws-ec2';",
         "import * as rds from 'aws-cdk-lib/aws-rds';",
@@ -53,7 +54,7 @@ test('the README\'s TypeScript snippets compile', () => {
         '  }',
         '}',
         // Names the prelude offers that a snippet may leave unused.
-        'export const used = [Duration, Size, Template, ec2, appscaling, actions, lambda, SqsEventSource, Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source, SqsSource, WorkerQueue];',
+        'export const used = [path, Stage, Duration, Size, Template, ec2, appscaling, actions, lambda, SqsEventSource, Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency, S3Source, SqsSource, WorkerQueue];',
         '',
       ].join('\n'));
       return file;
