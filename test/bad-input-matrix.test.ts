@@ -295,7 +295,9 @@ const errors: ErrorCase[] = [
   },
   {
     name: 'a hand-made mapping of a FIFO queue with 20 messages per batch',
-    build: (c) => new lambda.EventSourceMapping(c.stack, 'Mapping', { target: c.fn().alias, eventSourceArn: queue(c.stack, { fifo: true }).queueArn, batchSize: 20, maxBatchingWindow: Duration.seconds(1) }),
+    build: (c) => new lambda.EventSourceMapping(c.stack, 'Mapping', {
+      target: c.fn().alias, eventSourceArn: queue(c.stack, { fifo: true }).queueArn, batchSize: 20, maxBatchingWindow: Duration.seconds(1),
+    }),
     path: 'Stack/Fn',
     prop: '`Stack/Mapping.batchSize`',
     allowed: 'from 1 to 10',

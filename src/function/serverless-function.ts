@@ -11,6 +11,7 @@ import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
 import { Deployment } from '../deployment/deployment';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
+import { checkEventSourceMappingsOf } from '../event-sources/mapping-checks';
 import { FailureDestination } from '../failure-handling/failure-destination';
 import { createFailureQueue } from '../failure-handling/failure-queue';
 import { DependencyLayer } from '../layers/dependency-layer';
@@ -24,7 +25,6 @@ import { checkEnvironment } from '../private/limits';
 import { formatProblems } from '../private/problems';
 import { scopeLogPermissions } from '../private/roles';
 import { watchStackLimits } from '../private/stack-limits';
-import { checkEventSourceMappingsOf } from '../event-sources/mapping-checks';
 
 /** The defaults that differ from Lambda's own. */
 const DEFAULT_MEMORY_MB = 1024;

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
-import { invokeInLambdaRuntime, runtimeOptionsOf } from 'cdk-lambda-kit/lib/testing';
 import { ServiceStage } from '../../examples/pipeline-stages/service-stage';
 import { sqsEvent } from '../harness/events';
+import { invokeInLambdaRuntime, runtimeOptionsOf } from 'cdk-lambda-kit/lib/testing';
 
 // Written as the README's "Testing your functions" section shows: the stage is built in a test app, synthesized with
 // bundling on, and each function's bundle runs with its layer in the Lambda runtime client. The first synth installs
