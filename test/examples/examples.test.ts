@@ -248,7 +248,8 @@ describe('production-service', () => {
     expect(types).toEqual(expect.arrayContaining([
       'AWS::EC2::VPC', 'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::Lambda::LayerVersion', 'AWS::Lambda::Url',
     ]));
-    const functions = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
+    // The service's functions (cdk init's restrictDefaultSecurityGroup flag adds a custom resource handler beside them).
+    const functions = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:is-bundled'] === true);
     expect(functions).toHaveLength(2);
     for (const fn of functions) {
       expect(fn.Properties.VpcConfig.SubnetIds).toBeDefined();
