@@ -79,6 +79,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/examples/', '/benchmarks/'],
       modulePathIgnorePatterns: ['<rootDir>/test/fixtures/.*/cdk.out', '<rootDir>/examples/.*/cdk.out'],
+      // Tests import the library as users do (the examples' constructs, and tests written as the README shows).
+      moduleNameMapper: {
+        '^cdk-lambda-kit$': '<rootDir>/src/index.ts',
+        '^cdk-lambda-kit/lib/testing$': '<rootDir>/src/testing/index.ts',
+      },
     },
   },
 
@@ -97,6 +102,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/benchmarks/', '/.ci/', 'cdk.out/', '/test/', '/projenrc/'] },
   gitignore: ['cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
 });
+
+// The compiled files carry inline source maps whose sources are src/*.ts: ship those sources, so that stack traces
+// (tsx, ts-node and `--enable-source-maps` apply the maps) point at files that exist in the installed package.
+project.npmignore?.include('/src/');
 
 // esbuild runs in-process. jsii refuses it as a dependency, so it is an optional dependency for users
 // (installed by default, skippable) and a devDependency for us.

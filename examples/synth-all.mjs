@@ -25,6 +25,17 @@ if (!hasCfnLint) {
   console.log('cfn-lint is not installed: templates are checked by aws-cdk-lib\'s validator only (pip install cfn-lint to add it).');
 }
 
+/** The templates of a cloud assembly, with those of its stages (`assembly-<stage>/`, nested), relative to it. */
+function templatesOf(dir, prefix = '') {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const rel = path.join(prefix, entry.name);
+    if (entry.isDirectory() && entry.name.startsWith('assembly-')) {
+      return templatesOf(dir, rel);
+    }
+    return entry.isFile() && entry.name.endsWith('.template.json') ? [rel] : [];
+  });
+}
+
 let failed = 0;
 for (const name of apps) {
   const cwd = path.join(examplesDir, name);
@@ -39,7 +50,7 @@ for (const name of apps) {
     console.log(`FAIL ${name} (${seconds}s)\n${result.stdout}\n${result.stderr}`);
     continue;
   }
-  const templates = fs.readdirSync(path.join(cwd, 'cdk.out')).filter((f) => f.endsWith('.template.json'));
+  const templates = templatesOf(path.join(cwd, 'cdk.out'));
   let lint = '';
   if (hasCfnLint) {
     try {

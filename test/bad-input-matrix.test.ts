@@ -8,6 +8,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventtargets from 'aws-cdk-lib/aws-events-targets';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -288,6 +289,24 @@ const errors: ErrorCase[] = [
     allowed: 'at least the function\'s timeout (120 seconds)',
     given: '(60 seconds)',
   },
+  {
+    name: 'aws-cdk-lib\'s SqsEventSource on a queue whose visibility timeout is under the function timeout (the README\'s case)',
+    build: (c) => c.fn({ timeout: Duration.seconds(30) }).addEventSource(new SqsEventSource(queue(c.stack, { visibilityTimeout: Duration.seconds(10) }))),
+    path: 'Stack/Fn',
+    prop: 'the visibility timeout of Stack/Queue',
+    allowed: 'at least the function\'s timeout (30 seconds)',
+    given: '(10 seconds)',
+  },
+  {
+    name: 'a hand-made mapping of a FIFO queue with 20 messages per batch',
+    build: (c) => new lambda.EventSourceMapping(c.stack, 'Mapping', {
+      target: c.fn().alias, eventSourceArn: queue(c.stack, { fifo: true }).queueArn, batchSize: 20, maxBatchingWindow: Duration.seconds(1),
+    }),
+    path: 'Stack/Fn',
+    prop: '`Stack/Mapping.batchSize`',
+    allowed: 'from 1 to 10',
+    given: 'got 20',
+  },
   { name: 'a worker queue with maxReceiveCount 0', build: (c) => new WorkerQueue(c.stack, 'Jobs', { consumer: c.fn(), maxReceiveCount: 0 }), path: 'Stack/Jobs', prop: '`maxReceiveCount`', allowed: 'from 1 to 1000', given: 'got 0' },
   {
     name: 'a worker queue for a function whose timeout is a token',
@@ -445,6 +464,8 @@ const warnings: WarningCase[] = [
   },
   { name: 'a deployment with nothing to roll back on', build: (c) => c.fn({ alarms: { errors: false }, deployment: Deployment.canary({ percentage: 10, interval: Duration.minutes(5) }) }), path: '/Stack/Fn', id: 'cdk-lambda-kit:deploymentWithoutAlarms' },
   { name: 'a visibility timeout under six function timeouts', build: (c) => c.fn({ timeout: Duration.seconds(30) }).addEventSource(new SqsSource(queue(c.stack, { visibilityTimeout: Duration.seconds(60) }))), path: '/Stack/Fn', id: 'cdk-lambda-kit:sqsVisibilityTimeout' },
+  { name: 'aws-cdk-lib\'s DynamoEventSource with its default unbounded retries', build: (c) => c.fn().addEventSource(new DynamoEventSource(streamTable(c.stack), { startingPosition: lambda.StartingPosition.LATEST, onFailure: new SqsDlq(queue(c.stack)) })), path: '/Stack/Fn', id: 'cdk-lambda-kit:unboundedStreamRetries' },
+  { name: 'aws-cdk-lib\'s KinesisEventSource without an on-failure destination', build: (c) => c.fn().addEventSource(new KinesisEventSource(new kinesis.Stream(c.stack, 'Stream'), { startingPosition: lambda.StartingPosition.LATEST, retryAttempts: 2 })), path: '/Stack/Fn', id: 'cdk-lambda-kit:streamWithoutOnFailure' },
   { name: 'a queue without a dead-letter queue', build: (c) => c.fn().addEventSource(new SqsSource(queue(c.stack))), path: '/Stack/Fn', id: 'cdk-lambda-kit:queueWithoutRedrive' },
   {
     name: 'a timeout that is a token (no duration alarm)',

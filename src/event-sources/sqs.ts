@@ -4,6 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
+import { checkQueueBinding } from './mapping-checks';
 import { acknowledgeSqsMapping } from '../private/acknowledgements';
 import { checkIntegerRange } from '../private/limits';
 import { formatProblems } from '../private/problems';
@@ -110,23 +111,19 @@ export class SqsSource implements lambda.IEventSource {
 
     const timeout = timeoutOf(target);
     const cfnQueue = this.queue instanceof sqs.Queue ? this.queue.node.defaultChild as sqs.CfnQueue : undefined;
-    if (cfnQueue && timeout && !timeout.isUnresolved()) {
+    if (cfnQueue) {
       const visibility = cfnQueue.visibilityTimeout ?? 30;
-      if (!Token.isUnresolved(visibility)) {
-        if (visibility < timeout.toSeconds()) {
-          problems.push(`the visibility timeout of ${queuePath} (${visibility} seconds) must be at least the function's timeout ` +
-            `(${timeout.toSeconds()} seconds): AWS rejects the event source mapping`);
-        } else if (visibility < 6 * timeout.toSeconds() + windowSeconds) {
-          Annotations.of(fn).addWarningV2('cdk-lambda-kit:sqsVisibilityTimeout',
-            `the visibility timeout of ${queuePath} (${visibility} seconds) is under 6 × the function's timeout plus the batching window ` +
-            `(${6 * timeout.toSeconds() + windowSeconds} seconds), as AWS advises: messages may be received again while still being processed`);
-        }
+      const findings = checkQueueBinding({
+        queuePath,
+        visibilitySeconds: Token.isUnresolved(visibility) ? undefined : visibility,
+        hasRedrivePolicy: cfnQueue.redrivePolicy !== undefined,
+        timeoutSeconds: timeout && !timeout.isUnresolved() ? timeout.toSeconds() : undefined,
+        windowSeconds,
+      });
+      problems.push(...findings.problems);
+      for (const warning of findings.warnings) {
+        Annotations.of(fn).addWarningV2(warning.id, warning.message);
       }
-    }
-    if (cfnQueue && cfnQueue.redrivePolicy === undefined) {
-      Annotations.of(fn).addWarningV2('cdk-lambda-kit:queueWithoutRedrive',
-        `${queuePath} has no redrive policy: a message that keeps failing is retried until its retention period ends, then lost. ` +
-        'Give the queue a dead-letter queue, or let `WorkerQueue` create both');
     }
     const bound = boundQueues.get(fn) ?? new Set<unknown>();
     if (bound.has(queueKey(this.queue))) {

@@ -17,6 +17,7 @@ import { loadEsbuild } from '../bundling/esbuild-loader';
 import { checkNodeModules, installNodeModules, projectVersions } from '../bundling/node-modules';
 import { Deployment } from '../deployment/deployment';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
+import { checkEventSourceMappingsOf } from '../event-sources/mapping-checks';
 import { FailureDestination } from '../failure-handling/failure-destination';
 import { createFailureQueue } from '../failure-handling/failure-queue';
 import { DependencyLayer } from '../layers/dependency-layer';
@@ -353,6 +354,10 @@ export class ServerlessFunction extends lambda.Function {
     }
 
     if (!props.logGroup && props.logRetention === undefined) {
+      // Under `@aws-cdk/aws-lambda:useCdkManagedLogGroup` (which `cdk init` writes into cdk.json), aws-cdk-lib has just
+      // created a log group of its own under this id, named after the function and with its default retention. The
+      // function gets one log group, the same with the flag as without: this one.
+      this.node.tryRemoveChild('LogGroup');
       this.ownLogGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logGroupRetention ?? DEFAULT_LOG_RETENTION });
       (this.node.defaultChild as lambda.CfnFunction).addPropertyOverride('LoggingConfig.LogGroup', this.ownLogGroup.logGroupName);
     }
@@ -365,6 +370,9 @@ export class ServerlessFunction extends lambda.Function {
       // In a VPC: the ENI actions only; logging is granted above (own log group) or by the basic execution policy.
       narrowVpcPermissions(this.role);
     }
+
+    // Event source mappings from any class (aws-cdk-lib's SqsEventSource too) get this library's checks at synth.
+    checkEventSourceMappingsOf(this);
 
     this.alias = new lambda.Alias(this, 'LiveAlias', {
       aliasName,

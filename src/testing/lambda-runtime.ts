@@ -7,6 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
+import { resolveRuntimeClient } from './runtime-client';
 
 /**
  * Runs a bundled function the way Lambda runs it: the official Node.js runtime interface client (`aws-lambda-ric`)
@@ -56,16 +58,6 @@ export interface RuntimeRun {
   readonly initError?: { errorType: string; errorMessage: string; trace?: string[] };
   /** Everything the process printed (the function's logs and the runtime's). */
   readonly logs: string;
-}
-
-/** The runtime client's entry point, from the project that runs the tests (or this package's own install). */
-function runtimeClient(): string {
-  try {
-    return path.join(path.dirname(require.resolve('aws-lambda-ric/package.json', { paths: [process.cwd(), __dirname] })), 'index.mjs');
-  } catch {
-    throw new Error('cdk-lambda-kit/lib/testing runs bundles in the official Lambda runtime client: `npm install --save-dev aws-lambda-ric` ' +
-      '(it builds natively on Linux and needs autoconf, automake, libtool, cmake, make and g++)');
-  }
 }
 
 /**
@@ -139,7 +131,7 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const client = runtimeClient();
+  const client = resolveRuntimeClient([process.cwd()]);
   const functionName = options.functionName ?? 'test-function';
   const runtime = options.runtime ?? 'nodejs24.x';
   const env: Record<string, string> = {
@@ -199,21 +191,41 @@ export async function invokeInLambdaRuntime(options: RuntimeOptions, event: unkn
 }
 
 /**
+ * The assembly directories a stack's assets may be staged in: its stage's, then each enclosing stage's up to the app's.
+ * aws-cdk-lib stages every asset in the root assembly (a stage's manifests point to `../asset.<hash>`).
+ */
+function assemblyDirs(scope: IConstruct): string[] {
+  const dirs: string[] = [];
+  for (let stage = Stage.of(scope); stage; stage = Stage.of(stage)) {
+    if (!dirs.includes(stage.outdir)) {
+      dirs.push(stage.outdir);
+    }
+  }
+  return dirs.reverse();
+}
+
+/**
  * How Lambda would run a function of a synthesized app: its staged bundle, handler, environment (values only known at
  * deploy time get a stand-in), memory, runtime, and the staged contents of layers defined in the app.
  *
- * Call it after `app.synth()` (or `Template.fromStack`), with bundling on. A layer defined outside the app (by ARN)
- * cannot be found: pass `layerDirs` in `overrides`.
+ * Call it after `app.synth()` (or `Template.fromStack`), with bundling on. Stacks in a `Stage` (CDK Pipelines) work:
+ * their assets are found in the root assembly. A layer defined outside the app (by ARN) cannot be found: pass
+ * `layerDirs` in `overrides`.
  */
 export function runtimeOptionsOf(fn: lambda.Function, overrides: Partial<RuntimeOptions> = {}): RuntimeOptions {
   const stack = Stack.of(fn);
-  const outdir = Stage.of(fn)?.outdir;
+  const dirs = assemblyDirs(fn);
   const cfn = fn.node.defaultChild as lambda.CfnFunction;
   const assetDir = (s3Key: unknown, what: string): string => {
-    const key = typeof s3Key === 'string' ? s3Key : undefined;
-    const dir = key && outdir ? path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`) : undefined;
-    if (!dir || !fs.existsSync(dir)) {
-      throw new Error(`${fn.node.path}: the staged asset of ${what} was not found: synthesize the app (app.synth()) with bundling on first`);
+    if (!stack.bundlingRequired) {
+      throw new Error(`${fn.node.path}: the code of this function was not bundled: its stack ${stack.node.path} is not among the stacks ` +
+        'selected for bundling (context `aws:cdk:bundling-stacks`): run the test with an app that bundles it (`new App()` bundles every stack)');
+    }
+    const name = typeof s3Key === 'string' ? `asset.${s3Key.replace(/\.zip$/, '')}` : undefined;
+    const dir = name && dirs.map((d) => path.join(d, name)).find((d) => fs.existsSync(d));
+    if (!dir) {
+      throw new Error(`${fn.node.path}: the staged asset of ${what}${name ? ` (${name})` : ''} was not found in ${dirs.join(' or ')}: ` +
+        'call app.synth() (or Template.fromStack) first');
     }
     return dir;
   };

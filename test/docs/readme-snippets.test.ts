@@ -19,12 +19,13 @@ test('the README\'s TypeScript snippets compile', () => {
     const files = snippets.map((snippet, i) => {
       const lines = snippet.split('\n');
       const imports = lines.filter((l) => l.startsWith('import '))
-        .filter((l) => !l.includes("from 'cdk-lambda-kit'"))
+        .filter((l) => !l.includes("from 'cdk-lambda-kit'") && l !== "import * as path from 'path';")
         .map((l) => l.replace("from 'cdk-lambda-kit/lib/testing'", `from ${JSON.stringify(path.join(ROOT, 'src', 'testing'))}`));
       const body = lines.filter((l) => !l.startsWith('import ')).join('\n');
       const file = path.join(dir, `snippet${i}.ts`);
       fs.writeFileSync(file, [
-        "import { App, Duration, Size, Stack, TimeZone } from 'aws-cdk-lib';",
+        "import * as path from 'path';",
+        "import { App, Duration, Size, Stack, Stage, TimeZone } from 'aws-cdk-lib';",
         "import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';",
         "import { Template } from 'aws-cdk-lib/assertions';",
         "import * as ec2 from 'aws-cdk-lib/aws-ec2';",
@@ -55,7 +56,7 @@ test('the README\'s TypeScript snippets compile', () => {
         '  }',
         '}',
         // Names the prelude offers that a snippet may leave unused.
-        'export const used = [Duration, Size, TimeZone, elbv2, Template, ec2, appscaling, actions, lambda, SqsEventSource, Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, PowertoolsLogLevel, ProvisionedConcurrency, S3Source, SqsSource, WorkerQueue, EventBridgeSource, LoadBalancerTarget, ScheduleSource, SnsSource];',
+        'export const used = [path, Stage, Duration, Size, TimeZone, elbv2, Template, ec2, appscaling, actions, lambda, SqsEventSource, Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, PowertoolsLogLevel, ProvisionedConcurrency, S3Source, SqsSource, WorkerQueue, EventBridgeSource, LoadBalancerTarget, ScheduleSource, SnsSource];',
         '',
       ].join('\n'));
       return file;

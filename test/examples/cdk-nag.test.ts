@@ -9,16 +9,18 @@ const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'app.ts'))).sort();
 
 /**
- * Every example, as written (default props unless the example is about a prop), checked with cdk-nag 3's
+ * Every example, as written (default props unless the example is about a prop) and under its cdk.json, checked with cdk-nag 3's
  * AwsSolutions and Serverless packs through `validateScope` after synthesis. Bundling is skipped: the packs read
  * the construct tree, not the code.
  */
 describe.each(apps)('examples/%s', (name) => {
   test('has no AwsSolutions or Serverless findings', () => {
+    // The context the CDK CLI would pass: the example's cdk.json (cdk init's feature flags), bundling skipped.
+    const context = JSON.parse(fs.readFileSync(path.join(EXAMPLES, name, 'cdk.json'), 'utf8')).context ?? {};
     const result = spawnSync(process.execPath, [TSX, '--tsconfig', path.join(EXAMPLES, 'tsconfig.json'), path.join(__dirname, '..', 'harness', 'nag-app.ts'), path.join(EXAMPLES, name, 'app.ts')], {
       cwd: path.join(EXAMPLES, name),
       encoding: 'utf8',
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [] }), CDK_OUTDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-nag-')) },
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ ...context, 'aws:cdk:bundling-stacks': [] }), CDK_OUTDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-nag-')) },
     });
     if (result.status !== 0) {
       throw new Error(`examples/${name} failed:\n${result.stdout}\n${result.stderr}`);

@@ -62,6 +62,14 @@ function invoke(example: { template: any; outdir: string }, prefix: string, even
   return invokeInLambdaRuntime(runtimeOf(example, prefix), event);
 }
 
+test('every example\'s cdk.json carries exactly the feature flags `cdk init` writes for the pinned CLI', () => {
+  const cdkInit = JSON.parse(fs.readFileSync(path.join(REPO, 'test', 'fixtures', 'cdk-init-context.json'), 'utf8'));
+  const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'app.ts')));
+  for (const app of apps) {
+    expect({ app, context: JSON.parse(fs.readFileSync(path.join(EXAMPLES, app, 'cdk.json'), 'utf8')).context }).toEqual({ app, context: cdkInit });
+  }
+});
+
 test('every example has a cdk.json and is indexed in examples/README.md', () => {
   const index = fs.readFileSync(path.join(EXAMPLES, 'README.md'), 'utf8');
   const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'app.ts')));
@@ -287,7 +295,8 @@ describe('production-service', () => {
     expect(types).toEqual(expect.arrayContaining([
       'AWS::EC2::VPC', 'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::CodeDeploy::DeploymentGroup', 'AWS::Lambda::LayerVersion', 'AWS::Lambda::Url',
     ]));
-    const functions = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
+    // The service's functions (cdk init's restrictDefaultSecurityGroup flag adds a custom resource handler beside them).
+    const functions = resources.filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:is-bundled'] === true);
     expect(functions).toHaveLength(2);
     for (const fn of functions) {
       expect(fn.Properties.VpcConfig.SubnetIds).toBeDefined();
@@ -310,6 +319,70 @@ describe('production-service', () => {
       { messageId: 'late', body: '{"deliverBy":"2026-01-02"}' },
     ]));
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'late' }] });
+  });
+});
+
+describe('pipeline-stages', () => {
+  const cwd = path.join(EXAMPLES, 'pipeline-stages');
+  /** Run the pinned CDK CLI in the example, into a fresh output directory with a fresh bundle cache. */
+  function cdk(...args: string[]): { outdir: string; output: string } {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-stages-'));
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-stages-cache-'));
+    const result = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'aws-cdk', 'bin', 'cdk'), ...args, '--output', outdir,
+      '-c', `@cdk-lambda-kit/bundling:cacheDir=${cacheDir}`], { cwd, encoding: 'utf8' });
+    const output = `${result.stdout}\n${result.stderr}`;
+    if (result.status !== 0) {
+      throw new Error(`cdk ${args.join(' ')} in examples/pipeline-stages failed:\n${output}`);
+    }
+    return { outdir, output };
+  }
+  /** A stage's template in a cloud assembly. */
+  function templateOf(outdir: string, stage: string): any {
+    const dir = path.join(outdir, `assembly-${stage}`);
+    const [file] = fs.readdirSync(dir).filter((f) => f.endsWith('.template.json'));
+    return JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  }
+  const assetOf = (outdir: string, s3Key: string) => path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+  const resourcesOf = (template: any, type: string) => Object.values<any>(template.Resources).filter((r) => r.Type === type);
+
+  test('cdk ls lists the service stack of both stages', () => {
+    const { output } = cdk('ls');
+    expect(output).toMatch(/^Dev\/Service \(Dev-Service\)$/m);
+    expect(output).toMatch(/^Prod\/Service \(Prod-Service\)$/m);
+  });
+
+  test('cdk synth synthesizes both stages, with the validator and cfn-lint, bundles and layers in the root assembly', () => {
+    const result = spawnSync(process.execPath, [path.join(EXAMPLES, 'synth-all.mjs'), '--fresh-cache', 'pipeline-stages'], { encoding: 'utf8' });
+    expect(`${result.stdout}${result.stderr}`).toMatch(/ok {3}pipeline-stages \([0-9.]+s, 2 templates/);
+    const outdir = path.join(cwd, 'cdk.out');
+    for (const stage of ['Dev', 'Prod']) {
+      const template = templateOf(outdir, stage);
+      const functions = resourcesOf(template, 'AWS::Lambda::Function').filter((f) => f.Properties.Runtime === 'nodejs24.x');
+      expect(functions).toHaveLength(2);
+      for (const fn of functions) {
+        expect(fs.existsSync(path.join(assetOf(outdir, fn.Properties.Code.S3Key), 'index.mjs'))).toBe(true);
+        expect(fn.Properties.Layers).toHaveLength(1);
+      }
+      const [layer] = resourcesOf(template, 'AWS::Lambda::LayerVersion');
+      expect(fs.existsSync(path.join(assetOf(outdir, layer.Properties.Content.S3Key), 'nodejs', 'node_modules', 'ms', 'package.json'))).toBe(true);
+    }
+  });
+
+  test('cdk synth -e \'Prod/*\' bundles only Prod\'s functions, and stages Prod\'s layer with its packages', () => {
+    const { outdir } = cdk('synth', '-e', 'Prod/*', '--quiet');
+    const prod = templateOf(outdir, 'Prod');
+    const dev = templateOf(outdir, 'Dev');
+    const code = (t: any) => resourcesOf(t, 'AWS::Lambda::Function').filter((f) => f.Properties.Runtime === 'nodejs24.x').map((f) => f.Properties.Code.S3Key);
+    for (const key of code(prod)) {
+      expect(fs.existsSync(path.join(assetOf(outdir, key), 'index.mjs'))).toBe(true);
+    }
+    for (const key of code(dev)) {
+      expect(code(prod)).not.toContain(key);
+      expect(fs.existsSync(path.join(assetOf(outdir, key), 'index.mjs'))).toBe(false);
+    }
+    const [layer] = resourcesOf(prod, 'AWS::Lambda::LayerVersion');
+    expect(fs.existsSync(path.join(assetOf(outdir, layer.Properties.Content.S3Key), 'nodejs', 'node_modules', 'ms', 'package.json'))).toBe(true);
+    expect(fs.existsSync(path.join(assetOf(outdir, layer.Properties.Content.S3Key), 'nodejs', 'node_modules', 'date-fns', 'package.json'))).toBe(true);
   });
 });
 
@@ -400,10 +473,13 @@ describe('determinism', () => {
         }
       }
     };
-    for (const manifest of fs.readdirSync(outdir).filter((f) => f.endsWith('.assets.json'))) {
+    // Asset manifests of the root assembly and of its stages (`assembly-<stage>/`, whose sources are `../asset.<hash>`).
+    const assemblies = ['.', ...fs.readdirSync(outdir).filter((d) => d.startsWith('assembly-'))];
+    const manifests = assemblies.flatMap((dir) => fs.readdirSync(path.join(outdir, dir)).filter((f) => f.endsWith('.assets.json')).map((f) => path.join(dir, f)));
+    for (const manifest of manifests) {
       add(path.join(outdir, manifest));
       for (const asset of Object.values<any>(JSON.parse(fs.readFileSync(path.join(outdir, manifest), 'utf8')).files ?? {})) {
-        const source = path.join(outdir, asset.source.path);
+        const source = path.join(outdir, path.dirname(manifest), asset.source.path);
         if (fs.statSync(source).isDirectory()) {
           walk(source);
         } else {

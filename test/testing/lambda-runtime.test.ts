@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import { Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DependencyLayer, OutputFormat, ServerlessFunction } from '../../src';
 import { invokeInLambdaRuntime, runInLambdaRuntime, RuntimeOptions, runtimeOptionsOf } from '../../src/testing';
@@ -115,9 +117,36 @@ describe('the local Lambda runtime', () => {
     expect(await invokeInLambdaRuntime(options, {})).toEqual({ wait: 120000, stage: 'test' });
   });
 
-  test('runtimeOptionsOf with bundling skipped says to synthesize with bundling on', () => {
+  test('runtimeOptionsOf finds the function\'s bundle and its layer in the root assembly when the stack is in a Stage', async () => {
+    // GIVEN a service stage, as CDK Pipelines apps have: aws-cdk-lib stages its assets in the root assembly
+    const root = makeProject({ 'src/handler.ts': 'import ms from "ms";\nexport const handler = async () => ({ wait: ms("1 minute"), stage: process.env.STAGE });\n' });
+    const { app } = makeApp();
+    const prod = new Stage(app, 'Prod');
+    const stack = new Stack(prod, 'Service');
+    const layer = new DependencyLayer(stack, 'Deps', { dependencies: { ms: '2.1.3' } });
+    const fn = new ServerlessFunction(stack, 'Fn', { entry: `${root}/src/handler.ts`, layers: [layer], environment: { STAGE: 'prod' } });
+    app.synth();
+
+    // WHEN
+    const options = runtimeOptionsOf(fn);
+
+    // THEN
+    expect(options.bundleDir.startsWith(prod.outdir)).toBe(false);
+    expect(options.layerDirs).toHaveLength(1);
+    expect(await invokeInLambdaRuntime(options, {})).toEqual({ wait: 60000, stage: 'prod' });
+  });
+
+  test('runtimeOptionsOf fails if the stack was not bundled, naming the stack and the context that skipped it', () => {
     const { stack } = makeUnbundledApp();
     const fn = new ServerlessFunction(stack, 'Fn', { entry: `${makeProject({ 'src/h.ts': 'export const handler = async () => 1;' })}/src/h.ts` });
-    expect(() => runtimeOptionsOf(fn)).toThrow(/^Stack\/Fn: the staged asset of its code was not found: synthesize the app \(app.synth\(\)\) with bundling on first$/);
+    expect(() => runtimeOptionsOf(fn)).toThrow(/^Stack\/Fn: the code of this function was not bundled: its stack Stack is not among the stacks selected for bundling \(context `aws:cdk:bundling-stacks`\)/);
+  });
+
+  test('runtimeOptionsOf fails if the staged asset is gone, saying what it looked for and where', () => {
+    const { app, stack } = makeApp();
+    const fn = new ServerlessFunction(stack, 'Fn', { entry: `${makeProject({ 'src/h.ts': 'export const handler = async () => 1;' })}/src/h.ts` });
+    app.synth();
+    fs.rmSync(runtimeOptionsOf(fn).bundleDir, { recursive: true });
+    expect(() => runtimeOptionsOf(fn)).toThrow(/^Stack\/Fn: the staged asset of its code \(asset\.[0-9a-f]{64}\) was not found in \S+: call app\.synth\(\) \(or Template\.fromStack\) first$/);
   });
 });

@@ -1,0 +1,285 @@
+import { Annotations, AspectPriority, Aspects, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { IConstruct } from 'constructs';
+import { checkIntegerRange } from '../private/limits';
+import { formatProblems } from '../private/problems';
+
+/** A warning for `Annotations.addWarningV2`: a stable id and the message. */
+export interface MappingWarning {
+  readonly id: string;
+  readonly message: string;
+}
+
+/** What the checks of a queue against the function it invokes found. */
+export interface MappingFindings {
+  readonly problems: string[];
+  readonly warnings: MappingWarning[];
+}
+
+/** An SQS queue bound to a function, as the checks see it. Undefined values are unknown (tokens, imports). */
+export interface QueueBinding {
+  /** The queue's construct path. */
+  readonly queuePath: string;
+  /** The queue's visibility timeout in seconds. */
+  readonly visibilitySeconds?: number;
+  /** Whether the queue has a redrive policy; undefined for a queue whose settings are not in the app. */
+  readonly hasRedrivePolicy?: boolean;
+  /** The function's timeout in seconds. */
+  readonly timeoutSeconds?: number;
+  /** The mapping's batching window in seconds (0 without one). */
+  readonly windowSeconds: number;
+}
+
+/**
+ * Check an SQS queue against the function it invokes: a visibility timeout shorter than the function's timeout is a
+ * problem (AWS rejects the event source mapping), shorter than 6 × the timeout plus the batching window a warning (AWS's
+ * advice), and a queue without a redrive policy a warning.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ */
+export function checkQueueBinding(b: QueueBinding): MappingFindings {
+  const problems: string[] = [];
+  const warnings: MappingWarning[] = [];
+  const { visibilitySeconds: visibility, timeoutSeconds: timeout } = b;
+  if (visibility !== undefined && timeout !== undefined) {
+    if (visibility < timeout) {
+      problems.push(`the visibility timeout of ${b.queuePath} (${visibility} seconds) must be at least the function's timeout ` +
+        `(${timeout} seconds): AWS rejects the event source mapping`);
+    } else if (visibility < 6 * timeout + b.windowSeconds) {
+      warnings.push({
+        id: 'cdk-lambda-kit:sqsVisibilityTimeout',
+        message: `the visibility timeout of ${b.queuePath} (${visibility} seconds) is under 6 × the function's timeout plus the batching window ` +
+          `(${6 * timeout + b.windowSeconds} seconds), as AWS advises: messages may be received again while still being processed`,
+      });
+    }
+  }
+  if (b.hasRedrivePolicy === false) {
+    warnings.push({
+      id: 'cdk-lambda-kit:queueWithoutRedrive',
+      message: `${b.queuePath} has no redrive policy: a message that keeps failing is retried until its retention period ends, then lost. ` +
+        'Give the queue a dead-letter queue, or let `WorkerQueue` create both',
+    });
+  }
+  return { problems, warnings };
+}
+
+/** The queue-side settings of an SQS mapping, as the checks see them. */
+export interface FifoBinding {
+  /** How the mapping is named in messages. */
+  readonly mappingPath: string;
+  readonly batchSize?: number;
+  readonly windowSeconds: number;
+}
+
+/**
+ * The rules of FIFO queues as event sources: at most 10 messages per batch and no batching window.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ */
+export function checkFifoBinding(b: FifoBinding): string[] {
+  const problems = [checkIntegerRange(`${b.mappingPath}.batchSize`, b.batchSize, 1, 10)];
+  if (b.windowSeconds > 0) {
+    problems.push(`\`${b.mappingPath}.maxBatchingWindow\` cannot be used with a FIFO queue, got ${b.windowSeconds} seconds`);
+  }
+  return problems.filter((p): p is string => p !== undefined);
+}
+
+/** A stream (Kinesis or DynamoDB) mapping's failure handling, as in its template. */
+export interface StreamBinding {
+  readonly mappingPath: string;
+  readonly sourcePath: string;
+  /** MaximumRetryAttempts; undefined or -1 is infinite. */
+  readonly retryAttempts?: number;
+  /** MaximumRecordAgeInSeconds; undefined or -1 is infinite. */
+  readonly maxRecordAgeSeconds?: number;
+  readonly hasOnFailure: boolean;
+}
+
+/**
+ * A stream mapping should give up on a failing batch (bounded retries or record age) and keep what it gives up on (an
+ * on-failure destination); without either, a bad record blocks its shard until it expires, or is dropped unseen.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-errors.html
+ */
+export function checkStreamBinding(b: StreamBinding): MappingWarning[] {
+  const infinite = (v: number | undefined) => v === undefined || v === -1;
+  const warnings: MappingWarning[] = [];
+  if (infinite(b.retryAttempts) && infinite(b.maxRecordAgeSeconds)) {
+    warnings.push({
+      id: 'cdk-lambda-kit:unboundedStreamRetries',
+      message: `${b.mappingPath} retries a failing batch of ${b.sourcePath} until its records expire (MaximumRetryAttempts and ` +
+        'MaximumRecordAgeInSeconds are infinite): one bad record blocks its shard. Set `retryAttempts` or `maxRecordAge`, ' +
+        'or use DynamoStreamSource / KinesisStreamSource',
+    });
+  }
+  if (!b.hasOnFailure) {
+    warnings.push({
+      id: 'cdk-lambda-kit:streamWithoutOnFailure',
+      message: `${b.mappingPath} has no on-failure destination: records of ${b.sourcePath} it gives up on are lost. Set \`onFailure\` ` +
+        '(for example new SqsDlq(queue)), or use DynamoStreamSource / KinesisStreamSource',
+    });
+  }
+  return warnings;
+}
+
+/** A number in a template, or undefined when it is absent or a token. */
+function known(value: unknown): number | undefined {
+  return typeof value === 'number' && !Token.isUnresolved(value) ? value : undefined;
+}
+
+const STREAM_TYPES = ['AWS::Kinesis::Stream', 'AWS::Kinesis::StreamConsumer', 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'];
+
+/**
+ * Applies the synth-time checks of this library's sources to every event source mapping of a stack that invokes a
+ * watched function (itself, a version or an alias), whichever class created it: aws-cdk-lib's `SqsEventSource`,
+ * `DynamoEventSource`, `KinesisEventSource`, or a bare `lambda.EventSourceMapping`.
+ */
+class EventSourceMappingChecks implements IAspect {
+  /** Logical IDs of the watched functions, their versions and aliases, and the function each stands for. */
+  private readonly targets = new Map<string, lambda.Function>();
+  private readonly functions: lambda.Function[] = [];
+  private resources?: Map<string, CfnResource>;
+
+  constructor(private readonly stack: Stack) {}
+
+  public watch(fn: lambda.Function): void {
+    this.functions.push(fn);
+  }
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof lambda.CfnEventSourceMapping) || Stack.of(node) !== this.stack) {
+      return;
+    }
+    const fn = this.functionOf(node);
+    if (!fn) {
+      return;
+    }
+    const source = this.sourceOf(node);
+    if (source instanceof sqs.CfnQueue) {
+      this.checkQueue(node, source, fn);
+    } else if (source && STREAM_TYPES.includes(source.cfnResourceType)) {
+      this.checkStream(node, constructPath(source), fn);
+    }
+  }
+
+  private checkQueue(mapping: lambda.CfnEventSourceMapping, queue: sqs.CfnQueue, fn: lambda.Function): void {
+    const windowSeconds = known(mapping.maximumBatchingWindowInSeconds) ?? 0;
+    const visibility = queue.visibilityTimeout ?? 30;
+    const timeout = fn.timeout ?? undefined;
+    const findings = checkQueueBinding({
+      queuePath: constructPath(queue),
+      visibilitySeconds: known(visibility),
+      hasRedrivePolicy: queue.redrivePolicy !== undefined,
+      timeoutSeconds: timeout === undefined ? 3 : timeout.isUnresolved() ? undefined : timeout.toSeconds(),
+      windowSeconds,
+    });
+    const problems = [...findings.problems];
+    if (queue.fifoQueue === true) {
+      problems.push(...checkFifoBinding({ mappingPath: mappingName(mapping), batchSize: known(mapping.batchSize), windowSeconds }));
+    }
+    for (const w of findings.warnings) {
+      Annotations.of(fn).addWarningV2(w.id, w.message);
+    }
+    if (problems.length > 0) {
+      throw new Error(formatProblems(fn.node.path, problems));
+    }
+  }
+
+  private checkStream(mapping: lambda.CfnEventSourceMapping, sourcePath: string, fn: lambda.Function): void {
+    const destination = this.stack.resolve(mapping.destinationConfig) as { onFailure?: { destination?: unknown } } | undefined;
+    const warnings = checkStreamBinding({
+      mappingPath: mappingName(mapping),
+      sourcePath,
+      retryAttempts: known(mapping.maximumRetryAttempts),
+      maxRecordAgeSeconds: known(mapping.maximumRecordAgeInSeconds),
+      hasOnFailure: destination?.onFailure?.destination !== undefined,
+    });
+    for (const w of warnings) {
+      Annotations.of(fn).addWarningV2(w.id, w.message);
+    }
+  }
+
+  /** The watched function the mapping invokes, from the references in its FunctionName. */
+  private functionOf(mapping: lambda.CfnEventSourceMapping): lambda.Function | undefined {
+    if (this.targets.size === 0) {
+      for (const fn of this.functions) {
+        const ids = [fn.node.defaultChild, ...fn.node.findAll().filter((c) => c instanceof lambda.CfnAlias || c instanceof lambda.CfnVersion)];
+        for (const id of ids) {
+          this.targets.set(this.stack.resolve((id as CfnResource).logicalId), fn);
+        }
+      }
+    }
+    for (const ref of referencedIds(this.stack.resolve(mapping.functionName))) {
+      const fn = this.targets.get(ref);
+      if (fn) {
+        return fn;
+      }
+    }
+    return undefined;
+  }
+
+  /** The resource of this stack the mapping reads from, when its ARN refers to one. */
+  private sourceOf(mapping: lambda.CfnEventSourceMapping): CfnResource | undefined {
+    if (!this.resources) {
+      this.resources = new Map(this.stack.node.findAll()
+        .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === this.stack)
+        .map((c) => [this.stack.resolve(c.logicalId) as string, c]));
+    }
+    for (const ref of referencedIds(this.stack.resolve(mapping.eventSourceArn))) {
+      const resource = this.resources.get(ref);
+      if (resource) {
+        return resource;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The path of the construct a resource stands for: its L2 construct when it is one's default child. */
+function constructPath(resource: CfnResource): string {
+  const scope = resource.node.scope;
+  return scope && scope.node.defaultChild === resource ? scope.node.path : resource.node.path;
+}
+
+/** How a mapping is named in messages. */
+function mappingName(mapping: lambda.CfnEventSourceMapping): string {
+  return constructPath(mapping);
+}
+
+/** Logical IDs referenced (`Ref`, `Fn::GetAtt`) anywhere in a resolved value. */
+function referencedIds(value: unknown): string[] {
+  const ids: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+    } else if (v && typeof v === 'object') {
+      for (const [key, inner] of Object.entries(v)) {
+        if (key === 'Ref' && typeof inner === 'string') {
+          ids.push(inner);
+        } else if (key === 'Fn::GetAtt' && Array.isArray(inner) && typeof inner[0] === 'string') {
+          ids.push(inner[0]);
+        } else {
+          walk(inner);
+        }
+      }
+    }
+  };
+  walk(value);
+  return ids;
+}
+
+const CHECKS = Symbol.for('cdk-lambda-kit.EventSourceMappingChecks');
+
+/**
+ * Check every event source mapping of the function's stack that invokes it, whichever class created the mapping
+ * (one read-only aspect per stack).
+ */
+export function checkEventSourceMappingsOf(fn: lambda.Function): void {
+  const stack = Stack.of(fn) as Stack & { [CHECKS]?: EventSourceMappingChecks };
+  if (!stack[CHECKS]) {
+    stack[CHECKS] = new EventSourceMappingChecks(stack);
+    Aspects.of(stack).add(stack[CHECKS], { priority: AspectPriority.READONLY });
+  }
+  stack[CHECKS].watch(fn);
+}
