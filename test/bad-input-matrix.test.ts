@@ -345,7 +345,7 @@ const errors: ErrorCase[] = [
     build: (c) => c.fn({ events: [new S3Source(new s3.Bucket(c.stack, 'Uploads'), { viaEventBridge: true, events: [s3.EventType.REPLICATION_OPERATION_FAILED_REPLICATION] })] }),
     path: 'Stack/Fn',
     prop: '`S3Source(Stack/Uploads).events`',
-    allowed: 'object created or removed events',
+    allowed: 'events S3 sends to EventBridge',
     given: 'got s3:Replication:OperationFailedReplication',
   },
   {

@@ -1,7 +1,7 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { checkIntegerRange, checkRange } from '../private/limits';
 
 /**
@@ -139,14 +139,15 @@ export class FunctionAlarms extends Construct {
     super(scope, id);
     this.action = props.action;
     const alias = props.alias;
-    const create = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
+    const fnConstruct: IConstruct = alias.version.lambda;
+    const create = (alarmId: string, metric: cloudwatch.IMetric, threshold: number, description: string, watched = fnConstruct) => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {
         metric,
         threshold,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `${description} (${alias.node.path})`,
+        alarmDescription: `${description} (${watched.node.path})`,
       });
       if (props.action) {
         alarm.addAlarmAction(props.action);
@@ -166,7 +167,7 @@ export class FunctionAlarms extends Construct {
           dimensionsMap: { FunctionName: fn.functionName, Resource: `${fn.functionName}:${alias.aliasName}`, ExecutedVersion: alias.version.version },
           period: Duration.minutes(1),
           statistic: 'Sum',
-        }), props.errorsThreshold ?? 1, 'Invocations of the current version through the alias failed');
+        }), props.errorsThreshold ?? 1, 'Invocations of the current version through the alias failed', alias);
       }
     }
     if (props.throttles ?? true) {
@@ -184,7 +185,7 @@ export class FunctionAlarms extends Construct {
     if (props.provisionedConcurrency && (props.provisionedConcurrencySpillover ?? true)) {
       this.provisionedConcurrencySpillover = create('ProvisionedConcurrencySpillover',
         alias.metric('ProvisionedConcurrencySpilloverInvocations', { period: Duration.minutes(5), statistic: 'Sum' }),
-        1, 'Invocations spilled over provisioned concurrency');
+        1, 'Invocations spilled over provisioned concurrency', alias);
     }
   }
 
