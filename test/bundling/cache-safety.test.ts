@@ -305,7 +305,7 @@ describe('faults', () => {
   test.each<[string, (dir: string) => string]>([
     ['a file in place of the cache directory', (dir) => { fs.writeFileSync(path.join(dir, 'cache'), ''); return path.join(dir, 'cache'); }],
     ['a cache path below a file', (dir) => { fs.writeFileSync(path.join(dir, 'file'), ''); return path.join(dir, 'file', 'cache'); }],
-    ['an unwritable location', () => '/proc/lambda-kit-cache'],
+    ['a location that cannot hold directories (/dev/null/…)', () => '/dev/null/lambda-kit-cache'],
   ])('%s gives one cacheUnavailable warning and an uncached synth', (_name, place) => {
     const root = makeProject({ ...HELLO, 'src/two.ts': 'export const handler = async () => 2;\n' });
     const cacheDir = place(tmp('lambda-kit-place-'));
