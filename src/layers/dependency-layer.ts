@@ -279,20 +279,19 @@ function install(
 }
 
 /**
- * Copy an install to `asset.<hash>` in the cloud assembly's asset directory, complete (a temporary name, then a
- * rename), unless a directory there holds exactly the install already. aws-cdk-lib then finds its asset staged.
+ * aws-cdk-lib copies the install to `asset.<sha256 of the custom hash>` in the cloud assembly, and keeps a directory
+ * of that name that is there already. One that does not hold exactly the install (an interrupted copy, an older
+ * version's empty stand-in) is removed first, so that aws-cdk-lib stages the install afresh.
  */
 function stageLayer(scope: Construct, installDir: string, hash: string, manifest: LayerManifest): string {
   const assetOutdir = path.resolve(Stage.of(scope)!.assetOutdir);
   Bundler.of(scope).cleanAssetDir(assetOutdir);
-  const dir = path.join(assetOutdir, `asset.${hash}`);
-  if (!directoryHolds(dir, manifest)) {
-    const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    fs.cpSync(installDir, tmp, { recursive: true, verbatimSymlinks: true });
-    normalizeModes(tmp);
-    replaceDirectory(tmp, dir, manifest);
+  const staged = path.join(assetOutdir, `asset.${sha256(hash)}`);
+  if (fs.existsSync(staged) && !directoryHolds(staged, manifest)) {
+    fs.rmSync(staged, { recursive: true, force: true });
+    fs.rmSync(`${staged}.verified`, { force: true });
   }
-  return dir;
+  return installDir;
 }
 
 /**
