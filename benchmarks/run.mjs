@@ -189,7 +189,7 @@ function synth(dir, variant, { skipBundling = false } = {}) {
     throw new Error(`cdk synth (${variant}) failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
   }
   const rss = /maxrss=(\d+)/.exec(result.stderr);
-  const bundled = /cdk-lambda-kit: [^\n]*? in ([\d.]+) ?s\b/.exec(result.stderr);
+  const bundled = /cdk-lambda-kit: \d+ bundles? for \d+ functions? \(.*?\) in ([\d.]+)s/.exec(result.stderr);
   return {
     seconds,
     rssMb: rss ? Number(rss[1]) / 1024 : undefined,

@@ -3,7 +3,9 @@ import { Annotations, CfnResource, FileAssetPackaging, Lazy, Stack, Stage } from
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
+import * as fs from 'fs';
 import { BundleJob, Bundler } from './bundler';
+import { directoryHolds } from './cache';
 import { formatBytes } from './report';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling, sha256 } from '../private/esbuild-options';
 
@@ -77,11 +79,18 @@ export class BundledCode extends lambda.Code {
     }
     const record = job.record!;
     const problems: string[] = [];
-    if (record.exportsKnown && !record.exports.includes(handler)) {
-      const hint = record.exports.length === 1 && record.exports[0] === 'default' && job.resolved.outputFileName === 'index.mjs'
+    // What is checked is what is deployed: the staged files must be the record's, and the exports those of the file.
+    if (!directoryHolds(job.stagedDir!, record)) {
+      return [`the staged bundle of ${entry} (${job.stagedDir}) does not hold the files it was built with: run synth again`];
+    }
+    const exports = record.exportsKnown && job.resolved.outputFileName === 'index.mjs'
+      ? stagedEsmExports(path.join(job.stagedDir!, job.resolved.outputFileName))
+      : record.exports;
+    if (record.exportsKnown && !exports.includes(handler)) {
+      const hint = exports.length === 1 && exports[0] === 'default' && job.resolved.outputFileName === 'index.mjs'
         ? ' — the entry looks like CommonJS: write it as an ES module, or set `bundling.format` to OutputFormat.CJS'
         : '';
-      problems.push(`\`handler\` "${handler}" is not exported by ${entry} (exports: ${record.exports.join(', ') || 'none'})${hint}`);
+      problems.push(`\`handler\` "${handler}" is not exported by ${entry} (exports: ${exports.join(', ') || 'none'})${hint}`);
     }
     if (record.bytes > LAMBDA_UNZIPPED_LIMIT_BYTES) {
       problems.push(`the bundle of ${entry} must be at most 250 MB unzipped (Lambda's limit), got ${formatBytes(record.bytes)}`);
@@ -91,6 +100,12 @@ export class BundledCode extends lambda.Code {
       annotations.addWarningV2('cdk-lambda-kit:bundleSizeBudget',
         `the bundle of ${entry} is ${formatBytes(record.bytes)}, over \`bundling.sizeBudget\` of ${formatBytes(job.resolved.sizeBudgetBytes)}; ` +
         `see the bundle report for its biggest modules (${record.topModules.map((m) => m.module).join(', ')})`);
+    }
+    for (const reader of record.ownFileReaders) {
+      annotations.addWarningV2('cdk-lambda-kit:packageReadsOwnFiles',
+        `the bundle of ${entry} includes ${reader.module}, which reads its own files at run time (${reader.uses} in ${reader.file}); ` +
+        'bundling leaves those files behind, so it fails when invoked. Provide the package from a DependencyLayer (`layers`), ' +
+        `or ship it beside the bundle with \`bundling.nodeModules: ['${reader.module}']\``);
     }
     for (const warning of job.warnings) {
       annotations.addWarningV2('cdk-lambda-kit:esbuildWarning', `esbuild: ${warning}`);
@@ -146,4 +161,33 @@ export class BundledCode extends lambda.Code {
     }
     return this.job;
   }
+}
+
+/**
+ * The names an ES module bundle exports, read from the file: esbuild ends an ESM bundle with one
+ * `export{a as handler,b as other};` statement (or none).
+ */
+function stagedEsmExports(file: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  for (const match of text.matchAll(/(?:^|[;\n}])\s*export\s*\{([^}]*)\}/g)) {
+    for (const part of match[1].split(',')) {
+      const name = part.trim().split(/\s+as\s+/).pop()!.trim();
+      if (name) {
+        names.push(name.replace(/^["']|["']$/g, ''));
+      }
+    }
+  }
+  for (const match of text.matchAll(/(?:^|[;\n}])\s*export\s+(?:async\s+)?(?:function\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)/g)) {
+    names.push(match[1]);
+  }
+  if (/(?:^|[;\n}])\s*export\s+default\b/.test(text)) {
+    names.push('default');
+  }
+  return [...new Set(names)].sort();
 }

@@ -1,14 +1,18 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Stack, Stage } from 'aws-cdk-lib';
+import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
-import { BundleCache, BundleRecord, FileHasher, cacheKey, renameOrDiscard } from './cache';
+import {
+  BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, cleanLeftovers, directoryHolds, openCacheDir,
+  replaceDirectory, tempCacheBase,
+} from './cache';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
 import { loadEsbuild } from './esbuild-loader';
-import { BuiltBundle, buildGroup } from './esbuild-pass';
+import { BuiltBundle, PassEntry, buildGroup } from './esbuild-pass';
+import { FileProbe, InputRecorder, Inputs, globImportDirs } from './fingerprint';
 import { BundleReport, ReportEntry } from './report';
 import { typeCheckJobs } from './type-check';
 import { ResolvedBundling, sha256 } from '../private/esbuild-options';
@@ -22,6 +26,9 @@ export const CACHE_DIR_CONTEXT = BundleCacheContext.DIRECTORY;
 
 /** Context key: set to `false` to turn the persistent bundle cache off. */
 export const CACHE_ENABLED_CONTEXT = BundleCacheContext.ENABLED;
+
+/** Context key: set to `true` to leave out the summary line on stderr. */
+export const QUIET_CONTEXT = BundleCacheContext.QUIET;
 
 /** The state of one bundle: an entry with one set of options, shared by every function that asks for it. */
 export class BundleJob {
@@ -56,7 +63,7 @@ export class Bundler {
     const root = scope.node.root;
     let bundler = bundlers.get(root);
     if (!bundler) {
-      bundler = new Bundler();
+      bundler = new Bundler(root);
       bundlers.set(root, bundler);
     }
     return bundler;
@@ -64,9 +71,61 @@ export class Bundler {
 
   private readonly jobs = new Map<string, BundleJob>();
   private readonly report = new BundleReport();
+  private readonly caches = new Map<string, CacheAccess | undefined>();
+  private readonly cleaned = new Set<string>();
+  private cacheWarned = false;
   private passCounter = 0;
+  /** Dependency layers set up since the last summary line. */
+  private layers: Array<{ installed: boolean; seconds: number }> = [];
 
-  private constructor() {}
+  private constructor(root: IConstruct) {
+    // One summary line per synth, printed when the tree is validated (before templates are written), whether the
+    // app has functions, dependency layers or both.
+    root.node.addValidation({ validate: () => { this.ensureBuilt(); return []; } });
+  }
+
+  /**
+   * The app's cache directory for a project, or undefined when the app turned the cache off or it cannot be used
+   * (then one warning, `cdk-lambda-kit:cacheUnavailable`, goes on `scope`, the first construct that needed it).
+   */
+  public cacheDir(scope: IConstruct, projectRoot: string): string | undefined {
+    const enabled = scope.node.tryGetContext(CACHE_ENABLED_CONTEXT);
+    if (enabled === false || enabled === 'false') {
+      return undefined;
+    }
+    if (!this.caches.has(projectRoot)) {
+      this.caches.set(projectRoot, openCache(scope, projectRoot));
+    }
+    const access = this.caches.get(projectRoot)!;
+    if (access.reason !== undefined) {
+      if (!this.cacheWarned) {
+        this.cacheWarned = true;
+        Annotations.of(scope).addWarningV2('cdk-lambda-kit:cacheUnavailable',
+          `the build cache cannot be used (${access.reason}): this synth bundles and installs dependency layers ` +
+          `without it. Fix the directory, or set another one with the context key \`${CACHE_DIR_CONTEXT}\`.`);
+      }
+      return undefined;
+    }
+    if (!this.cleaned.has(access.dir)) {
+      this.cleaned.add(access.dir);
+      new BundleCache(access.dir).cleanLeftovers();
+      cleanLeftovers(path.join(access.dir, 'layers'));
+    }
+    return access.dir;
+  }
+
+  /** Count a dependency layer in the next summary line. */
+  public noteLayer(installed: boolean, seconds: number): void {
+    this.layers.push({ installed, seconds });
+  }
+
+  /** Remove what killed synths left in a cloud assembly's asset directory (once per directory). */
+  public cleanAssetDir(dir: string): void {
+    if (!this.cleaned.has(dir)) {
+      this.cleaned.add(dir);
+      cleanLeftovers(dir);
+    }
+  }
 
   /**
    * Register a function's bundle. Functions with the same entry and options share one bundle. A function in a stack
@@ -91,31 +150,39 @@ export class Bundler {
   public ensureBuilt(): void {
     const pending = [...this.jobs.values()].filter((j) => j.state === 'pending');
     if (pending.length === 0) {
+      this.summarize([], 0, 0, { checked: 0, programs: 0 });
       return;
     }
     const started = process.hrtime.bigint();
-    const hasher = new FileHasher();
+    const probe = new FileProbe();
     const toBuild = new Map<string, Array<{ job: BundleJob; key: string; cache?: BundleCache }>>();
-    let fromCache = 0;
 
     for (const job of pending) {
       if (job.skip) {
         job.state = 'skipped';
         continue;
       }
+      this.cleanAssetDir(assetOutdirOf(job));
       const esbuild = loadEsbuild(job.resolved.projectRoot);
-      const key = this.keyOf(job, esbuild.version, hasher);
-      const cache = cacheOf(job);
-      const hit = cache?.lookup(key, job.resolved.projectRoot, hasher);
+      const key = this.keyOf(job, esbuild.version, probe);
+      const cacheDir = this.cacheDir(job.functions[0], job.resolved.projectRoot);
+      const cache = cacheDir ? new BundleCache(cacheDir) : undefined;
+      const hit = cache?.lookup(key, job.resolved.projectRoot, probe);
       if (hit && cache) {
-        job.stagedDir = stage(job, hit.hash, (tmp) => cache.restore(hit, tmp));
-        job.record = hit;
-        const cachedMetafile = cache.metafile(hit.hash);
-        job.metafile = cachedMetafile ? { file: cachedMetafile } : undefined;
-        job.fromCache = true;
-        job.state = 'built';
-        fromCache++;
-        continue;
+        try {
+          job.stagedDir = stage(job, hit, (tmp) => cache.restore(hit, tmp));
+          job.record = hit;
+          const cachedMetafile = cache.metafile(hit.hash);
+          job.metafile = cachedMetafile ? { file: cachedMetafile } : undefined;
+          job.fromCache = true;
+          job.state = 'built';
+          continue;
+        } catch (e) {
+          if (!(e instanceof IntegrityError)) {
+            throw e;
+          }
+          // A cached file was changed or truncated: a miss. The rebuild below replaces the bad copy.
+        }
       }
       const group = toBuild.get(job.resolved.groupKey) ?? [];
       group.push({ job, key, cache });
@@ -125,6 +192,8 @@ export class Bundler {
     let passes = 0;
     for (const group of toBuild.values()) {
       const esbuild = loadEsbuild(group[0].job.resolved.projectRoot);
+      const byId = new Map(group.map((g) => [g.job.id, g.job]));
+      const inputsOf = (entry: PassEntry, sources: string[]) => this.inputsOf(byId.get(entry.id)!, sources, probe);
       // esbuild writes into a staging directory beside the staged assets, so that staging is a rename.
       const stagingDir = path.join(assetOutdirOf(group[0].job), `.lambda-kit-staging-${process.pid}-${++this.passCounter}`);
       try {
@@ -132,7 +201,7 @@ export class Bundler {
         if (ready.length === 0) {
           continue;
         }
-        const built = buildGroup(esbuild, ready.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir);
+        const built = buildGroup(esbuild, ready.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir, inputsOf);
         passes += built.passes;
         for (const { job, key, cache } of ready) {
           this.finish(job, built.bundles.get(job.id)!, key, cache);
@@ -143,26 +212,87 @@ export class Bundler {
     }
 
     // Issue 14: `bundling.typeCheck`, one TypeScript program over every function asking for it.
-    const typeChecked = typeCheckJobs(pending.filter((j) => j.state === 'built' && j.resolved.typeCheck), (j) => cacheRoot(j.functions[0], j.resolved.projectRoot));
+    const typeChecked = typeCheckJobs(pending.filter((j) => j.state === 'built' && j.resolved.typeCheck), (j) => this.cacheDir(j.functions[0], j.resolved.projectRoot));
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const jobs = pending.filter((j) => j.state !== 'skipped');
-    if (jobs.length === 0) {
+    this.summarize(jobs, passes, seconds, typeChecked);
+  }
+
+  /**
+   * Write the report and print the summary line: bundles and functions, built and from cache, the dependency layers
+   * set up; nothing when there is nothing new to say, or with the quiet context key.
+   */
+  private summarize(jobs: BundleJob[], passes: number, seconds: number, typeChecked: { checked: number; programs: number }): void {
+    const layers = this.layers;
+    if (jobs.length === 0 && layers.length === 0) {
       return;
     }
-    const reportDir = path.join(assetOutdirOf(jobs[0]), 'lambda-kit');
-    this.report.add(jobs.map((j) => reportEntry(j)));
-    const reportFile = this.report.write(reportDir);
-    const functions = jobs.reduce((n, j) => n + j.functions.length, 0);
-    const failed = jobs.filter((j) => j.state === 'failed').length;
-    process.stderr.write(
-      `cdk-lambda-kit: ${functions} function${functions === 1 ? '' : 's'} bundled in ${seconds.toFixed(2)}s ` +
-      `(${jobs.length - fromCache - failed} built in ${passes} esbuild pass${passes === 1 ? '' : 'es'}, ${fromCache} from cache` +
-      `${failed ? `, ${failed} failed` : ''})` +
-      // Issue 14: how many bundles were type-checked, in how many TypeScript programs.
-      `${typeChecked.checked ? `, ${typeChecked.checked} type-checked in ${typeChecked.programs} TypeScript program${typeChecked.programs === 1 ? '' : 's'}` : ''}` +
-      `; report: ${path.relative(process.cwd(), reportFile)}\n`,
-    );
+    this.layers = [];
+    const parts: string[] = [];
+    let scope: IConstruct | undefined;
+    let reportFile: string | undefined;
+    if (jobs.length > 0) {
+      scope = jobs[0].functions[0];
+      const reportDir = path.join(assetOutdirOf(jobs[0]), 'lambda-kit');
+      this.report.add(jobs.map((j) => reportEntry(j)));
+      reportFile = this.report.write(reportDir);
+      const functions = jobs.reduce((n, j) => n + j.functions.length, 0);
+      const fromCache = jobs.filter((j) => j.fromCache).length;
+      const failed = jobs.filter((j) => j.state === 'failed').length;
+      parts.push(
+        `${plural(jobs.length, 'bundle')} for ${plural(functions, 'function')} ` +
+        `(${jobs.length - fromCache - failed} built, ${fromCache} from cache${failed ? `, ${failed} failed` : ''}) ` +
+        `in ${seconds.toFixed(2)}s, ${plural(passes, 'esbuild pass', 'esbuild passes')}` +
+        // `bundling.typeCheck`: how many bundles were type-checked, in how many TypeScript programs.
+        (typeChecked.checked ? `, ${typeChecked.checked} type-checked in ${plural(typeChecked.programs, 'TypeScript program')}` : ''),
+      );
+    }
+    if (layers.length > 0) {
+      const installed = layers.filter((l) => l.installed);
+      const layerSeconds = installed.reduce((n, l) => n + l.seconds, 0);
+      parts.push(`${plural(layers.length, 'dependency layer')} (${installed.length} installed` +
+        `${installed.length ? ` in ${layerSeconds.toFixed(2)}s` : ''}, ${layers.length - installed.length} from cache)`);
+    }
+    const quiet = scope ? scope.node.tryGetContext(QUIET_CONTEXT) : undefined;
+    if (quiet === true || quiet === 'true') {
+      return;
+    }
+    process.stderr.write(`cdk-lambda-kit: ${parts.join('; ')}${reportFile ? `; report: ${displayPath(reportFile)}` : ''}\n`);
+  }
+
+  /**
+   * What a bundle was built from, as the cache checks it: the one place to add inputs. esbuild's metafile lists the
+   * files it bundled; resolution also depended on the listings of their directories, on the config files and
+   * `node_modules` of every directory above them, on the tsconfig chain and on the directories a glob import
+   * covers (see fingerprint.ts for why listings). Inputs that esbuild does not read (files copied beside the bundle,
+   * hook commands' files) belong here too: `recorder.file(path)` or `recorder.tree(dir)`.
+   */
+  private inputsOf(job: BundleJob, sources: string[], probe: FileProbe): Inputs {
+    const r = job.resolved;
+    const recorder = new InputRecorder(r.projectRoot, probe);
+    // The path the function names may be a symlink: where it leads and what is there.
+    recorder.realPath(r.entry);
+    recorder.file(r.entry);
+    recorder.directory(path.dirname(r.entry));
+    for (const source of sources) {
+      recorder.source(source);
+      if (!source.split(path.sep).includes('node_modules')) {
+        let text = '';
+        try {
+          text = fs.readFileSync(source, 'utf8');
+        } catch {
+          // Unreadable now: its recorded hash already says so.
+        }
+        for (const dir of globImportDirs(text, source)) {
+          recorder.tree(dir);
+        }
+      }
+    }
+    for (const config of r.configFiles) {
+      recorder.tsconfig(config);
+    }
+    return recorder.inputs;
   }
 
   /** Issue 14: run `beforeBundling` hooks of a group's bundles; those that fail are left out of the pass. */
@@ -186,75 +316,81 @@ export class Bundler {
     }
     // Issue 14: files copied beside the code, then `afterBundling` hooks, change the bundle (and its asset hash)
     // before it is staged and cached.
-    const hooked = runAfterBundling(job.resolved, addCopiedFiles(built.record!, built.dir!, job.resolved.copyFiles), built.dir!);
+    const hooked = runAfterBundling(job.resolved, addCopiedFiles(built.record!, built.dir!, job.resolved.copyFiles, job.resolved.outputFileName), built.dir!);
     if (hooked.error) {
       job.errors.push(hooked.error);
       job.state = 'failed';
       return;
     }
     const record = hooked.record;
-    job.stagedDir = stage(job, record.hash, (tmp) => fs.renameSync(built.dir!, tmp));
+    job.stagedDir = stage(job, record, (tmp) => fs.renameSync(built.dir!, tmp));
     job.record = record;
     job.metafile = { json: built.metafile };
     cache?.store(key, record, job.stagedDir, built.metafile);
     job.state = 'built';
   }
 
-  private keyOf(job: BundleJob, esbuildVersion: string, hasher: FileHasher): string {
+  private keyOf(job: BundleJob, esbuildVersion: string, probe: FileProbe): string {
     const r = job.resolved;
     const lockFile = findLockFile(r.projectRoot);
     return cacheKey({
       esbuildVersion,
       entry: path.relative(r.projectRoot, r.entry),
       options: r.buildOptions,
-      lockFile: lockFile ? hasher.hash(lockFile) : null,
-      configFiles: r.configFiles.map((f) => hasher.hash(f) ?? null),
-      // Issue 14: each copied file's target and content hash (absent without copyFiles: keys unchanged).
-      copyFiles: copiedFilesKey(r.copyFiles, hasher),
-      // Issue 14: the command hooks' commands (absent without hooks).
+      lockFile: lockFile ? probe.hash(lockFile) : null,
+      configFiles: r.configFiles.map((f) => probe.hash(f) ?? null),
+      // `bundling.copyFiles`: each copied file's target and content hash (absent without copyFiles: keys unchanged).
+      copyFiles: copiedFilesKey(r.copyFiles, probe),
+      // `bundling.commandHooks`: the hooks' commands (absent without hooks).
       commandHooks: hookCommandsKey(r.commandHooks, r.projectRoot),
     });
   }
 }
 
-/** The persistent cache for a bundle, or undefined when the app turned it off. */
-function cacheOf(job: BundleJob): BundleCache | undefined {
-  const root = cacheRoot(job.functions[0], job.resolved.projectRoot);
-  return root ? new BundleCache(root) : undefined;
-}
-
-/** The app's cache directory, or undefined when the app turned the cache off. */
-function cacheRoot(scope: IConstruct, projectRoot: string): string | undefined {
-  const enabled = scope.node.tryGetContext(CACHE_ENABLED_CONTEXT);
-  if (enabled === false || enabled === 'false') {
-    return undefined;
-  }
+/** Open the app's cache directory for a project: configured, or the default. */
+function openCache(scope: IConstruct, projectRoot: string): CacheAccess {
   const configured = scope.node.tryGetContext(CACHE_DIR_CONTEXT);
   if (typeof configured === 'string' && configured !== '') {
-    return path.resolve(configured);
+    return openCacheDir(path.resolve(configured));
   }
-  return defaultCacheDir(projectRoot);
-}
-
-/**
- * Where dependency layers are installed: `layers/` in the cache, or a fresh temporary directory when the cache is
- * off (every synth then reinstalls).
- */
-export function layerCacheDir(scope: IConstruct, projectRoot: string): string {
-  const root = cacheRoot(scope, projectRoot);
-  return root ? path.join(root, 'layers') : fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-lambda-kit-layer-'));
+  const dir = defaultCacheDir(projectRoot);
+  if (!dir.startsWith(tempCacheBase() + path.sep)) {
+    return openCacheDir(dir);
+  }
+  // The shared temp folder: the per-user base must be a real directory only its owner can enter.
+  const base = openCacheDir(tempCacheBase(), { private: true, noSymlink: true });
+  if (base.reason !== undefined) {
+    return { reason: `${tempCacheBase()}: ${base.reason}` };
+  }
+  return openCacheDir(dir, { private: true, noSymlink: true });
 }
 
 /**
  * The default cache directory: `node_modules/.cache/cdk-lambda-kit` under the project root when it has
- * node_modules (the convention babel, eslint and webpack follow), else a directory in the system's temp folder.
+ * node_modules (the convention babel, eslint and webpack follow), else a per-user directory in the system's temp
+ * folder (`cdk-lambda-kit-<uid>/<project>`, mode 0700).
  */
 export function defaultCacheDir(projectRoot: string): string {
   const nodeModules = path.join(projectRoot, 'node_modules');
   if (fs.existsSync(nodeModules)) {
     return path.join(nodeModules, '.cache', 'cdk-lambda-kit');
   }
-  return path.join(os.tmpdir(), 'cdk-lambda-kit-cache', sha256(projectRoot).slice(0, 16));
+  return path.join(tempCacheBase(), sha256(projectRoot).slice(0, 16));
+}
+
+/** A path to show: relative to the working directory when under it, else absolute. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(file);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A fresh temporary directory, private to the user (for installs when the cache cannot be used). */
+export function privateTempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /**
@@ -266,16 +402,16 @@ function assetOutdirOf(job: BundleJob): string {
 }
 
 /**
- * Stage a bundle as `asset.<hash>` in the cloud assembly's asset directory, unless it is there already.
- * `produce` creates the given (not yet existing) directory with the bundle's files.
+ * Stage a bundle as `asset.<hash>` in the cloud assembly's asset directory. A directory of that name that is there
+ * already is kept only if it holds exactly the bundle's files; otherwise it is replaced. `produce` creates the given
+ * (not yet existing) directory with the bundle's files; it is moved into place complete.
  */
-function stage(job: BundleJob, hash: string, produce: (tmp: string) => void): string {
-  const dir = path.join(assetOutdirOf(job), `asset.${hash}`);
-  if (!fs.existsSync(dir)) {
-    const tmp = `${dir}.tmp-${process.pid}`;
-    fs.rmSync(tmp, { recursive: true, force: true });
+function stage(job: BundleJob, record: BundleRecord, produce: (tmp: string) => void): string {
+  const dir = path.join(assetOutdirOf(job), `asset.${record.hash}`);
+  if (!directoryHolds(dir, record)) {
+    const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     produce(tmp);
-    renameOrDiscard(tmp, dir);
+    replaceDirectory(tmp, dir, record);
   }
   return dir;
 }

@@ -1,10 +1,19 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
+import { FileProbe, Inputs, hashFile, inputsHold } from './fingerprint';
 import { sha256 } from '../private/esbuild-options';
 
 /** Bump when the layout or meaning of cache records changes: old records are then ignored. */
-const CACHE_FORMAT = 'v2';
+const CACHE_FORMAT = 'v3';
+
+/** Files and directories in assets and in the cache get these modes, whatever the umask: the zip depends on content only. */
+export const FILE_MODE = 0o644;
+export const DIR_MODE = 0o755;
+
+/** Leftovers of a synth that was killed are removed by a later synth once their process is gone, or after this long. */
+const LEFTOVER_AGE_MS = 60 * 60 * 1000;
 
 /** The sizes of the biggest contributors to a bundle. */
 export interface ModuleSize {
@@ -20,6 +29,8 @@ export interface BundleRecord {
   readonly hash: string;
   /** Output files, relative to the bundle directory. */
   readonly files: string[];
+  /** sha256 of each output file, by name. */
+  readonly fileHashes: Record<string, string>;
   /** Unzipped size of all output files. */
   readonly bytes: number;
   /** gzip size of the main output file. */
@@ -28,61 +39,73 @@ export interface BundleRecord {
   readonly exports: string[];
   /** Whether `exports` is authoritative (false for CommonJS sources, whose exports are only known at run time). */
   readonly exportsKnown: boolean;
-  /** Every input file, relative to the project root, with its sha256. */
-  readonly inputs: Record<string, string>;
+  /** What the bundle was built from (see fingerprint.ts). */
+  readonly inputs: Inputs;
   /** The biggest contributors to the bundle. */
   readonly topModules: ModuleSize[];
   /** Packages the bundle imports but leaves out (externals), besides Node.js built-ins. */
   readonly externalImports: string[];
+  /** Bundled packages whose code reaches its own files at run time, with the file and what it uses. */
+  readonly ownFileReaders: Array<{ readonly module: string; readonly file: string; readonly uses: string }>;
+}
+
+/** The asset hash of a bundle's files: sha256 over each file's name and sha256. */
+export function bundleHash(fileHashes: Record<string, string>): string {
+  return sha256(Object.keys(fileHashes).sort().map((name) => `${name}\n${fileHashes[name]}\n`).join(''));
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Whether a name is a plain relative path inside a directory: no `..`, not absolute, no empty or `.` segments. */
+export function isPlainRelativePath(name: unknown): name is string {
+  if (typeof name !== 'string' || name === '' || name.includes('\\') || name.includes('\0') || path.isAbsolute(name) || path.win32.isAbsolute(name)) {
+    return false;
+  }
+  return name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
 /**
- * Hashes files at most once per bundling pass. Content hashes, never timestamps: touching a file does not
- * invalidate anything, and an edit always does.
+ * Check a record read from the cache: anything else than what this version writes is a miss. A record that names
+ * files outside its bundle directory, has no inputs, or whose hash is not the hash of its files, is never used.
  */
-export class FileHasher {
-  /** One read buffer for every file: hashing thousands of inputs leaves no garbage behind. */
-  private static readonly buffer = Buffer.allocUnsafe(256 * 1024);
-  private readonly hashes = new Map<string, string | undefined>();
-
-  /** sha256 of the file's content, or undefined if it cannot be read. */
-  public hash(file: string): string | undefined {
-    if (!this.hashes.has(file)) {
-      this.hashes.set(file, hashFile(file, FileHasher.buffer));
-    }
-    return this.hashes.get(file);
-  }
-}
-
-function hashFile(file: string, buffer: Buffer): string | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
+export function validRecord(value: unknown): BundleRecord | undefined {
+  const r = value as BundleRecord;
+  if (typeof r !== 'object' || r === null || typeof r.hash !== 'string' || !HEX64.test(r.hash)) {
     return undefined;
   }
-  try {
-    const hash = crypto.createHash('sha256');
-    for (;;) {
-      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
-      if (read === 0) {
-        return hash.digest('hex');
-      }
-      hash.update(buffer.subarray(0, read));
-    }
-  } catch {
+  if (!Array.isArray(r.files) || r.files.length === 0 || !r.files.every(isPlainRelativePath)) {
     return undefined;
-  } finally {
-    fs.closeSync(fd);
   }
+  if (typeof r.fileHashes !== 'object' || r.fileHashes === null || Object.keys(r.fileHashes).length !== r.files.length
+    || !r.files.every((f) => typeof r.fileHashes[f] === 'string' && HEX64.test(r.fileHashes[f]))
+    || bundleHash(r.fileHashes) !== r.hash) {
+    return undefined;
+  }
+  if (typeof r.inputs !== 'object' || r.inputs === null || Array.isArray(r.inputs)) {
+    return undefined;
+  }
+  const inputs = Object.entries(r.inputs);
+  if (inputs.length === 0 || !inputs.some(([k]) => k.startsWith('f:')) || !inputs.every(([k, v]) => /^[fdr]:./.test(k) && typeof v === 'string')) {
+    return undefined;
+  }
+  const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
+  if (typeof r.bytes !== 'number' || typeof r.gzipBytes !== 'number' || typeof r.exportsKnown !== 'boolean'
+    || !strings(r.exports) || !strings(r.externalImports) || !Array.isArray(r.topModules) || !Array.isArray(r.ownFileReaders)) {
+    return undefined;
+  }
+  return r;
 }
+
+/** A cached file did not hold what its record says. */
+export class IntegrityError extends Error {}
 
 /**
  * The persistent bundle cache.
  *
- * Layout under the cache directory: `v1/entries/<key>.json` records what one bundle was built from;
- * `v1/bundles/<hash>/` holds its output files and `v1/bundles/<hash>.metafile.json` its slice of esbuild's metafile.
- * Deleting the directory is always safe: the next synth rebuilds what it needs.
+ * Layout under the cache directory: `v3/entries/<key>.json` records what one bundle was built from;
+ * `v3/bundles/<hash>/` holds its output files and `v3/bundles/<hash>.metafile.json` its slice of esbuild's metafile.
+ * Every file's sha256 is in the record and checked when it is restored. Deleting the directory is always safe: the
+ * next synth rebuilds what it needs.
  */
 export class BundleCache {
   private readonly root: string;
@@ -92,30 +115,45 @@ export class BundleCache {
   }
 
   /**
-   * The record for a cache key, if one exists and every input it was built from still has the same content.
+   * The record for a cache key, if one exists, is valid, and every input it was built from still holds.
    */
-  public lookup(key: string, projectRoot: string, hasher: FileHasher): BundleRecord | undefined {
-    let record: BundleRecord;
+  public lookup(key: string, projectRoot: string, probe: FileProbe): BundleRecord | undefined {
+    let record: BundleRecord | undefined;
     try {
-      record = JSON.parse(fs.readFileSync(this.entryFile(key), 'utf8'));
+      record = validRecord(JSON.parse(fs.readFileSync(this.entryFile(key), 'utf8')));
     } catch {
       return undefined;
     }
-    for (const [input, expected] of Object.entries(record.inputs)) {
-      if (hasher.hash(path.resolve(projectRoot, input)) !== expected) {
-        return undefined;
-      }
-    }
-    const bundleDir = this.bundleDir(record.hash);
-    if (!record.files.every((f) => fs.existsSync(path.join(bundleDir, f)))) {
+    if (!record || !inputsHold(record.inputs, projectRoot, probe)) {
       return undefined;
     }
     return record;
   }
 
-  /** Copy a cached bundle's files into a directory. */
+  /**
+   * Copy a cached bundle's files into a new directory, checking each file's sha256 on the way; throws
+   * {@link IntegrityError} (and leaves no directory behind) when one does not match.
+   */
   public restore(record: BundleRecord, destination: string): void {
-    copyFiles(this.bundleDir(record.hash), destination, record.files);
+    const from = this.bundleDir(record.hash);
+    try {
+      mkdirNormalized(destination);
+      for (const file of record.files) {
+        let contents: Buffer;
+        try {
+          contents = fs.readFileSync(path.join(from, file));
+        } catch (e) {
+          throw new IntegrityError(`${file}: ${(e as Error).message}`);
+        }
+        if (sha256(contents) !== record.fileHashes[file]) {
+          throw new IntegrityError(`${file} does not match its recorded sha256`);
+        }
+        writeNormalized(path.join(destination, file), contents);
+      }
+    } catch (e) {
+      fs.rmSync(destination, { recursive: true, force: true });
+      throw e;
+    }
   }
 
   /** The cached metafile slice of a bundle, if there is one. */
@@ -126,21 +164,31 @@ export class BundleCache {
 
   /**
    * Store a finished bundle: its files (copied from where they were staged), its metafile slice and its record.
-   * Failures to write are ignored: the cache is an optimisation, never a source of truth.
+   * A bundle directory that is there already is kept only if it holds exactly the record's files; otherwise it is
+   * replaced. Failures to write are ignored: the cache is an optimisation, never a source of truth.
    */
   public store(key: string, record: BundleRecord, stagedDir: string, metafile: string): void {
     try {
       const bundleDir = this.bundleDir(record.hash);
-      if (!fs.existsSync(bundleDir)) {
-        const tmp = `${bundleDir}.tmp-${process.pid}-${Date.now()}`;
-        copyFiles(stagedDir, tmp, record.files);
-        renameOrDiscard(tmp, bundleDir);
+      if (!directoryHolds(bundleDir, record)) {
+        const tmp = `${bundleDir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+        mkdirNormalized(tmp);
+        for (const file of record.files) {
+          writeNormalized(path.join(tmp, file), fs.readFileSync(path.join(stagedDir, file)));
+        }
+        replaceDirectory(tmp, bundleDir, record);
       }
       writeAtomic(bundleDir + '.metafile.json', metafile);
       writeAtomic(this.entryFile(key), JSON.stringify(record));
     } catch {
-      // A read-only or full disk only costs the next synth a rebuild.
+      // A full disk only costs the next synth a rebuild.
     }
+  }
+
+  /** Remove what killed synths left in the cache. */
+  public cleanLeftovers(): void {
+    cleanLeftovers(path.join(this.root, 'bundles'));
+    cleanLeftovers(path.join(this.root, 'entries'));
   }
 
   private entryFile(key: string): string {
@@ -152,35 +200,300 @@ export class BundleCache {
   }
 }
 
-/** Copy named files from one directory to another, creating it. Hard links where the file system allows. */
-export function copyFiles(from: string, to: string, files: string[]): void {
-  fs.mkdirSync(to, { recursive: true });
-  for (const file of files) {
-    const target = path.join(to, file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.copyFileSync(path.join(from, file), target);
+/**
+ * Whether a directory holds exactly a record's files, each with its recorded sha256 (or `l:<target>` for a symbolic
+ * link), and nothing else. Hashing is skipped when a marker beside the directory (`<dir>.verified`) says it was
+ * verified with the same names, sizes, modification times, inodes and modes (what any write changes).
+ */
+export function directoryHolds(dir: string, record: { readonly files: string[]; readonly fileHashes: Record<string, string> }): boolean {
+  let names: string[];
+  try {
+    names = listFiles(dir);
+  } catch {
+    return false;
+  }
+  const expected = [...record.files].sort();
+  if (names.length !== expected.length || names.some((n, i) => n !== expected[i])) {
+    return false;
+  }
+  const marker = `${dir}.verified`;
+  const signature = statSignature(dir, names, record.fileHashes);
+  if (signature !== undefined) {
+    try {
+      if (fs.readFileSync(marker, 'utf8') === signature) {
+        return true;
+      }
+    } catch {
+      // No marker: hash.
+    }
+  }
+  for (const name of names) {
+    const want = record.fileHashes[name];
+    const full = path.join(dir, name);
+    if (want.startsWith('l:') ? readlink(full) !== want.slice(2) : hashFile(full) !== want) {
+      return false;
+    }
+  }
+  if (signature !== undefined) {
+    try {
+      writeAtomic(marker, signature);
+    } catch {
+      // Only costs hashing again next time.
+    }
+  }
+  return true;
+}
+
+/** What a tree holds, as `directoryHolds` checks it: every file's sha256, `l:<target>` for symbolic links. */
+export function treeManifest(dir: string): { files: string[]; fileHashes: Record<string, string> } {
+  const files = listFiles(dir);
+  const fileHashes: Record<string, string> = {};
+  for (const name of files) {
+    const full = path.join(dir, name);
+    const link = readlink(full);
+    const hash = link !== undefined ? `l:${link}` : hashFile(full);
+    if (hash === undefined) {
+      throw new Error(`${full} cannot be read`);
+    }
+    fileHashes[name] = hash;
+  }
+  return { files, fileHashes };
+}
+
+/**
+ * The record of a bundle directory whose files changed after esbuild wrote it (`bundling.copyFiles`, `afterBundling`
+ * hooks): modes normalized, every file with its sha256, the asset hash over them, and the size. The one way a record
+ * is made from a directory, so that the cache and the staged asset verify it like any other.
+ */
+export function rehashRecord(record: BundleRecord, dir: string, mainFile: string): BundleRecord {
+  normalizeModes(dir);
+  const { files, fileHashes } = treeManifest(dir);
+  const bytes = files.reduce((n, name) => n + fs.lstatSync(path.join(dir, name)).size, 0);
+  const main = path.join(dir, mainFile);
+  return {
+    ...record,
+    hash: bundleHash(fileHashes),
+    files,
+    fileHashes,
+    bytes,
+    gzipBytes: fs.existsSync(main) ? zlib.gzipSync(fs.readFileSync(main), { level: 1 }).byteLength : record.gzipBytes,
+  };
+}
+
+function readlink(file: string): string | undefined {
+  try {
+    return fs.readlinkSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function statSignature(dir: string, names: string[], hashes: Record<string, string>): string | undefined {
+  try {
+    return sha256(names.map((n) => {
+      const s = fs.lstatSync(path.join(dir, n), { bigint: true });
+      return `${n}\0${hashes[n]}\0${s.size}\0${s.mtimeNs}\0${s.ino}\0${s.mode}`;
+    }).join('\n'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every file under a directory, relative, with `/`, sorted. Symlinks and special files are listed as they are. */
+export function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      out.push(...listFiles(dir, rel));
+    } else {
+      out.push(rel);
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * Move a complete directory into place. When the place is taken: keep what is there if it holds the same files
+ * (another synth got there first), else replace it.
+ */
+export function replaceDirectory(tmp: string, dir: string, record: { readonly files: string[]; readonly fileHashes: Record<string, string> }): void {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  try {
+    fs.renameSync(tmp, dir);
+    return;
+  } catch (e) {
+    if (!fs.existsSync(dir)) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
+  }
+  if (directoryHolds(dir, record)) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return;
+  }
+  const old = `${dir}.tmp-${process.pid}-old-${Math.random().toString(36).slice(2)}`;
+  fs.renameSync(dir, old);
+  fs.rmSync(`${dir}.verified`, { force: true });
+  fs.renameSync(tmp, dir);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+/** Create a directory (and its parents) with mode 0755, whatever the umask. */
+export function mkdirNormalized(dir: string): void {
+  const first = fs.mkdirSync(dir, { recursive: true });
+  if (first !== undefined) {
+    for (let at = dir; ; at = path.dirname(at)) {
+      fs.chmodSync(at, DIR_MODE);
+      if (at === first || path.dirname(at) === at) {
+        break;
+      }
+    }
+  }
+}
+
+/** Write a file with mode 0644, whatever the umask (its directory is created 0755 when missing). */
+export function writeNormalized(file: string, contents: string | Uint8Array): void {
+  mkdirNormalized(path.dirname(file));
+  fs.writeFileSync(file, contents, { mode: FILE_MODE });
+  fs.chmodSync(file, FILE_MODE);
+}
+
+/**
+ * Give every file under a directory mode 0644 (0755 when it was executable for its owner) and every directory 0755.
+ * Symlinks are left as they are.
+ */
+export function normalizeModes(dir: string): void {
+  fs.chmodSync(dir, DIR_MODE);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      normalizeModes(full);
+    } else if (entry.isFile()) {
+      fs.chmodSync(full, (fs.statSync(full).mode & 0o100) ? DIR_MODE : FILE_MODE);
+    }
   }
 }
 
 /** Write a file through a temporary name, so that readers never see half of it. */
 export function writeAtomic(file: string, content: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  mkdirNormalized(path.dirname(file));
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  fs.writeFileSync(tmp, content);
+  fs.writeFileSync(tmp, content, { mode: FILE_MODE });
+  fs.chmodSync(tmp, FILE_MODE);
   fs.renameSync(tmp, file);
 }
 
-/** Move a directory into place; if another process got there first, keep theirs (same content by construction). */
-export function renameOrDiscard(tmp: string, dir: string): void {
+/** The process id in a leftover's name (`.lambda-kit-staging-<pid>-…`, `….tmp-<pid>-…`), if it is one. */
+export function leftoverPid(name: string): number | undefined {
+  const match = /^\.lambda-kit-staging-(\d+)-/.exec(name) ?? /\.tmp-(\d+)(-|$)/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Remove the leftovers of killed synths in a directory: staging directories and `.tmp-<pid>` files or directories
+ * whose process is gone, or that are older than an hour. Those of this process and of live ones are left alone.
+ */
+export function cleanLeftovers(dir: string): void {
+  let names: string[];
   try {
-    fs.renameSync(tmp, dir);
-  } catch (e) {
-    if (fs.existsSync(dir)) {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    } else {
-      throw e;
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = leftoverPid(name);
+    if (pid === undefined || pid === process.pid) {
+      continue;
+    }
+    const full = path.join(dir, name);
+    let old = false;
+    try {
+      old = Date.now() - fs.lstatSync(full).mtimeMs > LEFTOVER_AGE_MS;
+    } catch {
+      continue;
+    }
+    if (old || !processAlive(pid)) {
+      fs.rmSync(full, { recursive: true, force: true });
     }
   }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The outcome of opening a cache directory: the directory, or why it cannot be used. */
+export type CacheAccess = { readonly dir: string; readonly reason?: undefined } | { readonly dir?: undefined; readonly reason: string };
+
+/**
+ * Open (creating it 0700 when missing) a cache directory and check that it is safe and usable: a directory, owned
+ * by the user running synth, that no other user can write to, and writable. `private` additionally requires that
+ * no other user can read or enter it (the per-user directory in the shared temp folder).
+ */
+export function openCacheDir(dir: string, options: { private?: boolean; noSymlink?: boolean } = {}): CacheAccess {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    return { reason: `it cannot be created: ${(e as Error).message}` };
+  }
+  let stat: fs.Stats;
+  try {
+    stat = options.noSymlink ? fs.lstatSync(dir) : fs.statSync(dir);
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+  if (stat.isSymbolicLink()) {
+    return { reason: 'it is a symbolic link' };
+  }
+  if (!stat.isDirectory()) {
+    return { reason: 'it is not a directory' };
+  }
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  if (uid !== undefined && stat.uid !== uid) {
+    return { reason: `it is owned by uid ${stat.uid}, not by the user running synth (uid ${uid})` };
+  }
+  if (process.platform !== 'win32') {
+    const forbidden = options.private ? 0o077 : 0o022;
+    if ((stat.mode & forbidden) !== 0) {
+      return { reason: `its mode is ${(stat.mode & 0o777).toString(8).padStart(4, '0')}: other users could ${options.private ? 'read or write' : 'write'} it` };
+    }
+  }
+  try {
+    fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+    const probe = path.join(dir, `.write-test.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+  } catch (e) {
+    return { reason: `it is not writable: ${(e as Error).message}` };
+  }
+  return { dir };
+}
+
+/**
+ * The per-user base of caches in the system temp folder: `cdk-lambda-kit-<uid>` (the user name where there are no
+ * uids), which only its owner can enter.
+ */
+export function tempCacheBase(): string {
+  const who = typeof process.getuid === 'function' ? String(process.getuid()) : sanitize(safeUserName());
+  return path.join(os.tmpdir(), `cdk-lambda-kit-${who}`);
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'user';
+  }
+}
+
+function sanitize(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
 /** The cache key of one bundle: everything that decides its output besides the input files themselves. */

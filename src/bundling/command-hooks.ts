@@ -1,9 +1,7 @@
 import { spawnSync } from 'child_process';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zlib from 'zlib';
-import type { BundleRecord } from './cache';
+import { BundleRecord, listFiles, rehashRecord } from './cache';
 
 /**
  * Commands run before and after a function is bundled, like `NodejsFunction`'s `commandHooks`.
@@ -73,46 +71,6 @@ export function mergeInto(from: string, to: string): void {
   fs.rmSync(from, { recursive: true, force: true });
 }
 
-/**
- * The record of a bundle whose directory hooks may have changed: every file (recursively) in its names, size and
- * asset hash.
- */
-export function rehashBundle(record: BundleRecord, dir: string, mainFile: string): BundleRecord {
-  const files = listFiles(dir);
-  const lines: string[] = [];
-  let bytes = 0;
-  for (const name of files) {
-    const content = fs.readFileSync(path.join(dir, name));
-    lines.push(`${name}\n${crypto.createHash('sha256').update(content).digest('hex')}\n`);
-    bytes += content.byteLength;
-  }
-  const main = path.join(dir, mainFile);
-  return {
-    ...record,
-    hash: crypto.createHash('sha256').update(lines.join('')).digest('hex'),
-    files,
-    bytes,
-    gzipBytes: fs.existsSync(main) ? zlib.gzipSync(fs.readFileSync(main), { level: 1 }).byteLength : record.gzipBytes,
-  };
-}
-
-/** Files under a directory, recursively, as sorted POSIX paths relative to it. */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        walk(child);
-      } else if (entry.isFile()) {
-        out.push(child);
-      }
-    }
-  };
-  walk('');
-  return out.sort();
-}
-
 /** What the hooks need of a resolved bundle. */
 interface HookedBundle {
   readonly projectRoot: string;
@@ -143,5 +101,5 @@ export function runAfterBundling(bundle: HookedBundle, record: BundleRecord, ent
   }
   mergeInto(`${entryDir}.before`, entryDir);
   const error = runCommands('afterBundling', bundle.commandHooks.afterBundling(bundle.projectRoot, entryDir), bundle.projectRoot);
-  return { record: rehashBundle(record, entryDir, bundle.outputFileName), error };
+  return { record: rehashRecord(record, entryDir, bundle.outputFileName), error };
 }

@@ -1,7 +1,6 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BundleRecord, FileHasher } from './cache';
+import { BundleRecord, rehashRecord } from './cache';
 
 /**
  * Files copied into a function's bundle beside the code (`bundling.copyFiles`): certificates such as the RDS CA
@@ -73,37 +72,24 @@ export function resolveCopyFiles(specs: BundleFiles[] | undefined, projectRoot: 
 }
 
 /** What the cache key holds for copied files: each target with its source's content hash. */
-export function copiedFilesKey(files: CopiedFile[] | undefined, hasher: FileHasher): string[] | undefined {
+export function copiedFilesKey(files: CopiedFile[] | undefined, hasher: { hash(file: string): string | undefined }): string[] | undefined {
   if (!files || files.length === 0) {
     return undefined;
   }
   return files.map((f) => `${f.target}\0${hasher.hash(f.source) ?? 'unreadable'}`);
 }
 
-/**
- * Copy the files into a built bundle's directory and return its record with them: their names and sizes, and an
- * asset hash over the code's hash and each copied file's name and content.
- */
-export function addCopiedFiles(record: BundleRecord, dir: string, files: CopiedFile[] | undefined): BundleRecord {
+/** Copy the files into a built bundle's directory and return its record with them (see `rehashRecord`). */
+export function addCopiedFiles(record: BundleRecord, dir: string, files: CopiedFile[] | undefined, mainFile: string): BundleRecord {
   if (!files || files.length === 0) {
     return record;
   }
-  const lines: string[] = [];
-  let bytes = 0;
   for (const file of files) {
-    const content = fs.readFileSync(file.source);
     const target = path.join(dir, ...file.target.split('/'));
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content);
-    lines.push(`${file.target}\n${sha256(content)}\n`);
-    bytes += content.byteLength;
+    fs.copyFileSync(file.source, target);
   }
-  return {
-    ...record,
-    hash: sha256(`${record.hash}\n${lines.join('')}`),
-    files: [...record.files, ...files.map((f) => f.target)],
-    bytes: record.bytes + bytes,
-  };
+  return rehashRecord(record, dir, mainFile);
 }
 
 /**
@@ -171,10 +157,6 @@ function segmentRegex(segment: string): string {
     }
   }
   return out;
-}
-
-function sha256(data: string | Uint8Array): string {
-  return crypto.createHash('sha256').update(data).digest('hex');
 }
 
 function isFile(p: string): boolean {

@@ -2,9 +2,13 @@ import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { BundleRecord, FileHasher, ModuleSize } from './cache';
+import { BundleRecord, ModuleSize, bundleHash, normalizeModes } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
+import { Inputs } from './fingerprint';
 import { ResolvedBundling, sha256 } from '../private/esbuild-options';
+
+/** Records what an entry's bundle was built from, given the source files esbuild read for it (absolute, real). */
+export type InputsOf = (entry: PassEntry, sources: string[]) => Inputs;
 
 /** One entry to bundle in a pass. */
 export interface PassEntry {
@@ -47,6 +51,7 @@ export function buildGroup(
   esbuild: EsbuildApi,
   entries: PassEntry[],
   stagingDir: string,
+  inputsOf: InputsOf,
 ): { passes: number; bundles: Map<string, BuiltBundle> } {
   const bundles = new Map<string, BuiltBundle>();
   const options = entries[0].resolved.buildOptions;
@@ -57,7 +62,7 @@ export function buildGroup(
   if (assets && entries.length > 1) {
     let passes = 0;
     for (const entry of entries) {
-      const single = buildGroup(esbuild, [entry], stagingDir);
+      const single = buildGroup(esbuild, [entry], stagingDir, inputsOf);
       passes += single.passes;
       bundles.set(entry.id, single.bundles.get(entry.id)!);
     }
@@ -79,7 +84,7 @@ export function buildGroup(
     if (entries.length > 1) {
       let passes = 1;
       for (const entry of entries) {
-        const single = buildGroup(esbuild, [entry], stagingDir);
+        const single = buildGroup(esbuild, [entry], stagingDir, inputsOf);
         passes += single.passes;
         bundles.set(entry.id, single.bundles.get(entry.id)!);
       }
@@ -90,9 +95,8 @@ export function buildGroup(
   }
 
   const exportsOfCjsOutput = options.format === 'cjs' ? sourceExports(esbuild, entries, projectRoot) : undefined;
-  const hasher = new FileHasher();
   for (const entry of entries) {
-    bundles.set(entry.id, collect(entry, result, stagingDir, hasher, exportsOfCjsOutput?.get(entry.id)));
+    bundles.set(entry.id, collect(entry, result, stagingDir, inputsOf, exportsOfCjsOutput?.get(entry.id)));
   }
   return { passes: 1, bundles };
 }
@@ -101,7 +105,7 @@ function collect(
   entry: PassEntry,
   result: EsbuildResult,
   stagingDir: string,
-  hasher: FileHasher,
+  inputsOf: InputsOf,
   cjsExports: string[] | undefined,
 ): BuiltBundle {
   const { projectRoot, outputFileName } = entry.resolved;
@@ -117,25 +121,24 @@ function collect(
     return [name, rewritten];
   });
 
-  const hash = sha256(files.map(([name, contents]) => `${name}\n${sha256(contents)}\n`).join(''));
+  normalizeModes(entryDir);
+  const fileHashes = Object.fromEntries(files.map(([name, contents]) => [name, sha256(contents)]));
+  const hash = bundleHash(fileHashes);
   const main = files.find(([name]) => name === outputFileName)!;
   const outputKey = toPosix(path.relative(projectRoot, path.join(entryDir, outputFileName)));
   const output = result.metafile.outputs[outputKey];
-  const entryInput = toPosix(path.relative(projectRoot, entry.resolved.entry));
+  // The metafile names the entry by its real path: an entry reached through a symlink is listed where it points.
+  const entryInput = output.entryPoint ?? toPosix(path.relative(projectRoot, entry.resolved.entry));
 
   const closure = inputClosure(result.metafile, entryInput);
-  const inputs: Record<string, string> = {};
-  for (const input of closure) {
-    const digest = hasher.hash(path.resolve(projectRoot, input));
-    if (digest !== undefined) {
-      inputs[input] = digest;
-    }
-  }
+  const sources = closure.filter((i) => !i.startsWith('<') && !i.includes(':')).map((i) => path.resolve(projectRoot, i));
+  const inputs = inputsOf(entry, sources);
 
   const esm = entry.resolved.buildOptions.format === 'esm';
   const record: BundleRecord = {
     hash,
     files: files.map(([name]) => name),
+    fileHashes,
     bytes: files.reduce((n, [, contents]) => n + contents.byteLength, 0),
     // Level 1: close to the zip Lambda receives, at a fraction of the cost of the default level.
     gzipBytes: zlib.gzipSync(main[1], { level: 1 }).byteLength,
@@ -144,6 +147,7 @@ function collect(
     inputs,
     topModules: topModules(output.inputs),
     externalImports: externalPackages(result.metafile, closure),
+    ownFileReaders: ownFileReaders(sources),
   };
 
   const slice: Metafile = {
@@ -222,10 +226,22 @@ export function inputClosure(metafile: Metafile, entryInput: string): string[] {
     for (const imported of metafile.inputs[current].imports) {
       if (!imported.external) {
         stack.push(imported.path);
+      } else if (imported.path.includes('*') && imported.path.startsWith('.')) {
+        // A glob import (`` import(`./plugins/${name}.ts`) ``): esbuild lists it as an external `./plugins/**/*.ts`,
+        // and the files it bundled for it as inputs that nothing imports.
+        const pattern = globPattern(path.posix.join(path.posix.dirname(current), imported.path));
+        stack.push(...Object.keys(metafile.inputs).filter((input) => pattern.test(input)));
       }
     }
   }
   return [...seen].sort();
+}
+
+/** A glob of esbuild's metafile (`**` any directories, `*` within one) as a regular expression. */
+function globPattern(glob: string): RegExp {
+  const source = glob.split(/(\*\*\/|\*)/).map((part) =>
+    part === '**/' ? '(?:[^/]+/)*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('');
+  return new RegExp(`^${source}$`);
 }
 
 /** The packages a bundle leaves external, from the imports of its inputs (Node.js built-ins left out). */
@@ -297,4 +313,50 @@ function formatMessage(m: EsbuildMessage): string {
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
+}
+
+/**
+ * Ways code reaches files of its own package at run time, which bundling leaves behind: `__dirname`/`__filename`
+ * joined or concatenated into a path, `require.resolve` of a relative path, and `new URL('…', import.meta.url)`.
+ * A bare mention (`typeof __dirname`, a UMD wrapper) is not one.
+ */
+const OWN_FILE_PATTERNS: Array<[RegExp, string]> = [
+  [/\b(?:join|resolve)\(\s*__dirname\s*,/, 'path.join(__dirname, …)'],
+  [/\b(?:join|resolve)\(\s*(?:path\.)?dirname\(\s*__filename\s*\)\s*,/, 'path.join(dirname(__filename), …)'],
+  [/\b__dirname\s*\+\s*['"`]/, '__dirname + "…"'],
+  [/`\$\{\s*__dirname\s*\}\//, '`${__dirname}/…`'],
+  [/\b(?:readFileSync|readFile|readdirSync|createReadStream|existsSync)\(\s*__dirname\b/, 'fs.*(__dirname)'],
+  [/\brequire\.resolve\(\s*['"`]\.\.?\//, 'require.resolve("./…")'],
+  [/new\s+URL\(\s*['"`][^'"`]+['"`]\s*,\s*import\.meta\.url\s*\)/, "new URL('…', import.meta.url)"],
+];
+
+/**
+ * Bundled packages whose code reaches their own files at run time: one finding per package (the first file found),
+ * so that the warning can name it and the fix.
+ */
+export function ownFileReaders(sources: string[]): BundleRecord['ownFileReaders'] {
+  const found = new Map<string, { module: string; file: string; uses: string }>();
+  for (const source of sources) {
+    const module = packageOf(source);
+    if (!module || found.has(module) || module.startsWith('@aws-sdk/')) {
+      continue;
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(source, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!/__dirname|__filename|require\.resolve|import\.meta\.url/.test(text)) {
+      continue;
+    }
+    for (const [pattern, uses] of OWN_FILE_PATTERNS) {
+      if (pattern.test(text)) {
+        const parts = toPosix(source).split('/');
+        found.set(module, { module, file: parts.slice(parts.lastIndexOf('node_modules') + 1).join('/'), uses });
+        break;
+      }
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.module < b.module ? -1 : 1));
 }

@@ -109,7 +109,9 @@ export function typeCheckJobs(jobs: BundleJob[], markerDirOf: (job: BundleJob) =
 
 /** The files of a function's import graph, as esbuild recorded them, absolute. */
 function closureOf(job: BundleJob): Set<string> {
-  const closure = new Set(Object.keys(job.record?.inputs ?? {}).map((i) => path.resolve(job.resolved.projectRoot, i)));
+  // The record's files are its `f:` inputs (see fingerprint.ts): what esbuild read, and the config files above them.
+  const files = Object.keys(job.record?.inputs ?? {}).filter((i) => i.startsWith('f:')).map((i) => i.slice(2));
+  const closure = new Set(files.map((i) => path.resolve(job.resolved.projectRoot, i)));
   closure.add(path.resolve(job.resolved.entry));
   return closure;
 }

@@ -1,11 +1,11 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { AssetHashType, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AssetHashType, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { layerCacheDir } from '../bundling/bundler';
+import { Bundler, privateTempDir } from '../bundling/bundler';
+import { directoryHolds, isPlainRelativePath, normalizeModes, replaceDirectory, treeManifest, writeAtomic } from '../bundling/cache';
 import { sha256 } from '../private/esbuild-options';
 import { formatProblems } from '../private/problems';
 import { findProjectRoot } from '../private/project-root';
@@ -81,6 +81,13 @@ interface BuiltLayer {
   readonly bytes: number;
 }
 
+/** An install in the cache: the layer, what it holds file by file, and whether this synth installed it. */
+interface Installed extends BuiltLayer {
+  readonly manifest: LayerManifest;
+  readonly installed: boolean;
+  readonly seconds: number;
+}
+
 /**
  * A Lambda layer of npm packages, installed into `nodejs/node_modules` for the target architecture and runtime.
  *
@@ -127,9 +134,11 @@ export class DependencyLayer extends lambda.LayerVersion {
       runtime: runtime.name,
       scripts: props.runInstallScripts ?? false,
     }));
+    // A stack that is not bundled (`cdk ls`, `cdk synth -e` of another stage) gets a stand-in under a hash of its
+    // own: nothing is ever staged under the real hash that does not hold the installed layer.
     const built: BuiltLayer = Stack.of(scope).bundlingRequired
-      ? install(scope, constructPath, spec, hash, architecture, props.runInstallScripts ?? false)
-      : { dir: emptyLayerDir(), hash, versions: {}, bytes: 0 };
+      ? installLayer(scope, constructPath, spec, hash, architecture, props.runInstallScripts ?? false)
+      : { dir: emptyLayerDir(), hash: sha256(`skipped\0${hash}`), versions: {}, bytes: 0 };
 
     super(scope, id, {
       code: lambda.Code.fromAsset(built.dir, { assetHash: built.hash, assetHashType: AssetHashType.CUSTOM }),
@@ -204,9 +213,15 @@ function readSpec(props: DependencyLayerProps): { spec?: LayerSpec; problems: st
   };
 }
 
+/** A layer install: its files with their sha256, as `directoryHolds` checks them. */
+interface LayerManifest {
+  readonly files: string[];
+  readonly fileHashes: Record<string, string>;
+}
+
 /**
- * Install the layer into the cache (or reuse it), returning where it is. Also installs `bundling.nodeModules`
- * (issue 14).
+ * Install packages into the cache (or reuse a verified install there), returning where they are. DependencyLayer
+ * stages the result (`installLayer`); `bundling.nodeModules` copies it beside a bundle.
  */
 export function install(
   scope: Construct,
@@ -215,12 +230,17 @@ export function install(
   hash: string,
   architecture: lambda.Architecture,
   scripts: boolean,
-): BuiltLayer {
-  const cacheRoot = layerCacheDir(scope, spec.projectRoot);
-  const dir = path.join(cacheRoot, hash);
-  if (!fs.existsSync(path.join(dir, 'nodejs', 'node_modules'))) {
-    const tmp = `${dir}.tmp-${process.pid}`;
-    fs.rmSync(tmp, { recursive: true, force: true });
+): Installed {
+  const started = process.hrtime.bigint();
+  const bundler = Bundler.of(scope);
+  const cacheRoot = bundler.cacheDir(scope, spec.projectRoot);
+  const layersDir = cacheRoot ? path.join(cacheRoot, 'layers') : privateTempDir('cdk-lambda-kit-layer-');
+  const dir = path.join(layersDir, hash);
+  const manifestFile = `${dir}.manifest.json`;
+  let manifest = cacheRoot ? readManifest(manifestFile) : undefined;
+  const reused = manifest !== undefined && directoryHolds(dir, manifest);
+  if (!reused) {
+    const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     const nodejs = path.join(tmp, 'nodejs');
     fs.mkdirSync(nodejs, { recursive: true });
     fs.writeFileSync(path.join(nodejs, 'package.json'), spec.packageJson);
@@ -241,11 +261,16 @@ export function install(
       throw new Error(`${constructPath}: installing the layer's packages with \`npm ${args.join(' ')}\` failed:\n    ${stderr}`);
     }
     fs.rmSync(path.join(nodejs, 'node_modules', '.package-lock.json'), { force: true });
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
-    try {
-      fs.renameSync(tmp, dir);
-    } catch {
-      fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(path.join(nodejs, 'node_modules'), { recursive: true });
+    normalizeModes(tmp);
+    manifest = treeManifest(tmp);
+    replaceDirectory(tmp, dir, manifest);
+    if (cacheRoot) {
+      try {
+        writeAtomic(manifestFile, JSON.stringify(manifest));
+      } catch {
+        // Only costs a reinstall next time.
+      }
     }
   }
   const versions: Record<string, string> = {};
@@ -256,7 +281,68 @@ export function install(
       // A package without a package.json at its root: nothing to compare versions with.
     }
   }
-  return { dir, hash, versions, bytes: directorySize(dir) };
+  return { dir, hash, versions, bytes: directorySize(dir), manifest: manifest!, installed: !reused, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/**
+ * Install a DependencyLayer's packages (see `install`) and make sure the cloud assembly holds them complete when
+ * aws-cdk-lib stages them; the install is counted in the synth's summary line.
+ */
+function installLayer(
+  scope: Construct, constructPath: string, spec: LayerSpec, hash: string, architecture: lambda.Architecture, scripts: boolean,
+): BuiltLayer {
+  const built = install(scope, constructPath, spec, hash, architecture, scripts);
+  stageLayer(scope, hash, built.manifest);
+  Bundler.of(scope).noteLayer(built.installed, built.seconds);
+  return built;
+}
+
+/**
+ * aws-cdk-lib copies the install to `asset.<sha256 of the custom hash>` in the cloud assembly, and keeps a directory
+ * of that name that is there already. One that does not hold exactly the install (an interrupted copy, an older
+ * version's empty stand-in) is removed first, so that aws-cdk-lib stages the install afresh.
+ */
+function stageLayer(scope: Construct, hash: string, manifest: LayerManifest): void {
+  const assetOutdir = path.resolve(Stage.of(scope)!.assetOutdir);
+  Bundler.of(scope).cleanAssetDir(assetOutdir);
+  const staged = path.join(assetOutdir, `asset.${sha256(hash)}`);
+  if (fs.existsSync(staged) && !directoryHolds(staged, manifest)) {
+    fs.rmSync(staged, { recursive: true, force: true });
+    fs.rmSync(`${staged}.verified`, { force: true });
+  }
+}
+
+/**
+ * A cached install's manifest, if it is one this version wrote: plain relative paths, a sha256 or a symbolic link
+ * that stays inside the layer for each. Anything else is a miss (the layer is installed again).
+ */
+function readManifest(file: string): LayerManifest | undefined {
+  let value: LayerManifest;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || !Array.isArray(value.files) || value.files.length === 0
+    || typeof value.fileHashes !== 'object' || value.fileHashes === null
+    || Object.keys(value.fileHashes).length !== value.files.length) {
+    return undefined;
+  }
+  for (const name of value.files) {
+    const hash = value.fileHashes[name];
+    if (!isPlainRelativePath(name) || typeof hash !== 'string') {
+      return undefined;
+    }
+    if (hash.startsWith('l:')) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(name), hash.slice(2)));
+      if (path.posix.isAbsolute(hash.slice(2)) || target.startsWith('../') || target === '..') {
+        return undefined;
+      }
+    } else if (!/^[0-9a-f]{64}$/.test(hash)) {
+      return undefined;
+    }
+  }
+  return value;
 }
 
 function directorySize(dir: string): number {
@@ -272,11 +358,15 @@ function directorySize(dir: string): number {
   return total;
 }
 
-/** A layer directory for stacks that are not bundled: the asset is never deployed. */
+let emptyLayer: string | undefined;
+
+/** A layer directory for stacks that are not bundled (the asset is never deployed): private to this process. */
 function emptyLayerDir(): string {
-  const dir = path.join(os.tmpdir(), 'cdk-lambda-kit-empty-layer', 'nodejs', 'node_modules');
-  fs.mkdirSync(dir, { recursive: true });
-  return path.dirname(path.dirname(dir));
+  if (!emptyLayer || !fs.existsSync(emptyLayer)) {
+    emptyLayer = privateTempDir('cdk-lambda-kit-empty-layer-');
+    fs.mkdirSync(path.join(emptyLayer, 'nodejs', 'node_modules'), { recursive: true });
+  }
+  return emptyLayer;
 }
 
 function truncate(text: string, max: number): string {

@@ -185,7 +185,7 @@ describe('bundling', () => {
     const lines = captureSummary(() => app.synth());
 
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^cdk-lambda-kit: 6 functions bundled in [\d.]+s \(6 built in 2 esbuild passes, 0 from cache\); report: .*bundle-report\.md$/);
+    expect(lines[0]).toMatch(/^cdk-lambda-kit: 6 bundles for 6 functions \(6 built, 0 from cache\) in [\d.]+s, 2 esbuild passes; report: \/.*bundle-report\.md$/);
   });
 
   test('functions with the same entry and options share one bundle', () => {
@@ -194,7 +194,7 @@ describe('bundling', () => {
     new ServerlessFunction(stack, 'A', { entry: path.join(root, 'src/lazy.ts'), handler: 'lazyValue' });
     new ServerlessFunction(stack, 'B', { entry: path.join(root, 'src/lazy.ts'), handler: 'lazyValue' });
     const lines = captureSummary(() => app.synth());
-    expect(lines[0]).toMatch(/2 functions bundled .*\(1 built in 1 esbuild pass/);
+    expect(lines[0]).toMatch(/1 bundle for 2 functions \(1 built, 0 from cache\) in [\d.]+s, 1 esbuild pass;/);
   });
 
   test('stacks not selected for bundling are not bundled, and still synthesize', () => {
@@ -302,7 +302,7 @@ describe('bundling errors', () => {
     expect(message).toMatch(/\[Stack\/MissingImport\] bundling src\/missing-import.ts failed with esbuild:\n\s+src\/missing-import.ts:1:\d+: Could not resolve ".\/nowhere"/);
     expect(message).toMatch(/\[Stack\/Syntax\] bundling src\/syntax.ts failed with esbuild:\n\s+src\/syntax.ts:\d+:\d+: /);
     expect(message).not.toContain('Stack/Good');
-    expect(lines[0]).toMatch(/3 functions bundled .*\(1 built in 4 esbuild passes, 0 from cache, 2 failed\)/);
+    expect(lines[0]).toMatch(/3 bundles for 3 functions \(1 built, 0 from cache, 2 failed\) in [\d.]+s, 4 esbuild passes;/);
   });
 
   test('warns with a stable id when the bundle is over its size budget', () => {

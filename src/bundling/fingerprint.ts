@@ -1,0 +1,322 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * What a bundle was built from, as the cache checks it: a map from `<kind>:<path>` to what was found there.
+ *
+ * Kinds (paths are relative to the project root, with `/`):
+ * - `f:` a file's sha256, or `-` when there is no file (a config file that does not exist is recorded too: creating
+ *   one changes the output);
+ * - `d:` a directory listing's sha256 (names, types and symlink targets), or `-` when there is no directory;
+ * - `r:` the real path a path leads to (symlinks followed), relative to the project root.
+ *
+ * Why directory listings rather than recording esbuild's resolutions: the bundler runs esbuild with `buildSync`,
+ * which takes no plugins, so `onResolve` hooks are not available (and an async build with a plugin per import costs
+ * a round trip to JavaScript for each of thousands of imports). A change of resolution needs a new, removed or
+ * renamed directory entry where esbuild looks: beside the importing file (`./util` finding `util.ts` before
+ * `util.js`, a new `index.ts`), in a `node_modules` directory on the way up, or a new `package.json`/`tsconfig.json`
+ * in a parent directory. Recording the listing of every directory holding an input, the `node_modules` listings
+ * and config files of every directory above them, the directories `tsconfig` `baseUrl`/`paths` point to, and the
+ * whole tree a glob `import()` covers, catches every such change; the price is a few `readdir` and `stat` calls on
+ * a warm synth, shared by every bundle of the pass. It may invalidate more than needed (a new unrelated file beside
+ * an input), never less.
+ */
+export type Inputs = Record<string, string>;
+
+/** Names esbuild looks for in every directory above a source file. */
+const CONFIG_NAMES = ['package.json', 'tsconfig.json', 'jsconfig.json'];
+
+/**
+ * Reads the file system at most once per path per bundling pass: content hashes (never timestamps), listings and
+ * real paths.
+ */
+export class FileProbe {
+  /** One read buffer for every file: hashing thousands of inputs leaves no garbage behind. */
+  private static readonly buffer = Buffer.allocUnsafe(256 * 1024);
+  private readonly seen = new Map<string, string>();
+
+  /** sha256 of the file's content, or undefined if it cannot be read. */
+  public hash(file: string): string | undefined {
+    const value = this.probe('f:' + file);
+    return value === '-' ? undefined : value;
+  }
+
+  /** The value of one recorded kind at an absolute path. */
+  public probe(key: string): string {
+    let value = this.seen.get(key);
+    if (value === undefined) {
+      const abs = key.slice(2);
+      switch (key[0]) {
+        case 'f': value = hashFile(abs, FileProbe.buffer) ?? '-'; break;
+        case 'd': value = listing(abs); break;
+        case 'r': value = realpath(abs); break;
+        default: value = '?';
+      }
+      this.seen.set(key, value);
+    }
+    return value;
+  }
+}
+
+/** Whether every recorded input still holds: same contents, listings and real paths. */
+export function inputsHold(inputs: Inputs, projectRoot: string, probe: FileProbe): boolean {
+  for (const [key, expected] of Object.entries(inputs)) {
+    const abs = path.resolve(projectRoot, key.slice(2));
+    const actual = probe.probe(key.slice(0, 2) + abs);
+    const value = key[0] === 'r' && actual !== '-' ? toPosix(path.relative(projectRoot, actual)) : actual;
+    if (value !== expected) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Records the inputs of one bundle. This is the one place to add what decides a bundle's output besides the options
+ * in the cache key: files (`file`), directories whose listing matters (`directory`, `tree`).
+ */
+export class InputRecorder {
+  public readonly inputs: Inputs = {};
+  private readonly visitedDirs = new Set<string>();
+  private readonly visitedConfigs = new Set<string>();
+
+  constructor(private readonly projectRoot: string, private readonly probe: FileProbe) {}
+
+  /** A file whose content (or absence) decides the output. */
+  public file(abs: string): void {
+    this.inputs['f:' + this.rel(abs)] = this.probe.probe('f:' + abs);
+  }
+
+  /** A directory whose listing (or absence) decides the output. */
+  public directory(abs: string): void {
+    this.inputs['d:' + this.rel(abs)] = this.probe.probe('d:' + abs);
+  }
+
+  /** A path whose real path (symlinks followed) decides the output. */
+  public realPath(abs: string): void {
+    const real = this.probe.probe('r:' + abs);
+    this.inputs['r:' + this.rel(abs)] = real === '-' ? '-' : this.rel(real);
+  }
+
+  /** Every directory under a directory (a glob import's reach). */
+  public tree(abs: string, depth = 0): void {
+    this.directory(abs);
+    if (depth > 8) {
+      return;
+    }
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && entry.name !== 'node_modules') {
+        this.tree(path.join(abs, entry.name), depth + 1);
+      }
+    }
+  }
+
+  /**
+   * A source file esbuild read: its content, the listing of its directory, and what resolution looks at in every
+   * directory above it (config files, `node_modules`).
+   */
+  public source(abs: string): void {
+    this.file(abs);
+    let dir = path.dirname(abs);
+    this.directory(dir);
+    for (;;) {
+      if (this.visitedDirs.has(dir)) {
+        return;
+      }
+      this.visitedDirs.add(dir);
+      for (const name of CONFIG_NAMES) {
+        const config = path.join(dir, name);
+        this.file(config);
+        if (name !== 'package.json' && this.probe.hash(config) !== undefined) {
+          this.tsconfig(config);
+        }
+      }
+      this.nodeModules(path.join(dir, 'node_modules'));
+      const parent = path.dirname(dir);
+      if (parent === dir) {
+        return;
+      }
+      dir = parent;
+    }
+  }
+
+  /** A tsconfig: the file, every file of its `extends` chain, and the directories `baseUrl` and `paths` point to. */
+  public tsconfig(abs: string, depth = 0): void {
+    if (this.visitedConfigs.has(abs) || depth > 16) {
+      return;
+    }
+    this.visitedConfigs.add(abs);
+    this.file(abs);
+    const config = readJsonc(abs);
+    if (!config) {
+      return;
+    }
+    const dir = path.dirname(abs);
+    const bases = typeof config.extends === 'string' ? [config.extends] : Array.isArray(config.extends) ? config.extends : [];
+    for (const base of bases) {
+      if (typeof base !== 'string') {
+        continue;
+      }
+      for (const candidate of extendsCandidates(base, dir)) {
+        this.file(candidate);
+        if (this.probe.hash(candidate) !== undefined) {
+          this.tsconfig(candidate, depth + 1);
+          break;
+        }
+      }
+    }
+    const options = config.compilerOptions ?? {};
+    const baseUrl = typeof options.baseUrl === 'string' ? path.resolve(dir, options.baseUrl) : dir;
+    if (typeof options.baseUrl === 'string') {
+      this.directory(baseUrl);
+    }
+    if (options.paths && typeof options.paths === 'object') {
+      for (const targets of Object.values(options.paths)) {
+        for (const target of Array.isArray(targets) ? targets : []) {
+          if (typeof target === 'string') {
+            const prefix = target.split('*')[0];
+            this.directory(path.dirname(path.resolve(baseUrl, prefix + 'x')));
+          }
+        }
+      }
+    }
+  }
+
+  /** A node_modules directory: its listing, and the listing of each `@scope` in it. */
+  private nodeModules(abs: string): void {
+    this.directory(abs);
+    if (this.probe.probe('d:' + abs) === '-') {
+      return;
+    }
+    let names: string[];
+    try {
+      names = fs.readdirSync(abs);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith('@')) {
+        this.directory(path.join(abs, name));
+      }
+    }
+  }
+
+  private rel(abs: string): string {
+    return toPosix(path.relative(this.projectRoot, abs)) || '.';
+  }
+}
+
+/** The directories a glob `import()`/`require()` of a source file covers (`` import(`./plugins/${name}.ts`) ``). */
+export function globImportDirs(source: string, file: string): string[] {
+  const dirs: string[] = [];
+  const pattern = /\b(?:import|require)\s*\(\s*`([^`$]*)\$\{/g;
+  for (let match = pattern.exec(source); match; match = pattern.exec(source)) {
+    const prefix = match[1];
+    if (prefix.startsWith('./') || prefix.startsWith('../')) {
+      dirs.push(path.dirname(path.resolve(path.dirname(file), prefix + 'x')));
+    }
+  }
+  return dirs;
+}
+
+function extendsCandidates(base: string, dir: string): string[] {
+  if (base.startsWith('.') || path.isAbsolute(base)) {
+    const abs = path.resolve(dir, base);
+    return abs.endsWith('.json') ? [abs] : [abs, abs + '.json', path.join(abs, 'tsconfig.json')];
+  }
+  // A package: `@tsconfig/node20/tsconfig.json` or `@tsconfig/strictest`, found in node_modules on the way up.
+  const out: string[] = [];
+  for (let at = dir; ; at = path.dirname(at)) {
+    const abs = path.join(at, 'node_modules', base);
+    out.push(...(abs.endsWith('.json') ? [abs] : [abs + '.json', path.join(abs, 'tsconfig.json')]));
+    if (path.dirname(at) === at) {
+      return out;
+    }
+  }
+}
+
+/** Parse JSON with comments and trailing commas (tsconfig's dialect); undefined when it cannot be read. */
+export function readJsonc(file: string): any {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const stripped = text
+    .replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str) => str ?? '')
+    .replace(/,(\s*[}\]])/g, '$1');
+  try {
+    return JSON.parse(stripped);
+  } catch {
+    return undefined;
+  }
+}
+
+/** sha256 of a file, streamed through a shared buffer. */
+export function hashFile(file: string, buffer: Buffer = Buffer.allocUnsafe(64 * 1024)): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) {
+      return undefined;
+    }
+    const hash = crypto.createHash('sha256');
+    for (;;) {
+      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) {
+        return hash.digest('hex');
+      }
+      hash.update(buffer.subarray(0, read));
+    }
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function listing(dir: string): string {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return '-';
+  }
+  const lines = entries.map((e) => {
+    if (e.isSymbolicLink()) {
+      let target = '';
+      try {
+        target = fs.readlinkSync(path.join(dir, e.name));
+      } catch {
+        // Gone between readdir and readlink: the listing differs anyway.
+      }
+      return `${e.name}\0l\0${target}`;
+    }
+    return `${e.name}\0${e.isDirectory() ? 'd' : 'f'}`;
+  }).sort();
+  return crypto.createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+function realpath(abs: string): string {
+  try {
+    return fs.realpathSync(abs);
+  } catch {
+    return '-';
+  }
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
