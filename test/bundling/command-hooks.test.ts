@@ -65,7 +65,7 @@ describe('bundling.commandHooks', () => {
     expect(warm.key).toEqual(cold.key);
     const changed = synth(root, cacheDir, new Hooks('v2'));
     const uncached = synth(root, freshCache(), new Hooks('v2'));
-    expect(changed.line).toMatch(/1 built in 1 esbuild pass, 0 from cache/);
+    expect(changed.line).toMatch(/\(1 built, 0 from cache\) in [\d.]+s, 1 esbuild pass\b/);
     expect(changed.key).not.toEqual(cold.key);
     expect(changed.key).toEqual(uncached.key);
     expect(fs.readFileSync(path.join(changed.dir, 'VERSION'), 'utf8').trim()).toEqual('v2');

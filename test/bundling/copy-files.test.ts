@@ -70,7 +70,7 @@ describe('bundling.copyFiles', () => {
     const cacheDir = freshCache();
     const cold = synth(root, cacheDir);
     const warm = synth(root, cacheDir);
-    expect(warm.line).toMatch(/0 built in 0 esbuild passes, 1 from cache/);
+    expect(warm.line).toMatch(/\(0 built, 1 from cache\) in [\d.]+s, 0 esbuild passes/);
     expect(warm.key).toEqual(cold.key);
     expect(contents(warm.dir)).toEqual(contents(cold.dir));
 
@@ -184,7 +184,7 @@ describe('the file and copy loaders', () => {
     const root = loaderProject();
     const cacheDir = freshCache();
     const cold = synthLoader(root, cacheDir);
-    expect(cold.line).toMatch(/2 built in 2 esbuild passes/);
+    expect(cold.line).toMatch(/\(2 built, 0 from cache\) in [\d.]+s, 2 esbuild passes/);
     const warm = synthLoader(root, cacheDir);
     expect(warm.line).toMatch(/2 from cache/);
     expect(contents(warm.dirA)).toEqual(contents(cold.dirA));
