@@ -189,7 +189,8 @@ function synth(dir, variant, { skipBundling = false } = {}) {
     throw new Error(`cdk synth (${variant}) failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
   }
   const rss = /maxrss=(\d+)/.exec(result.stderr);
-  const bundled = /cdk-lambda-kit: \d+ bundles? for \d+ functions? \(.*?\) in ([\d.]+)s/.exec(result.stderr);
+  // The summary line: `N bundles for M functions (...) in Xs` (older releases: `M functions bundled in Xs`).
+  const bundled = /cdk-lambda-kit: (?:\d+ bundles? for \d+ functions? \(.*?\)|\d+ functions? bundled) in ([\d.]+)s/.exec(result.stderr);
   return {
     seconds,
     rssMb: rss ? Number(rss[1]) / 1024 : undefined,

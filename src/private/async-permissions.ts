@@ -1,22 +1,17 @@
-import { Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { grantIndex, referencesIn } from '../function/invokers';
 
 /** Services that invoke Lambda asynchronously, by service principal. */
 const ASYNC_PRINCIPALS = /^(s3|sns|events|iot|ses|config|codecommit|cloudformation|logs(\.[a-z0-9-]+)?)\.amazonaws\.com$/;
 
 /**
  * Which of an alias and its unqualified function a service that invokes asynchronously was allowed to invoke.
- * Permissions may live anywhere in the app (aws-cdk-lib puts an EventBridge rule's beside the rule), so the whole app
- * is searched.
+ * Permissions may live anywhere in the app (aws-cdk-lib puts an EventBridge rule's beside the rule), so the app's
+ * index of permissions is searched.
  */
 export function asyncPermissions(fn: lambda.IFunction, alias: lambda.IAlias): { alias: boolean; unqualified: boolean } {
-  const permissions = fn.node.root.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission
-    && typeof c.principal === 'string' && !Token.isUnresolved(c.principal) && ASYNC_PRINCIPALS.test(c.principal));
-  const targets = (references: string[]) => permissions.some((permission) => {
-    const stack = Stack.of(permission);
-    const target = JSON.stringify(stack.resolve(permission.functionName));
-    return references.some((reference) => JSON.stringify(stack.resolve(reference)) === target);
-  });
+  const permissions = grantIndex(fn).permissions.filter((p) => ASYNC_PRINCIPALS.test(p.principal));
+  const targets = (references: string[]) => permissions.some((p) => referencesIn(p.stack, references)?.includes(p.target));
   return {
     alias: targets([alias.functionArn, alias.functionName]),
     unqualified: targets([fn.functionArn, fn.functionName]),

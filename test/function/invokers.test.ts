@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -53,6 +53,29 @@ describe('invokers that bypass the alias', () => {
     const fn = new ServerlessFunction(stack, 'Fn', { entry });
     invoke(stack, fn.alias);
     Annotations.fromStack(stack).hasNoWarning('/Stack/Fn', Match.stringLikeRegexp('cdk-lambda-kit:invokedWithoutAlias'));
+  });
+});
+
+describe('invokers across environments', () => {
+  test('functions in stages of other accounts are never resolved across them (synth does not fail)', () => {
+    // GIVEN one service Stage for two accounts, each function invoked by EventBridge
+    const { app } = makeUnbundledApp();
+    const stacks: Stack[] = [];
+    for (const [name, account] of [['Dev', '111111111111'], ['Prod', '222222222222']]) {
+      const stack = new Stack(new Stage(app, name, { env: { account, region: 'eu-west-1' } }), 'Service');
+      const fn = new ServerlessFunction(stack, 'Api', { entry });
+      new events.Rule(stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new eventtargets.LambdaFunction(fn)] });
+      stacks.push(stack);
+    }
+
+    // WHEN
+    app.synth();
+
+    // THEN each stage's function is warned about its own rule only
+    for (const stack of stacks) {
+      const warnings = Annotations.fromStack(stack).findWarning(`/${stack.node.path}/Api`, Match.stringLikeRegexp('cdk-lambda-kit:invokedWithoutAlias'));
+      expect(warnings.map((w) => String(w.entry.data))).toEqual([expect.stringContaining(`${stack.node.path}/Nightly`)]);
+    }
   });
 });
 
