@@ -291,7 +291,8 @@ const errors: ErrorCase[] = [
   },
   {
     name: 'aws-cdk-lib\'s SqsEventSource on a queue whose visibility timeout is under the function timeout (the README\'s case)',
-    build: (c) => c.fn({ timeout: Duration.seconds(30) }).addEventSource(new SqsEventSource(queue(c.stack, { visibilityTimeout: Duration.seconds(10) }))),
+    build: (c) => c.fn({ timeout: Duration.seconds(30) })
+      .addEventSource(new SqsEventSource(queue(c.stack, { visibilityTimeout: Duration.seconds(10) }))),
     path: 'Stack/Fn',
     prop: 'the visibility timeout of Stack/Queue',
     allowed: 'at least the function\'s timeout (30 seconds)',

@@ -1,9 +1,9 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, CfnResource, FileAssetPackaging, Lazy, Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import * as fs from 'fs';
 import { BundleJob, Bundler } from './bundler';
 import { directoryHolds } from './cache';
 import { formatBytes } from './report';

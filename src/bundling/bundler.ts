@@ -316,7 +316,8 @@ export class Bundler {
     }
     // Issue 14: files copied beside the code, then `afterBundling` hooks, change the bundle (and its asset hash)
     // before it is staged and cached.
-    const hooked = runAfterBundling(job.resolved, addCopiedFiles(built.record!, built.dir!, job.resolved.copyFiles, job.resolved.outputFileName), built.dir!);
+    const copied = addCopiedFiles(built.record!, built.dir!, job.resolved.copyFiles, job.resolved.outputFileName);
+    const hooked = runAfterBundling(job.resolved, copied, built.dir!);
     if (hooked.error) {
       job.errors.push(hooked.error);
       job.state = 'failed';

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // file modes are bit masks
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -281,7 +281,8 @@ export function install(
       // A package without a package.json at its root: nothing to compare versions with.
     }
   }
-  return { dir, hash, versions, bytes: directorySize(dir), manifest: manifest!, installed: !reused, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { dir, hash, versions, bytes: directorySize(dir), manifest: manifest!, installed: !reused, seconds };
 }
 
 /**

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // file modes are bit masks
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -52,7 +53,9 @@ const cached = (cacheDir: string) => ({ [BundleCacheContext.DIRECTORY]: cacheDir
 const UNCACHED = { [BundleCacheContext.ENABLED]: false };
 
 /** Synthesize with the cache, edit, synthesize again: the cached synth must equal an uncached one. */
-function expectEditSeen(files: Record<string, string>, entries: Record<string, string>, edit: (root: string) => void, setup?: (root: string) => void): Synth {
+function expectEditSeen(
+  files: Record<string, string>, entries: Record<string, string>, edit: (root: string) => void, setup?: (root: string) => void,
+): Synth {
   const root = makeProject(files);
   setup?.(root);
   const cacheDir = tmp('lambda-kit-cache-');
