@@ -31,6 +31,8 @@ const argValue = (name) => {
 const scales = (argValue('--n') ?? (quick ? '10' : '10,50,100,200,400')).split(',').map(Number);
 const runsOption = argValue('--runs') !== undefined ? Number(argValue('--runs')) : undefined;
 const sidesOption = argValue('--sides');
+// Where RESULTS.md, results.json and chart.svg go (a partial run, e.g. one side, should not replace the full results).
+const outDir = path.resolve(argValue('--out') ?? here);
 const LIBRARIES = ['zod', 'uuid', 'date-fns', 'lodash-es'];
 
 /** The library, compiled to one CommonJS file with esbuild (no jsii build needed), loaded by the generated apps. */
@@ -422,9 +424,9 @@ const COLORS = { 'kit': '#d62728', 'nodejs': '#7f7f7f', 'nodejs-wired': '#1f77b4
 
 /** An SVG line chart of synth time against N: every side's cold and warm synth, and its floor (dotted). Log scale on y. */
 function chart(results) {
-  const width = 760;
+  const width = 900;
   const height = 460;
-  const m = { left: 64, right: 250, top: 36, bottom: 48 };
+  const m = { left: 64, right: 330, top: 36, bottom: 48 };
   const ns = results.map((r) => r.n);
   const values = results.flatMap((r) => sides.flatMap((s) => [r.sides[s].cold, r.sides[s].warm, r.sides[s].floor])).filter((v) => v > 0);
   const yMin = Math.pow(10, Math.floor(Math.log10(Math.min(...values))));
@@ -452,9 +454,12 @@ function chart(results) {
   out.push(`<text x="${((m.left + width - m.right) / 2).toFixed(0)}" y="${height - 10}" text-anchor="middle">functions (N), 25 a stack</text>`);
   let legend = m.top + 6;
   for (const side of sides) {
-    for (const [mode, dash, label] of [['cold', '', 'cold'], ['warm', '6 4', 'warm'], ['floor', '2 3', 'floor (bundling skipped)']]) {
+    for (const [mode, dash, label] of [['cold', '', 'cold'], ['warm', '6 4', 'warm'], ['floor', '2 3', 'floor (no bundling)']]) {
       const points = results.map((r) => `${x(r.n).toFixed(1)},${y(r.sides[side][mode]).toFixed(1)}`).join(' ');
       out.push(`<polyline fill="none" stroke="${COLORS[side]}" stroke-width="${mode === 'floor' ? 1.5 : 2}" stroke-dasharray="${dash}" points="${points}"/>`);
+      for (const r of results) {
+        out.push(`<circle cx="${x(r.n).toFixed(1)}" cy="${y(r.sides[side][mode]).toFixed(1)}" r="${mode === 'cold' ? 3 : 2}" fill="${mode === 'floor' ? 'white' : COLORS[side]}" stroke="${COLORS[side]}"/>`);
+      }
       out.push(`<line x1="${width - m.right + 12}" x2="${width - m.right + 40}" y1="${legend}" y2="${legend}" stroke="${COLORS[side]}" stroke-width="2" stroke-dasharray="${dash}"/>`,
         `<text x="${width - m.right + 46}" y="${legend + 4}">${SIDES[side].replace(', hand-wired', ' (wired)')}: ${label}</text>`);
       legend += 17;
@@ -484,7 +489,8 @@ if (quick) {
   // Quick mode writes nothing to the repository; the chart goes beside the generated apps for a look.
   fs.writeFileSync(path.join(work, 'chart.svg'), svg);
 } else {
-  fs.writeFileSync(path.join(here, 'RESULTS.md'), text);
-  fs.writeFileSync(path.join(here, 'chart.svg'), svg);
-  fs.writeFileSync(path.join(here, 'results.json'), JSON.stringify({ ...meta, results }, undefined, 2) + '\n');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'RESULTS.md'), text);
+  fs.writeFileSync(path.join(outDir, 'chart.svg'), svg);
+  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ...meta, results }, undefined, 2) + '\n');
 }
