@@ -59,6 +59,20 @@ export function captureSummary(fn: () => void): string[] {
 }
 
 /**
+ * Synthesize an app whose stack holds one bundled function: the summary line printed, the function's asset key and
+ * its staged bundle directory.
+ */
+export function synthOneFunction(app: App, stack: Stack): { line: string; key: string; dir: string } {
+  let assembly: any;
+  const [line] = captureSummary(() => {
+    assembly = app.synth();
+  });
+  const key = Object.values<any>(assembly.getStackByName(stack.stackName).template.Resources)
+    .find((r) => r.Type === 'AWS::Lambda::Function').Properties.Code.S3Key as string;
+  return { line, key, dir: path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`) };
+}
+
+/**
  * Import a bundle in a fresh Node.js process, from a copy in an empty directory (no node_modules anywhere above
  * it) with only the given environment variables, call the handler with the event, and return what it resolved to.
  */

@@ -28,11 +28,11 @@ export interface ICommandHooks {
   afterBundling(inputDir: string, outputDir: string): string[];
 }
 
-/** The placeholder the cache key uses for the bundle's directory, which differs on every synth. */
+/** What the cache key holds in place of the bundle's directory, which differs on every synth. */
 const OUTPUT_PLACEHOLDER = '<bundle-output-dir>';
 
 /**
- * The hooks' commands as the cache key holds them: with the bundle's directory as a placeholder (the project root is
+ * The hooks' commands as the cache key holds them: with the bundle's directory as a fixed stand-in (the project root is
  * real: it is part of the key anyway). Undefined without hooks, so that keys without hooks do not change.
  */
 export function hookCommandsKey(hooks: ICommandHooks | undefined, projectRoot: string): string[][] | undefined {

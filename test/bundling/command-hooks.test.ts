@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ICommandHooks, ServerlessFunction } from '../../src';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
-import { captureSummary, makeApp, makeProject } from '../helpers';
+import { captureSummary, makeApp, synthOneFunction, makeProject } from '../helpers';
 
 /** Hooks that write a file before bundling and stamp one after, recording every call. */
 class Hooks implements ICommandHooks {
@@ -33,13 +33,7 @@ const freshCache = () => fs.mkdtempSync(path.join(os.tmpdir(), 'hooks-cache-'));
 function synth(root: string, cacheDir: string, hooks: ICommandHooks) {
   const { app, stack } = makeApp({ cacheDir });
   const fn = new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/fn.ts'), bundling: { commandHooks: hooks } });
-  let assembly: any;
-  const [line] = captureSummary(() => {
-    assembly = app.synth();
-  });
-  const key = Object.values<any>(assembly.getStackByName(stack.stackName).template.Resources)
-    .find((r) => r.Type === 'AWS::Lambda::Function').Properties.Code.S3Key as string;
-  return { fn, line, key, dir: path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`) };
+  return { fn, ...synthOneFunction(app, stack) };
 }
 
 describe('bundling.commandHooks', () => {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { BundleFiles, ServerlessFunction } from '../../src';
 import { glob } from '../../src/bundling/copy-files';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
-import { captureSummary, makeApp, makeProject, makeUnbundledApp } from '../helpers';
+import { captureSummary, makeApp, synthOneFunction, makeProject, makeUnbundledApp } from '../helpers';
 
 const HANDLER = [
   "import { readFileSync } from 'node:fs';",
@@ -32,14 +32,7 @@ const COPY: BundleFiles[] = [
 function synth(root: string, cacheDir: string, copyFiles: BundleFiles[] = COPY): { dir: string; key: string; line: string; fn: ServerlessFunction } {
   const { app, stack } = makeApp({ cacheDir });
   const fn = new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/fn.ts'), bundling: { copyFiles } });
-  let assembly: any;
-  const [line] = captureSummary(() => {
-    assembly = app.synth();
-  });
-  const template = assembly.getStackByName(stack.stackName).template;
-  const props = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function').Properties;
-  const key = props.Code.S3Key as string;
-  return { dir: path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`), key, line, fn };
+  return { fn, ...synthOneFunction(app, stack) };
 }
 
 /** Every file of a directory with its content, by relative path. */

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ServerlessFunction } from '../../src';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
-import { captureSummary, makeApp, makeProject, makeUnbundledApp } from '../helpers';
+import { captureSummary, makeApp, synthOneFunction, makeProject, makeUnbundledApp } from '../helpers';
 
 /** A project that depends on packages at exact versions (its lock file says so). */
 function project(files: Record<string, string>, versions: Record<string, string>): string {
@@ -30,13 +30,7 @@ const HOST = process.arch === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Arch
 function synth(root: string, cacheDir: string, entry = 'src/fn.ts', architecture = HOST) {
   const { app, stack } = makeApp({ cacheDir });
   const fn = new ServerlessFunction(stack, 'Fn', { entry: path.join(root, entry), architecture, bundling: { nodeModules: ['ms'] } });
-  let assembly: any;
-  const [line] = captureSummary(() => {
-    assembly = app.synth();
-  });
-  const key = Object.values<any>(assembly.getStackByName(stack.stackName).template.Resources)
-    .find((r) => r.Type === 'AWS::Lambda::Function').Properties.Code.S3Key as string;
-  return { fn, line, key, dir: path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`) };
+  return { fn, ...synthOneFunction(app, stack) };
 }
 
 const MS_HANDLER = "import ms from 'ms';\nimport { createRequire } from 'node:module';\nexport const handler = async () => ({ human: ms(90000), version: createRequire(import.meta.url)('ms/package.json').version });\n";
