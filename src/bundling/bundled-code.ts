@@ -6,6 +6,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BundleJob, Bundler } from './bundler';
 import { directoryHolds } from './cache';
+import { esmExportsOf } from './esbuild-pass';
 import { formatBytes } from './report';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling, sha256 } from '../private/esbuild-options';
 
@@ -83,8 +84,9 @@ export class BundledCode extends lambda.Code {
     if (!directoryHolds(job.stagedDir!, record)) {
       return [`the staged bundle of ${entry} (${job.stagedDir}) does not hold the files it was built with: run synth again`];
     }
+    // The exports of the staged file: from the bytes staged (whose sha256 the check above just matched), or read.
     const exports = record.exportsKnown && job.resolved.outputFileName === 'index.mjs'
-      ? stagedEsmExports(path.join(job.stagedDir!, job.resolved.outputFileName))
+      ? job.stagedExports ?? stagedEsmExports(path.join(job.stagedDir!, job.resolved.outputFileName))
       : record.exports;
     if (record.exportsKnown && !exports.includes(handler)) {
       const hint = exports.length === 1 && exports[0] === 'default' && job.resolved.outputFileName === 'index.mjs'
@@ -163,31 +165,11 @@ export class BundledCode extends lambda.Code {
   }
 }
 
-/**
- * The names an ES module bundle exports, read from the file: esbuild ends an ESM bundle with one
- * `export{a as handler,b as other};` statement (or none).
- */
-function stagedEsmExports(file: string): string[] {
-  let text: string;
+/** The names an ES module bundle exports, read from the staged file (see `esmExportsOf`). */
+export function stagedEsmExports(file: string): string[] {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return esmExportsOf(fs.readFileSync(file, 'utf8'));
   } catch {
     return [];
   }
-  const names: string[] = [];
-  for (const match of text.matchAll(/(?:^|[;\n}])\s*export\s*\{([^}]*)\}/g)) {
-    for (const part of match[1].split(',')) {
-      const name = part.trim().split(/\s+as\s+/).pop()!.trim();
-      if (name) {
-        names.push(name.replace(/^["']|["']$/g, ''));
-      }
-    }
-  }
-  for (const match of text.matchAll(/(?:^|[;\n}])\s*export\s+(?:async\s+)?(?:function\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)/g)) {
-    names.push(match[1]);
-  }
-  if (/(?:^|[;\n}])\s*export\s+default\b/.test(text)) {
-    names.push('default');
-  }
-  return [...new Set(names)].sort();
 }

@@ -5,13 +5,13 @@ import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
 import {
-  BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, cleanLeftovers, directoryHolds, openCacheDir,
+  BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, cleanLeftovers, directoryHolds, markVerified, openCacheDir,
   replaceDirectory, tempCacheBase,
 } from './cache';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
 import { loadEsbuild } from './esbuild-loader';
-import { BuiltBundle, PassEntry, buildGroup } from './esbuild-pass';
+import { BuiltBundle, PassEntry, buildGroup, esmExportsOf } from './esbuild-pass';
 import { FileProbe, InputRecorder, Inputs, globImportDirs } from './fingerprint';
 import { BundleReport, ReportEntry } from './report';
 import { typeCheckJobs } from './type-check';
@@ -41,6 +41,11 @@ export class BundleJob {
   public stagedDir?: string;
   /** The metafile slice of this bundle: its JSON when built now, or the file it is cached in. */
   public metafile?: { readonly json?: string; readonly file?: string };
+  /**
+   * The exports of the staged main file, when they were read from the bytes staged (undefined: read the file). The
+   * staged directory is checked against the record's sha256s before they are used.
+   */
+  public stagedExports?: string[];
   public readonly errors: string[] = [];
   public readonly warnings: string[] = [];
 
@@ -170,7 +175,10 @@ export class Bundler {
       const hit = cache?.lookup(key, job.resolved.projectRoot, probe);
       if (hit && cache) {
         try {
-          job.stagedDir = stage(job, hit, (tmp) => cache.restore(hit, tmp));
+          job.stagedDir = stage(job, hit, (tmp) => {
+            const main = cache.restore(hit, tmp, job.resolved.outputFileName);
+            job.stagedExports = main && job.resolved.outputFileName.endsWith('.mjs') ? esmExportsOf(main.toString('utf8')) : undefined;
+          });
           job.record = hit;
           const cachedMetafile = cache.metafile(hit.hash);
           job.metafile = cachedMetafile ? { file: cachedMetafile } : undefined;
@@ -201,7 +209,7 @@ export class Bundler {
         if (ready.length === 0) {
           continue;
         }
-        const built = buildGroup(esbuild, ready.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir, inputsOf);
+        const built = buildGroup(esbuild, ready.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir, inputsOf, probe);
         passes += built.passes;
         for (const { job, key, cache } of ready) {
           this.finish(job, built.bundles.get(job.id)!, key, cache);
@@ -278,13 +286,8 @@ export class Bundler {
     for (const source of sources) {
       recorder.source(source);
       if (!source.split(path.sep).includes('node_modules')) {
-        let text = '';
-        try {
-          text = fs.readFileSync(source, 'utf8');
-        } catch {
-          // Unreadable now: its recorded hash already says so.
-        }
-        for (const dir of globImportDirs(text, source)) {
+        // Unreadable now: its recorded hash already says so.
+        for (const dir of probe.scan('glob-imports', source, (text) => globImportDirs(text ?? '', source))) {
           recorder.tree(dir);
         }
       }
@@ -325,9 +328,12 @@ export class Bundler {
     }
     const record = hooked.record;
     job.stagedDir = stage(job, record, (tmp) => fs.renameSync(built.dir!, tmp));
+    // Copied files and hooks may have rewritten the main file: then its exports are read from the staged file.
+    job.stagedExports = record === built.record ? built.mainExports : undefined;
     job.record = record;
-    job.metafile = { json: built.metafile };
-    cache?.store(key, record, job.stagedDir, built.metafile);
+    // The report links the cached slice when there is one: written once, not twice.
+    const cachedMetafile = cache?.store(key, record, job.stagedDir, built.metafile);
+    job.metafile = cachedMetafile ? { file: cachedMetafile } : { json: built.metafile };
     job.state = 'built';
   }
 
@@ -413,6 +419,8 @@ function stage(job: BundleJob, record: BundleRecord, produce: (tmp: string) => v
     const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     produce(tmp);
     replaceDirectory(tmp, dir, record);
+    // Its files are the record's (hashed as written): the checks before templates are written need not hash again.
+    markVerified(dir, record);
   }
   return dir;
 }

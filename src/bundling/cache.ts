@@ -133,10 +133,12 @@ export class BundleCache {
 
   /**
    * Copy a cached bundle's files into a new directory, checking each file's sha256 on the way; throws
-   * {@link IntegrityError} (and leaves no directory behind) when one does not match.
+   * {@link IntegrityError} (and leaves no directory behind) when one does not match. Returns the (verified) bytes of
+   * `keep`, one of the files, when given.
    */
-  public restore(record: BundleRecord, destination: string): void {
+  public restore(record: BundleRecord, destination: string, keep?: string): Buffer | undefined {
     const from = this.bundleDir(record.hash);
+    let kept: Buffer | undefined;
     try {
       mkdirNormalized(destination);
       for (const file of record.files) {
@@ -150,11 +152,15 @@ export class BundleCache {
           throw new IntegrityError(`${file} does not match its recorded sha256`);
         }
         writeNormalized(path.join(destination, file), contents);
+        if (file === keep) {
+          kept = contents;
+        }
       }
     } catch (e) {
       fs.rmSync(destination, { recursive: true, force: true });
       throw e;
     }
+    return kept;
   }
 
   /** The cached metafile slice of a bundle, if there is one. */
@@ -166,23 +172,26 @@ export class BundleCache {
   /**
    * Store a finished bundle: its files (copied from where they were staged), its metafile slice and its record.
    * A bundle directory that is there already is kept only if it holds exactly the record's files; otherwise it is
-   * replaced. Failures to write are ignored: the cache is an optimisation, never a source of truth.
+   * replaced. Failures to write are ignored: the cache is an optimisation, never a source of truth. Returns the
+   * cached metafile slice, when stored.
    */
-  public store(key: string, record: BundleRecord, stagedDir: string, metafile: string): void {
+  public store(key: string, record: BundleRecord, stagedDir: string, metafile: string): string | undefined {
     try {
       const bundleDir = this.bundleDir(record.hash);
       if (!directoryHolds(bundleDir, record)) {
         const tmp = `${bundleDir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
         mkdirNormalized(tmp);
         for (const file of record.files) {
-          writeNormalized(path.join(tmp, file), fs.readFileSync(path.join(stagedDir, file)));
+          copyNormalized(path.join(stagedDir, file), path.join(tmp, file));
         }
         replaceDirectory(tmp, bundleDir, record);
       }
       writeAtomic(bundleDir + '.metafile.json', metafile);
       writeAtomic(this.entryFile(key), JSON.stringify(record));
+      return bundleDir + '.metafile.json';
     } catch {
       // A full disk only costs the next synth a rebuild.
+      return undefined;
     }
   }
 
@@ -243,6 +252,22 @@ export function directoryHolds(dir: string, record: { readonly files: string[]; 
     }
   }
   return true;
+}
+
+/**
+ * Record that a directory was just written with exactly a record's files (their sha256 computed from the bytes
+ * written), so that the next `directoryHolds` checks names and stat signatures instead of hashing every file again.
+ * Any later write to the directory changes the signature, and then `directoryHolds` hashes.
+ */
+export function markVerified(dir: string, record: { readonly files: string[]; readonly fileHashes: Record<string, string> }): void {
+  const signature = statSignature(dir, [...record.files].sort(), record.fileHashes);
+  if (signature !== undefined) {
+    try {
+      writeAtomic(`${dir}.verified`, signature);
+    } catch {
+      // Only costs hashing the directory again when it is next checked.
+    }
+  }
 }
 
 /** What a tree holds, as `directoryHolds` checks it: every file's sha256, `l:<target>` for symbolic links. */
@@ -357,6 +382,18 @@ export function mkdirNormalized(dir: string): void {
 export function writeNormalized(file: string, contents: string | Uint8Array): void {
   mkdirNormalized(path.dirname(file));
   fs.writeFileSync(file, contents, { mode: FILE_MODE });
+  fixMode(file);
+}
+
+/** Copy a file (the kernel copies: no bytes through the JavaScript heap) with mode 0644, whatever the umask. */
+export function copyNormalized(from: string, to: string): void {
+  mkdirNormalized(path.dirname(to));
+  fs.copyFileSync(from, to);
+  fs.chmodSync(to, FILE_MODE);
+}
+
+/** Give a file the mode 0644 whatever the umask took away when it was created. */
+function fixMode(file: string): void {
   fs.chmodSync(file, FILE_MODE);
 }
 
@@ -381,7 +418,7 @@ export function writeAtomic(file: string, content: string | Uint8Array): void {
   mkdirNormalized(path.dirname(file));
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   fs.writeFileSync(tmp, content, { mode: FILE_MODE });
-  fs.chmodSync(tmp, FILE_MODE);
+  fixMode(tmp);
   fs.renameSync(tmp, file);
 }
 

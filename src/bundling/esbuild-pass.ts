@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { BundleRecord, ModuleSize, bundleHash, normalizeModes } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
-import { Inputs } from './fingerprint';
+import { FileProbe, Inputs } from './fingerprint';
 import { ResolvedBundling, sha256 } from '../private/esbuild-options';
 
 /** Records what an entry's bundle was built from, given the source files esbuild read for it (absolute, real). */
@@ -29,6 +29,8 @@ export interface BuiltBundle {
   readonly record?: BundleRecord;
   /** The entry's slice of esbuild's metafile, as JSON (for esbuild's bundle analyzer). */
   readonly metafile: string;
+  /** The exports of the main output file, read from the bytes written (ESM output only). */
+  readonly mainExports?: string[];
 }
 
 /**
@@ -52,6 +54,7 @@ export function buildGroup(
   entries: PassEntry[],
   stagingDir: string,
   inputsOf: InputsOf,
+  probe: FileProbe = new FileProbe(),
 ): { passes: number; bundles: Map<string, BuiltBundle> } {
   const bundles = new Map<string, BuiltBundle>();
   const options = entries[0].resolved.buildOptions;
@@ -62,7 +65,7 @@ export function buildGroup(
   if (assets && entries.length > 1) {
     let passes = 0;
     for (const entry of entries) {
-      const single = buildGroup(esbuild, [entry], stagingDir, inputsOf);
+      const single = buildGroup(esbuild, [entry], stagingDir, inputsOf, probe);
       passes += single.passes;
       bundles.set(entry.id, single.bundles.get(entry.id)!);
     }
@@ -84,7 +87,7 @@ export function buildGroup(
     if (entries.length > 1) {
       let passes = 1;
       for (const entry of entries) {
-        const single = buildGroup(esbuild, [entry], stagingDir, inputsOf);
+        const single = buildGroup(esbuild, [entry], stagingDir, inputsOf, probe);
         passes += single.passes;
         bundles.set(entry.id, single.bundles.get(entry.id)!);
       }
@@ -96,7 +99,7 @@ export function buildGroup(
 
   const exportsOfCjsOutput = options.format === 'cjs' ? sourceExports(esbuild, entries, projectRoot) : undefined;
   for (const entry of entries) {
-    bundles.set(entry.id, collect(entry, result, stagingDir, inputsOf, exportsOfCjsOutput?.get(entry.id)));
+    bundles.set(entry.id, collect(entry, result, stagingDir, inputsOf, exportsOfCjsOutput?.get(entry.id), probe));
   }
   return { passes: 1, bundles };
 }
@@ -107,6 +110,7 @@ function collect(
   stagingDir: string,
   inputsOf: InputsOf,
   cjsExports: string[] | undefined,
+  probe: FileProbe,
 ): BuiltBundle {
   const { projectRoot, outputFileName } = entry.resolved;
   const entryDir = path.join(stagingDir, entry.id);
@@ -147,7 +151,7 @@ function collect(
     inputs,
     topModules: topModules(output.inputs),
     externalImports: externalPackages(result.metafile, closure),
-    ownFileReaders: ownFileReaders(sources),
+    ownFileReaders: ownFileReaders(sources, probe),
   };
 
   const slice: Metafile = {
@@ -163,7 +167,57 @@ function collect(
     .slice(0, MAX_WARNINGS)
     .map((w) => formatMessage(w));
 
-  return { errors: [], warnings, dir: entryDir, record, metafile: JSON.stringify(slice) };
+  const mainExports = esm && outputFileName.endsWith('.mjs') ? esmExportsOf(Buffer.from(main[1]).toString('utf8')) : undefined;
+  return { errors: [], warnings, dir: entryDir, record, metafile: JSON.stringify(slice), mainExports };
+}
+
+/**
+ * The names an ES module exports, from its text: esbuild ends an ESM bundle with one `export{a as handler,b as
+ * other};` statement (or none); a file an `afterBundling` hook rewrote may also declare exports (`export const`,
+ * `export function`, `export default`). Only the places where the word `export` stands are looked at, so a large
+ * bundle costs one scan for the word.
+ */
+export function esmExportsOf(text: string): string[] {
+  // Where a statement can start with `export`: at the start of the text, or after `;`, `}` or a line break, with
+  // white space between. Each entry: where `export` stands, and where its statement's start character is (-1: the
+  // start of the text).
+  const starts: Array<[number, number]> = [];
+  for (let at = text.indexOf('export'); at >= 0; at = text.indexOf('export', at + 6)) {
+    let before = at - 1;
+    while (before >= 0 && text[before] !== '\n' && /\s/.test(text[before])) {
+      before--;
+    }
+    if (before < 0 || text[before] === ';' || text[before] === '\n' || text[before] === '}') {
+      starts.push([at, before]);
+    }
+  }
+  const names: string[] = [];
+  // Like a global regular expression over the text, each kind of statement is matched left to right without overlap.
+  const each = (pattern: RegExp, found: (match: RegExpExecArray) => void) => {
+    let end = 0;
+    for (const [at, before] of starts) {
+      if (before < 0 ? end > 0 : before < end) {
+        continue;
+      }
+      pattern.lastIndex = at;
+      const match = pattern.exec(text);
+      if (match) {
+        found(match);
+        end = pattern.lastIndex;
+      }
+    }
+  };
+  each(/export\s*\{([^}]*)\}/y, (match) => {
+    for (const part of match[1].split(',')) {
+      const name = part.trim().split(/\s+as\s+/).pop()!.trim();
+      if (name) {
+        names.push(name.replace(/^["']|["']$/g, ''));
+      }
+    }
+  });
+  each(/export\s+(?:async\s+)?(?:function\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)/y, (match) => names.push(match[1]));
+  each(/export\s+default\b/y, () => names.push('default'));
+  return [...new Set(names)].sort();
 }
 
 /** Whether the options use a loader that emits files beside the bundle (`file`, `copy`). */
@@ -332,31 +386,29 @@ const OWN_FILE_PATTERNS: Array<[RegExp, string]> = [
 
 /**
  * Bundled packages whose code reaches their own files at run time: one finding per package (the first file found),
- * so that the warning can name it and the fix.
+ * so that the warning can name it and the fix. Each file is read once per pass however many bundles hold it
+ * (`probe`).
  */
-export function ownFileReaders(sources: string[]): BundleRecord['ownFileReaders'] {
+export function ownFileReaders(sources: string[], probe: FileProbe = new FileProbe()): BundleRecord['ownFileReaders'] {
   const found = new Map<string, { module: string; file: string; uses: string }>();
   for (const source of sources) {
     const module = packageOf(source);
     if (!module || found.has(module) || module.startsWith('@aws-sdk/')) {
       continue;
     }
-    let text: string;
-    try {
-      text = fs.readFileSync(source, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!/__dirname|__filename|require\.resolve|import\.meta\.url/.test(text)) {
-      continue;
-    }
-    for (const [pattern, uses] of OWN_FILE_PATTERNS) {
-      if (pattern.test(text)) {
-        const parts = toPosix(source).split('/');
-        found.set(module, { module, file: parts.slice(parts.lastIndexOf('node_modules') + 1).join('/'), uses });
-        break;
-      }
+    const uses = probe.scan('own-files', source, ownFileUse);
+    if (uses !== undefined) {
+      const parts = toPosix(source).split('/');
+      found.set(module, { module, file: parts.slice(parts.lastIndexOf('node_modules') + 1).join('/'), uses });
     }
   }
   return [...found.values()].sort((a, b) => (a.module < b.module ? -1 : 1));
+}
+
+/** How a file's code reaches files of its own package (see OWN_FILE_PATTERNS), or undefined. */
+function ownFileUse(text: string | undefined): string | undefined {
+  if (text === undefined || !/__dirname|__filename|require\.resolve|import\.meta\.url/.test(text)) {
+    return undefined;
+  }
+  return OWN_FILE_PATTERNS.find(([pattern]) => pattern.test(text))?.[1];
 }

@@ -29,12 +29,18 @@ const CONFIG_NAMES = ['package.json', 'tsconfig.json', 'jsconfig.json'];
 
 /**
  * Reads the file system at most once per path per bundling pass: content hashes (never timestamps), listings and
- * real paths.
+ * real paths. It also remembers what is derived from them and shared by many bundles of a pass (the inputs a
+ * directory's ancestors contribute, relative paths, source scans), so that a pass of N bundles over the same
+ * packages costs about one bundle's file system work plus N merges.
  */
 export class FileProbe {
   /** One read buffer for every file: hashing thousands of inputs leaves no garbage behind. */
   private static readonly buffer = Buffer.allocUnsafe(256 * 1024);
   private readonly seen = new Map<string, string>();
+  private readonly relatives = new Map<string, string>();
+  private readonly chains = new Map<string, Array<[string, string]>>();
+  private readonly recordedValues = new Map<string, string>();
+  private readonly scans = new Map<string, unknown>();
 
   /** sha256 of the file's content, or undefined if it cannot be read. */
   public hash(file: string): string | undefined {
@@ -57,15 +63,72 @@ export class FileProbe {
     }
     return value;
   }
+
+  /** A path relative to the project root, with `/` (`.` for the root itself). */
+  public relative(projectRoot: string, abs: string): string {
+    const memo = projectRoot + '\0' + abs;
+    let rel = this.relatives.get(memo);
+    if (rel === undefined) {
+      rel = toPosix(path.relative(projectRoot, abs)) || '.';
+      this.relatives.set(memo, rel);
+    }
+    return rel;
+  }
+
+  /**
+   * What a recorded input (`<kind>:<path relative to the project root>`) holds now, in the form it is recorded in
+   * (real paths relative to the project root).
+   */
+  public recorded(projectRoot: string, key: string): string {
+    const memo = projectRoot + '\0' + key;
+    let value = this.recordedValues.get(memo);
+    if (value === undefined) {
+      const abs = path.resolve(projectRoot, key.slice(2));
+      const actual = this.probe(key.slice(0, 2) + abs);
+      value = key[0] === 'r' && actual !== '-' ? toPosix(path.relative(projectRoot, actual)) : actual;
+      this.recordedValues.set(memo, value);
+    }
+    return value;
+  }
+
+  /**
+   * The inputs that resolution from a directory depends on in it and every directory above it (see
+   * {@link InputRecorder.source}), computed once per directory per pass.
+   */
+  public ancestorInputs(projectRoot: string, dir: string): Array<[string, string]> {
+    const memo = projectRoot + '\0' + dir;
+    let entries = this.chains.get(memo);
+    if (entries === undefined) {
+      const recorder = new InputRecorder(projectRoot, this);
+      recorder.walkUp(dir);
+      entries = Object.entries(recorder.inputs);
+      this.chains.set(memo, entries);
+    }
+    return entries;
+  }
+
+  /** A derived fact about a file's text (`kind` names the derivation), computed once per pass. */
+  public scan<T>(kind: string, file: string, derive: (text: string | undefined) => T): T {
+    const memo = kind + '\0' + file;
+    if (this.scans.has(memo)) {
+      return this.scans.get(memo) as T;
+    }
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      text = undefined;
+    }
+    const value = derive(text);
+    this.scans.set(memo, value);
+    return value;
+  }
 }
 
 /** Whether every recorded input still holds: same contents, listings and real paths. */
 export function inputsHold(inputs: Inputs, projectRoot: string, probe: FileProbe): boolean {
-  for (const [key, expected] of Object.entries(inputs)) {
-    const abs = path.resolve(projectRoot, key.slice(2));
-    const actual = probe.probe(key.slice(0, 2) + abs);
-    const value = key[0] === 'r' && actual !== '-' ? toPosix(path.relative(projectRoot, actual)) : actual;
-    if (value !== expected) {
+  for (const key in inputs) {
+    if (probe.recorded(projectRoot, key) !== inputs[key]) {
       return false;
     }
   }
@@ -124,13 +187,24 @@ export class InputRecorder {
    */
   public source(abs: string): void {
     this.file(abs);
-    let dir = path.dirname(abs);
+    const dir = path.dirname(abs);
     this.directory(dir);
-    for (;;) {
-      if (this.visitedDirs.has(dir)) {
-        return;
-      }
-      this.visitedDirs.add(dir);
+    if (this.visitedDirs.has(dir)) {
+      return;
+    }
+    this.visitedDirs.add(dir);
+    // The same for every source in this directory, and shared by every bundle of the pass: computed once.
+    for (const [key, value] of this.probe.ancestorInputs(this.projectRoot, dir)) {
+      this.inputs[key] = value;
+    }
+  }
+
+  /**
+   * What resolution looks at in a directory and every directory above it: `package.json`, `tsconfig.json` and
+   * `jsconfig.json` (their absence too), the tsconfig chains, and the `node_modules` listings.
+   */
+  public walkUp(start: string): void {
+    for (let dir = start; ; dir = path.dirname(dir)) {
       for (const name of CONFIG_NAMES) {
         const config = path.join(dir, name);
         this.file(config);
@@ -139,11 +213,9 @@ export class InputRecorder {
         }
       }
       this.nodeModules(path.join(dir, 'node_modules'));
-      const parent = path.dirname(dir);
-      if (parent === dir) {
+      if (path.dirname(dir) === dir) {
         return;
       }
-      dir = parent;
     }
   }
 
@@ -209,7 +281,7 @@ export class InputRecorder {
   }
 
   private rel(abs: string): string {
-    return toPosix(path.relative(this.projectRoot, abs)) || '.';
+    return this.probe.relative(this.projectRoot, abs);
   }
 }
 

@@ -40,7 +40,7 @@ export class BundleReport {
       if (e.metafile?.json !== undefined) {
         writeAtomic(path.join(dir, metafile!), e.metafile.json);
       } else if (e.metafile?.file) {
-        fs.copyFileSync(e.metafile.file, path.join(dir, metafile!));
+        linkOrCopy(e.metafile.file, path.join(dir, metafile!));
       }
       return {
         functions: e.functions,
@@ -79,6 +79,20 @@ export class BundleReport {
     writeAtomic(markdown, lines.join('\n'));
     return markdown;
   }
+}
+
+/**
+ * Put a copy of a file in place through a temporary name: a hard link when both are on one file system (metafiles
+ * are never written in place, only replaced, so the two names cannot change each other), else a copy.
+ */
+function linkOrCopy(from: string, to: string): void {
+  const tmp = `${to}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    fs.linkSync(from, tmp);
+  } catch {
+    fs.copyFileSync(from, tmp);
+  }
+  fs.renameSync(tmp, to);
 }
 
 /** A human size: 1.2 MB, 340.5 kB, 12 B. */
