@@ -8,6 +8,7 @@ import {
   BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, cleanLeftovers, directoryHolds, markVerified, openCacheDir,
   replaceDirectory, tempCacheBase,
 } from './cache';
+import { flushAtSynthesis, flushCacheWrites } from './cache-writer';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
 import { loadEsbuild } from './esbuild-loader';
@@ -80,6 +81,10 @@ export class Bundler {
   private readonly cleaned = new Set<string>();
   private cacheWarned = false;
   private passCounter = 0;
+  /** Whether a stage cannot wait for the cache writes at its synthesis: then each pass waits for them itself. */
+  private flushAtEnd = false;
+  /** Bundles built in this pass, to store in the cache once the report is written. */
+  private toStore: Array<{ job: BundleJob; key: string; cache: BundleCache }> = [];
   /** Dependency layers set up since the last summary line. */
   private layers: Array<{ installed: boolean; seconds: number }> = [];
 
@@ -148,6 +153,9 @@ export class Bundler {
       this.jobs.set(id, job);
     }
     job.functions.push(fn);
+    if (!skip && !flushAtSynthesis(Stage.of(fn) ?? fn.node.root)) {
+      this.flushAtEnd = true;
+    }
     return job;
   }
 
@@ -159,6 +167,8 @@ export class Bundler {
       return;
     }
     const started = process.hrtime.bigint();
+    // What an earlier synth in this process stored is read below.
+    flushCacheWrites();
     const probe = new FileProbe();
     const toBuild = new Map<string, Array<{ job: BundleJob; key: string; cache?: BundleCache }>>();
 
@@ -224,17 +234,26 @@ export class Bundler {
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const jobs = pending.filter((j) => j.state !== 'skipped');
-    this.summarize(jobs, passes, seconds, typeChecked);
+    const metafiles = this.summarize(jobs, passes, seconds, typeChecked);
+    for (const { job, key, cache } of this.toStore) {
+      cache.store(key, job.record!, job.stagedDir!, metafiles.get(job.functions[0].node.path));
+    }
+    this.toStore = [];
+    if (this.flushAtEnd) {
+      flushCacheWrites();
+    }
   }
 
   /**
    * Write the report and print the summary line: bundles and functions, built and from cache, the dependency layers
-   * set up; nothing when there is nothing new to say, or with the quiet context key.
+   * set up; nothing when there is nothing new to say, or with the quiet context key. Returns the metafiles the report
+   * wrote, by the first function of each bundle.
    */
-  private summarize(jobs: BundleJob[], passes: number, seconds: number, typeChecked: { checked: number; programs: number }): void {
+  private summarize(jobs: BundleJob[], passes: number, seconds: number, typeChecked: { checked: number; programs: number }): Map<string, string> {
     const layers = this.layers;
+    let metafiles = new Map<string, string>();
     if (jobs.length === 0 && layers.length === 0) {
-      return;
+      return metafiles;
     }
     this.layers = [];
     const parts: string[] = [];
@@ -244,7 +263,9 @@ export class Bundler {
       scope = jobs[0].functions[0];
       const reportDir = path.join(assetOutdirOf(jobs[0]), 'lambda-kit');
       this.report.add(jobs.map((j) => reportEntry(j)));
-      reportFile = this.report.write(reportDir);
+      const written = this.report.write(reportDir);
+      reportFile = written.markdown;
+      metafiles = written.metafiles;
       const functions = jobs.reduce((n, j) => n + j.functions.length, 0);
       const fromCache = jobs.filter((j) => j.fromCache).length;
       const failed = jobs.filter((j) => j.state === 'failed').length;
@@ -263,10 +284,10 @@ export class Bundler {
         `${installed.length ? ` in ${layerSeconds.toFixed(2)}s` : ''}, ${layers.length - installed.length} from cache)`);
     }
     const quiet = scope ? scope.node.tryGetContext(QUIET_CONTEXT) : undefined;
-    if (quiet === true || quiet === 'true') {
-      return;
+    if (quiet !== true && quiet !== 'true') {
+      process.stderr.write(`cdk-lambda-kit: ${parts.join('; ')}${reportFile ? `; report: ${displayPath(reportFile)}` : ''}\n`);
     }
-    process.stderr.write(`cdk-lambda-kit: ${parts.join('; ')}${reportFile ? `; report: ${displayPath(reportFile)}` : ''}\n`);
+    return metafiles;
   }
 
   /**
@@ -331,9 +352,11 @@ export class Bundler {
     // Copied files and hooks may have rewritten the main file: then its exports are read from the staged file.
     job.stagedExports = record === built.record ? built.mainExports : undefined;
     job.record = record;
-    // The report links the cached slice when there is one: written once, not twice.
-    const cachedMetafile = cache?.store(key, record, job.stagedDir, built.metafile);
-    job.metafile = cachedMetafile ? { file: cachedMetafile } : { json: built.metafile };
+    job.metafile = { json: built.metafile };
+    if (cache) {
+      // Stored once the report is written: the cache copies the bundle's metafile from there.
+      this.toStore.push({ job, key, cache });
+    }
     job.state = 'built';
   }
 

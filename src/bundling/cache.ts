@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { CacheWrite, writeInBackground } from './cache-writer';
 import { FileProbe, Inputs, hashFile, inputsHold } from './fingerprint';
 import { sha256 } from '../private/esbuild-options';
 
@@ -170,29 +171,23 @@ export class BundleCache {
   }
 
   /**
-   * Store a finished bundle: its files (copied from where they were staged), its metafile slice and its record.
-   * A bundle directory that is there already is kept only if it holds exactly the record's files; otherwise it is
-   * replaced. Failures to write are ignored: the cache is an optimisation, never a source of truth. Returns the
-   * cached metafile slice, when stored.
+   * Store a finished bundle: its files (copied from where they were staged), its metafile slice (copied from the
+   * report) and its record, in that order, by the background writer (cache-writer.ts), so that a record is only
+   * ever there with its bundle. A bundle directory that is there already is kept only if it holds exactly the
+   * record's files; otherwise it is replaced. Failures to write are ignored: the cache is an optimisation, never a
+   * source of truth.
    */
-  public store(key: string, record: BundleRecord, stagedDir: string, metafile: string): string | undefined {
-    try {
-      const bundleDir = this.bundleDir(record.hash);
-      if (!directoryHolds(bundleDir, record)) {
-        const tmp = `${bundleDir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-        mkdirNormalized(tmp);
-        for (const file of record.files) {
-          copyNormalized(path.join(stagedDir, file), path.join(tmp, file));
-        }
-        replaceDirectory(tmp, bundleDir, record);
-      }
-      writeAtomic(bundleDir + '.metafile.json', metafile);
-      writeAtomic(this.entryFile(key), JSON.stringify(record));
-      return bundleDir + '.metafile.json';
-    } catch {
-      // A full disk only costs the next synth a rebuild.
-      return undefined;
+  public store(key: string, record: BundleRecord, stagedDir: string, metafile: string | undefined): void {
+    const bundleDir = this.bundleDir(record.hash);
+    const writes: CacheWrite[] = [];
+    if (!directoryHolds(bundleDir, record)) {
+      writes.push({ kind: 'directory', dir: bundleDir, from: stagedDir, files: record.files });
     }
+    if (metafile !== undefined) {
+      writes.push({ kind: 'copy', file: bundleDir + '.metafile.json', from: metafile });
+    }
+    writes.push({ kind: 'file', file: this.entryFile(key), content: JSON.stringify(record) });
+    writeInBackground(writes);
   }
 
   /** Remove what killed synths left in the cache. */
@@ -383,13 +378,6 @@ export function writeNormalized(file: string, contents: string | Uint8Array): vo
   mkdirNormalized(path.dirname(file));
   fs.writeFileSync(file, contents, { mode: FILE_MODE });
   fixMode(file);
-}
-
-/** Copy a file (the kernel copies: no bytes through the JavaScript heap) with mode 0644, whatever the umask. */
-export function copyNormalized(from: string, to: string): void {
-  mkdirNormalized(path.dirname(to));
-  fs.copyFileSync(from, to);
-  fs.chmodSync(to, FILE_MODE);
 }
 
 /** Give a file the mode 0644 whatever the umask took away when it was created. */

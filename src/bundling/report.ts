@@ -30,8 +30,12 @@ export class BundleReport {
     }
   }
 
-  /** Write the report files into a directory; returns the Markdown file. */
-  public write(dir: string): string {
+  /**
+   * Write the report files into a directory; returns the Markdown file, and the metafile written for each bundle,
+   * by its first function's construct path.
+   */
+  public write(dir: string): { markdown: string; metafiles: Map<string, string> } {
+    const written = new Map<string, string>();
     const entries = [...this.entries.values()].sort((a, b) => (a.functions[0] < b.functions[0] ? -1 : 1));
     const metafiles = path.join(dir, 'metafiles');
     fs.mkdirSync(metafiles, { recursive: true });
@@ -39,6 +43,7 @@ export class BundleReport {
       const metafile = e.metafile ? `metafiles/${fileNameOf(e.functions[0])}.json` : undefined;
       if (e.metafile?.json !== undefined) {
         writeAtomic(path.join(dir, metafile!), e.metafile.json);
+        written.set(e.functions[0], path.join(dir, metafile!));
       } else if (e.metafile?.file) {
         linkOrCopy(e.metafile.file, path.join(dir, metafile!));
       }
@@ -77,7 +82,7 @@ export class BundleReport {
     ];
     const markdown = path.join(dir, 'bundle-report.md');
     writeAtomic(markdown, lines.join('\n'));
-    return markdown;
+    return { markdown, metafiles: written };
   }
 }
 

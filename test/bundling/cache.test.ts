@@ -1,8 +1,12 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Stack, Stage } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { BundleCacheContext, ServerlessFunction } from '../../src';
 import { defaultCacheDir } from '../../src/bundling/bundler';
+import { holdCacheWrites } from '../../src/bundling/cache-writer';
 import { captureSummary, makeApp, makeProject } from '../helpers';
 
 /** Two handlers that share a module, which imports a transitive helper. */
@@ -152,5 +156,57 @@ describe('determinism', () => {
       return Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function').Properties.Code.S3Key;
     };
     expect(hashOf(second)).toEqual(hashOf(first));
+  });
+});
+
+describe('background cache writes', () => {
+  /** Every record of a cache, and whether each has its bundle directory and metafile complete. */
+  function cached(cacheDir: string): Array<{ hash: string; complete: boolean }> {
+    const entries = path.join(cacheDir, 'v3', 'entries');
+    return (fs.existsSync(entries) ? fs.readdirSync(entries) : []).filter((f) => f.endsWith('.json')).map((f) => {
+      const record = JSON.parse(fs.readFileSync(path.join(entries, f), 'utf8'));
+      const dir = path.join(cacheDir, 'v3', 'bundles', record.hash);
+      const complete = record.files.every((name: string) => fs.existsSync(path.join(dir, name)))
+        && fs.existsSync(`${dir}.metafile.json`);
+      return { hash: record.hash, complete };
+    });
+  }
+
+  test('the cache is complete when a stage nested in the app is synthesized alone', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const { app } = makeApp({ cacheDir });
+    const stage = new Stage(app, 'Prod');
+    const stack = new Stack(stage, 'Service');
+    for (const name of ['a', 'b', 'c']) {
+      new ServerlessFunction(stack, name.toUpperCase(), { entry: path.join(root, `src/${name}.ts`) });
+    }
+    // Held writes are only written by a flush: the one at the end of the stage's synthesis.
+    holdCacheWrites(true);
+    try {
+      captureSummary(() => Template.fromStack(stack));
+      expect(cached(cacheDir)).toHaveLength(3);
+      expect(cached(cacheDir).every((c) => c.complete)).toBe(true);
+    } finally {
+      holdCacheWrites(false);
+    }
+  });
+
+  test('a synth process exits with the cache written, and the next synth is served from it', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'out-'));
+    const script = [
+      "const { App, Stack } = require('aws-cdk-lib');",
+      `const { ServerlessFunction } = require(${JSON.stringify(path.resolve(__dirname, '../../src'))});`,
+      `const app = new App({ outdir: ${JSON.stringify(outdir)}, context: { '${BundleCacheContext.DIRECTORY}': ${JSON.stringify(cacheDir)} } });`,
+      "const stack = new Stack(app, 'Stack');",
+      ...['a', 'b', 'c'].map((n) => `new ServerlessFunction(stack, '${n.toUpperCase()}', { entry: ${JSON.stringify(path.join(root, `src/${n}.ts`))} });`),
+      'app.synth();',
+    ].join('\n');
+    execFileSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script], { stdio: 'ignore' });
+    expect(cached(cacheDir)).toHaveLength(3);
+    expect(cached(cacheDir).every((c) => c.complete)).toBe(true);
+    expect(synth(root, cacheDir).line).toMatch(/\(0 built, 3 from cache\)/);
   });
 });

@@ -1,0 +1,210 @@
+import { Worker } from 'worker_threads';
+import { attachCustomSynthesis } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+
+/**
+ * One write to the bundle cache: a file with the given text, or a copy of a file (both written through a temporary
+ * name and renamed into place), or a bundle directory (its files copied from the staged asset into a temporary
+ * directory, which is then renamed into place, replacing what is there).
+ */
+export type CacheWrite =
+  | { readonly kind: 'file'; readonly file: string; readonly content: string }
+  | { readonly kind: 'copy'; readonly file: string; readonly from: string }
+  | { readonly kind: 'directory'; readonly dir: string; readonly from: string; readonly files: string[] };
+
+/**
+ * The worker's code, plain JavaScript (it runs as it is under ts-jest and from `lib/`). It does what cache.ts's
+ * `writeAtomic` and `replaceDirectory` do, with the same names and modes (0644 files, 0755 directories whatever the
+ * umask, `<name>.tmp-<pid>-…` temporary names that `cleanLeftovers` knows), and nothing else: every decision (what
+ * to write, whether a bundle directory must be replaced) is made on the main thread. A failed write is dropped: the
+ * cache is an optimisation, and every restore checks every file's sha256 anyway.
+ */
+const WORKER_SOURCE = `
+const fs = require('fs');
+const path = require('path');
+const { parentPort, workerData } = require('worker_threads');
+const pending = new Int32Array(workerData.pending);
+const FILE_MODE = 0o644;
+const DIR_MODE = 0o755;
+const tmpName = (p) => p + '.tmp-' + process.pid + '-' + Math.random().toString(36).slice(2);
+function mkdirs(dir) {
+  const first = fs.mkdirSync(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let at = dir; ; at = path.dirname(at)) {
+    fs.chmodSync(at, DIR_MODE);
+    if (at === first || path.dirname(at) === at) return;
+  }
+}
+function writeFile(file, content, from) {
+  mkdirs(path.dirname(file));
+  const tmp = tmpName(file);
+  try {
+    if (from !== undefined) fs.copyFileSync(from, tmp);
+    else fs.writeFileSync(tmp, content, { mode: FILE_MODE });
+    fs.chmodSync(tmp, FILE_MODE);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+function writeDirectory(dir, from, files) {
+  const tmp = tmpName(dir);
+  try {
+    mkdirs(tmp);
+    for (const name of files) {
+      const to = path.join(tmp, name);
+      mkdirs(path.dirname(to));
+      fs.copyFileSync(path.join(from, name), to);
+      fs.chmodSync(to, FILE_MODE);
+    }
+    mkdirs(path.dirname(dir));
+    try {
+      fs.renameSync(tmp, dir);
+      return;
+    } catch (e) {
+      if (!fs.existsSync(dir)) throw e;
+    }
+    const old = dir + '.tmp-' + process.pid + '-old-' + Math.random().toString(36).slice(2);
+    fs.renameSync(dir, old);
+    fs.rmSync(dir + '.verified', { force: true });
+    fs.renameSync(tmp, dir);
+    fs.rmSync(old, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+parentPort.on('message', (writes) => {
+  try {
+    for (const w of writes) {
+      if (w.kind === 'file') writeFile(w.file, w.content);
+      else if (w.kind === 'copy') writeFile(w.file, undefined, w.from);
+      else writeDirectory(w.dir, w.from, w.files);
+    }
+  } catch {
+    // Best effort: the next synth rebuilds what is missing.
+  } finally {
+    if (Atomics.sub(pending, 0, 1) === 1) parentPort.postMessage('idle');
+    Atomics.notify(pending, 0);
+  }
+});
+`;
+
+/** How long a flush waits for the worker at most: it only ever stops on a crash of the worker itself. */
+const FLUSH_LIMIT_MS = 60_000;
+
+/**
+ * Writes the bundle cache in a worker thread, so that storing a cold pass's bundles (copies of every bundle, its
+ * metafile slice and its record) runs on the other core while the main thread goes on with synthesis (the checks,
+ * resolving and writing templates), instead of adding to it.
+ *
+ * Ordering: the writes of one `write` call are carried out in order (a bundle's record last, so that a record is
+ * only ever visible with its bundle complete), and calls in the order they were made. `flush` waits until all are
+ * done: the bundler flushes before it reads the cache, so that a later synth in the same process sees what an
+ * earlier one stored. The worker keeps the process alive while it has writes to do, and ends when it has none: a
+ * synth process exits once its cache is written. A process killed before that leaves temporary names behind, which
+ * the next synth removes (`cleanLeftovers`), never a partial record or bundle.
+ */
+class CacheWriter {
+  /** Writes kept back until the next flush (tests: see `holdCacheWrites`), or undefined when they go at once. */
+  public held?: CacheWrite[][];
+  private worker?: Worker;
+  private readonly pending = new Int32Array(new SharedArrayBuffer(4));
+
+  public write(writes: CacheWrite[]): void {
+    if (writes.length === 0) {
+      return;
+    }
+    if (this.held) {
+      this.held.push(writes);
+      return;
+    }
+    this.post(writes);
+  }
+
+  public flush(): void {
+    for (const writes of this.held?.splice(0) ?? []) {
+      this.post(writes);
+    }
+    const deadline = Date.now() + FLUSH_LIMIT_MS;
+    for (let n = Atomics.load(this.pending, 0); n > 0 && Date.now() < deadline; n = Atomics.load(this.pending, 0)) {
+      Atomics.wait(this.pending, 0, n, 100);
+    }
+  }
+
+  private post(writes: CacheWrite[]): void {
+    const worker = this.start();
+    Atomics.add(this.pending, 0, 1);
+    worker.postMessage(writes);
+  }
+
+  private start(): Worker {
+    if (!this.worker) {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { pending: this.pending.buffer } });
+      worker.on('message', () => {
+        // Idle: end the thread (a synth process, or a test file, then holds no idle thread); the next write starts one.
+        if (Atomics.load(this.pending, 0) === 0 && this.worker === worker) {
+          this.worker = undefined;
+          void worker.terminate();
+        }
+      });
+      worker.on('error', () => {
+        // The worker died (it catches its own write errors): nothing more will be written; flushes must not wait.
+        Atomics.store(this.pending, 0, 0);
+        Atomics.notify(this.pending, 0);
+        if (this.worker === worker) {
+          this.worker = undefined;
+        }
+      });
+      this.worker = worker;
+    }
+    return this.worker;
+  }
+}
+
+const writer = new CacheWriter();
+
+/** Hand writes to the cache's background writer (see {@link CacheWriter}). */
+export function writeInBackground(writes: CacheWrite[]): void {
+  writer.write(writes);
+}
+
+/** Wait until every cache write handed to the background writer in this process is done. */
+export function flushCacheWrites(): void {
+  writer.flush();
+}
+
+/**
+ * Tests only: keep every cache write back until the next flush (`true`), or send them as they come again (`false`,
+ * after sending what was kept). This makes "the cache is written when synthesis returns" checkable: with writes
+ * held, only a flush during synthesis can have written them.
+ */
+export function holdCacheWrites(hold: boolean): void {
+  if (hold) {
+    writer.held ??= [];
+  } else {
+    writer.flush();
+    writer.held = undefined;
+  }
+}
+
+/** The id of the construct, one under each stage (and app) that has bundled functions, that flushes at synthesis. */
+const FLUSH_ID = 'CdkLambdaKitCacheWrites';
+
+/**
+ * Make the synthesis of a stage (or app) end with the cache written: a construct under it whose synthesis step (the
+ * last of the stage's tree, after every template is written) waits for the background writer. So `app.synth()`, and
+ * `Template.fromStack` on a stack of a nested stage, return with the cache complete, while the writes still overlap
+ * the checks and the templates. Where aws-cdk-lib offers no such step, the writes are waited for at once.
+ *
+ * @returns whether the stage flushes at synthesis
+ */
+export function flushAtSynthesis(stage: IConstruct): boolean {
+  if (stage.node.tryFindChild(FLUSH_ID)) {
+    return true;
+  }
+  if (typeof attachCustomSynthesis !== 'function' || stage.node.locked) {
+    return false;
+  }
+  attachCustomSynthesis(new Construct(stage, FLUSH_ID), { onSynthesize: () => flushCacheWrites() });
+  return true;
+}
