@@ -239,6 +239,14 @@ export class Bundler {
       cache.store(key, job.record!, job.stagedDir!, metafiles.get(job.functions[0].node.path));
     }
     this.toStore = [];
+    for (const job of jobs) {
+      // What synthesis still needs of a bundle is small; its inputs and metafile text are not kept to the end of it.
+      const written = metafiles.get(job.functions[0].node.path);
+      job.metafile = written ? { file: written } : job.metafile;
+      if (job.record && Object.keys(job.record.inputs).length > 0) {
+        job.record = { ...job.record, inputs: {} };
+      }
+    }
     if (this.flushAtEnd) {
       flushCacheWrites();
     }
@@ -453,7 +461,7 @@ function reportEntry(job: BundleJob): ReportEntry {
     functions: job.functions.map((f) => f.node.path),
     entry: path.relative(job.resolved.projectRoot, job.resolved.entry),
     state: job.state === 'failed' ? 'failed' : job.fromCache ? 'cache' : 'built',
-    record: job.record,
+    record: job.record && { hash: job.record.hash, bytes: job.record.bytes, gzipBytes: job.record.gzipBytes, topModules: job.record.topModules },
     metafile: job.metafile,
     errors: job.errors,
   };

@@ -9,7 +9,8 @@ export interface ReportEntry {
   /** The entry, relative to the project root. */
   readonly entry: string;
   readonly state: 'built' | 'cache' | 'failed';
-  readonly record?: BundleRecord;
+  /** What the report shows of the bundle's record (not the record: the report outlives the pass). */
+  readonly record?: Pick<BundleRecord, 'hash' | 'bytes' | 'gzipBytes' | 'topModules'>;
   /** The bundle's metafile slice: JSON, or a file to copy. */
   readonly metafile?: { readonly json?: string; readonly file?: string };
   readonly errors: string[];
@@ -44,6 +45,8 @@ export class BundleReport {
       if (e.metafile?.json !== undefined) {
         writeAtomic(path.join(dir, metafile!), e.metafile.json);
         written.set(e.functions[0], path.join(dir, metafile!));
+        // Kept as the file from now on: the text is large, and the report outlives the pass.
+        this.entries.set(e.functions[0], { ...e, metafile: { file: path.join(dir, metafile!) } });
       } else if (e.metafile?.file) {
         linkOrCopy(e.metafile.file, path.join(dir, metafile!));
       }
