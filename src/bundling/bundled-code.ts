@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BundleJob, Bundler } from './bundler';
 import { directoryHolds } from './cache';
 import { formatBytes } from './report';
-import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling, sha256 } from '../private/esbuild-options';
+import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling, sha256 } from './esbuild-options';
 
 interface CodeLocation {
   readonly bucketName: string;

@@ -15,8 +15,8 @@ import { BuiltBundle, PassEntry, buildGroup } from './esbuild-pass';
 import { FileProbe, InputRecorder, Inputs, globImportDirs } from './fingerprint';
 import { BundleReport, ReportEntry } from './report';
 import { typeCheckJobs } from './type-check';
-import { ResolvedBundling, sha256 } from '../private/esbuild-options';
-import { findLockFile } from '../private/project-root';
+import { ResolvedBundling, sha256 } from './esbuild-options';
+import { findLockFile } from './project-root';
 
 /**
  * Context key: the directory of the persistent bundle cache (absolute, or relative to the working directory).

@@ -5,7 +5,7 @@ import * as zlib from 'zlib';
 import { BundleRecord, ModuleSize, bundleHash, normalizeModes } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
 import { Inputs } from './fingerprint';
-import { ResolvedBundling, sha256 } from '../private/esbuild-options';
+import { ResolvedBundling, sha256 } from './esbuild-options';
 
 /** Records what an entry's bundle was built from, given the source files esbuild read for it (absolute, real). */
 export type InputsOf = (entry: PassEntry, sources: string[]) => Inputs;

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { CopiedFile } from './copy-files';
 import { install } from '../layers/dependency-layer';
-import { sha256 } from '../private/esbuild-options';
+import { sha256 } from './esbuild-options';
 import { installedVersion } from '../private/layers';
 
 /**

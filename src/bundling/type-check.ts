@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BundleJob } from './bundler';
-import { findLockFile } from '../private/project-root';
+import { findLockFile } from './project-root';
 
 /**
  * `bundling.typeCheck`: one TypeScript program (`tsc --noEmit`) over the entries of every function that asks for it,

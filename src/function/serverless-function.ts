@@ -24,7 +24,7 @@ import { DependencyLayer } from '../layers/dependency-layer';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
 import { acknowledgeFunctionFindings } from '../private/acknowledgements';
 import { asyncPermissions } from '../private/async-permissions';
-import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../private/esbuild-options';
+import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../bundling/esbuild-options';
 import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from '../private/function-props';
 import { checkLayers, layerExternals, versionSkew } from '../private/layers';
 import { checkEnvironment } from '../private/limits';

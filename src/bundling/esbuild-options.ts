@@ -2,10 +2,10 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { findProjectRoot } from './project-root';
-import { BundlingOptions, OutputFormat } from '../bundling/bundling-options';
-import type { ICommandHooks } from '../bundling/command-hooks';
-import { CopiedFile, resolveCopyFiles } from '../bundling/copy-files';
-import { translateEsbuildArgs } from '../bundling/esbuild-args';
+import { BundlingOptions, OutputFormat } from './bundling-options';
+import type { ICommandHooks } from './command-hooks';
+import { CopiedFile, resolveCopyFiles } from './copy-files';
+import { translateEsbuildArgs } from './esbuild-args';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
