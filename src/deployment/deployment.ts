@@ -4,7 +4,7 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { acknowledgeCodeDeployPolicy } from '../private/acknowledgements';
-import { checkIntegerRange } from '../private/limits';
+import { checkIntegerRange } from '../core/limits';
 
 /** Options every deployment style shares. */
 export interface DeploymentOptions {

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createFailureQueue } from '../failure-handling/failure-queue';
-import { checkIntegerRange } from '../private/limits';
+import { checkIntegerRange } from '../core/limits';
 
 /**
  * Helpers of the sources a service delivers to (EventBridge Scheduler, EventBridge rules, SNS subscriptions): the

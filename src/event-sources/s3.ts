@@ -8,8 +8,8 @@ import { Construct, IConstruct } from 'constructs';
 import { eventBridgePattern, mergePatterns } from './s3-eventbridge';
 import { createFailureQueue } from '../failure-handling/failure-queue';
 import { acknowledgeBucketNotificationsHandler } from '../private/acknowledgements';
-import { formatProblems } from '../private/problems';
-import { functionOf, markInvokedAsynchronously } from '../private/targets';
+import { formatProblems } from '../core/problems';
+import { functionOf, markInvokedAsynchronously } from '../core/targets';
 
 /** Options of an {@link S3Source}. */
 export interface S3SourceOptions {

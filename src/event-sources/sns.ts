@@ -6,8 +6,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deliveryDeadLetterQueue } from './delivery';
 import { acknowledge } from '../private/acknowledgements';
-import { formatProblems } from '../private/problems';
-import { functionOf, markInvokedAsynchronously } from '../private/targets';
+import { formatProblems } from '../core/problems';
+import { functionOf, markInvokedAsynchronously } from '../core/targets';
 
 /** Options of an {@link SnsSource}. */
 export interface SnsSourceOptions {

@@ -6,9 +6,9 @@ import { Construct } from 'constructs';
 import { checkQueueBinding } from './mapping-checks';
 import { createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 import { acknowledgeSqsMapping } from '../private/acknowledgements';
-import { checkIntegerRange } from '../private/limits';
-import { formatProblems } from '../private/problems';
-import { functionOf, timeoutOf } from '../private/targets';
+import { checkIntegerRange } from '../core/limits';
+import { formatProblems } from '../core/problems';
+import { functionOf, timeoutOf } from '../core/targets';
 
 /** Options of an {@link SqsSource}. */
 export interface SqsSourceOptions {

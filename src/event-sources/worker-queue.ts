@@ -6,9 +6,9 @@ import { Construct } from 'constructs';
 import { SqsSource, SqsSourceOptions } from './sqs';
 import { createDepthAlarm, failureQueueProps } from '../failure-handling/failure-queue';
 import { acknowledgeFailureQueue } from '../private/acknowledgements';
-import { checkIntegerRange } from '../private/limits';
-import { formatProblems } from '../private/problems';
-import { timeoutOf } from '../private/targets';
+import { checkIntegerRange } from '../core/limits';
+import { formatProblems } from '../core/problems';
+import { timeoutOf } from '../core/targets';
 
 /** Properties of a {@link WorkerQueue}. */
 export interface WorkerQueueProps extends SqsSourceOptions {

@@ -27,8 +27,8 @@ import { asyncPermissions } from '../private/async-permissions';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../bundling/esbuild-options';
 import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from '../private/function-props';
 import { checkLayers, layerExternals, versionSkew } from '../private/layers';
-import { checkEnvironment } from '../private/limits';
-import { formatProblems } from '../private/problems';
+import { checkEnvironment } from '../core/limits';
+import { formatProblems } from '../core/problems';
 import { narrowVpcPermissions, scopeLogPermissions } from '../private/roles';
 import { watchStackLimits } from '../private/stack-limits';
 

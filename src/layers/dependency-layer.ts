@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { Bundler, privateTempDir } from '../bundling/bundler';
 import { directoryHolds, isPlainRelativePath, normalizeModes, replaceDirectory, treeManifest, writeAtomic } from '../bundling/cache';
 import { sha256 } from '../bundling/esbuild-options';
-import { formatProblems } from '../private/problems';
+import { formatProblems } from '../core/problems';
 import { findProjectRoot } from '../bundling/project-root';
 
 /** Properties of a {@link DependencyLayer}. */
