@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StreamSourceOptions } from './stream';
 import { formatProblems } from '../core/problems';
-import { streamProps } from '../private/streams';
+import { streamProps } from './stream-props';
 import { functionOf } from '../core/targets';
 
 /**

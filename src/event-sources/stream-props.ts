@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkIntegerRange } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { functionOf } from '../core/targets';
-import { StreamSourceOptions } from '../event-sources/stream';
+import { StreamSourceOptions } from './stream';
 import { createFailureBucket } from '../failure-handling/failure-bucket';
 import { StreamFailureDestination } from '../failure-handling/stream-failure-destination';
 import { createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
