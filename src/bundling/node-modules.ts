@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { CopiedFile } from './copy-files';
 import { install } from '../layers/dependency-layer';
 import { sha256 } from './esbuild-options';
-import { installedVersion } from '../private/layers';
+import { installedVersion } from '../layers/layer-checks';
 
 /**
  * `bundling.nodeModules`: packages installed with npm for Linux and the function's architecture, the way a

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { installedVersion } from '../private/layers';
+import { installedVersion } from '../layers/layer-checks';
 import { LAYER_LIMIT } from '../core/limits';
 
 /**

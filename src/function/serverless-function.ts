@@ -26,7 +26,7 @@ import { acknowledgeFunctionFindings } from '../private/acknowledgements';
 import { asyncPermissions } from '../private/async-permissions';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../bundling/esbuild-options';
 import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from '../private/function-props';
-import { checkLayers, layerExternals, versionSkew } from '../private/layers';
+import { checkLayers, layerExternals, versionSkew } from '../layers/layer-checks';
 import { checkEnvironment } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { narrowVpcPermissions, scopeLogPermissions } from '../private/roles';
