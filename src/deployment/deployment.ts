@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { acknowledgeCodeDeployPolicy } from '../private/acknowledgements';
+import { acknowledgeCodeDeployPolicy } from '../monitoring/acknowledgements';
 import { checkIntegerRange } from '../core/limits';
 
 /** Options every deployment style shares. */

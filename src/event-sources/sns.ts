@@ -5,7 +5,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deliveryDeadLetterQueue } from './delivery';
-import { acknowledge } from '../private/acknowledgements';
+import { acknowledge } from '../monitoring/acknowledgements';
 import { formatProblems } from '../core/problems';
 import { functionOf, markInvokedAsynchronously } from '../core/targets';
 

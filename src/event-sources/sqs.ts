@@ -5,7 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkQueueBinding } from './mapping-checks';
 import { createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
-import { acknowledgeSqsMapping } from '../private/acknowledgements';
+import { acknowledgeSqsMapping } from '../monitoring/acknowledgements';
 import { checkIntegerRange } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { functionOf, timeoutOf } from '../core/targets';

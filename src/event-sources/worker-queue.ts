@@ -5,7 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SqsSource, SqsSourceOptions } from './sqs';
 import { createDepthAlarm, failureQueueProps } from '../failure-handling/failure-queue';
-import { acknowledgeFailureQueue } from '../private/acknowledgements';
+import { acknowledgeFailureQueue } from '../monitoring/acknowledgements';
 import { checkIntegerRange } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { timeoutOf } from '../core/targets';

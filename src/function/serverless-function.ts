@@ -22,7 +22,7 @@ import { FailureDestination } from '../failure-handling/failure-destination';
 import { createFailureQueue } from '../failure-handling/failure-queue';
 import { DependencyLayer } from '../layers/dependency-layer';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
-import { acknowledgeFunctionFindings } from '../private/acknowledgements';
+import { acknowledgeFunctionFindings } from '../monitoring/acknowledgements';
 import { asyncPermissions } from '../private/async-permissions';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../bundling/esbuild-options';
 import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from '../private/function-props';
