@@ -23,14 +23,14 @@ import { createFailureQueue } from '../failure-handling/failure-queue';
 import { DependencyLayer } from '../layers/dependency-layer';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
 import { acknowledgeFunctionFindings } from '../monitoring/acknowledgements';
-import { asyncPermissions } from '../private/async-permissions';
+import { asyncPermissions } from './async-permissions';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../bundling/esbuild-options';
-import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from '../private/function-props';
+import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from './prop-checks';
 import { checkLayers, layerExternals, versionSkew } from '../layers/layer-checks';
 import { checkEnvironment } from '../core/limits';
 import { formatProblems } from '../core/problems';
-import { narrowVpcPermissions, scopeLogPermissions } from '../private/roles';
-import { watchStackLimits } from '../private/stack-limits';
+import { narrowVpcPermissions, scopeLogPermissions } from './roles';
+import { watchStackLimits } from './stack-limits';
 
 /** The defaults that differ from Lambda's own. */
 const DEFAULT_MEMORY_MB = 1024;

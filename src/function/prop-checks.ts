@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { checkAliasName, checkEnvironment, checkEphemeralStorage, checkIntegerRange, checkLayerCount, checkMemorySize, checkTimeout } from '../core/limits';
-import type { ServerlessFunctionProps } from '../function/serverless-function';
+import type { ServerlessFunctionProps } from './serverless-function';
 import { FunctionAlarms } from '../monitoring/function-alarms';
 
 /** The props of a ServerlessFunction that are checked before anything is created, with defaults applied. */
