@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { FileProbe, Inputs, hashFile, inputsHold } from './fingerprint';
-import { sha256 } from './esbuild-options';
+import { sha256 } from './hash';
 
 /** Bump when the layout or meaning of cache records changes: old records are then ignored. */
 const CACHE_FORMAT = 'v3';

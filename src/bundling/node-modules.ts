@@ -3,8 +3,8 @@ import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { CopiedFile } from './copy-files';
+import { sha256 } from './hash';
 import { install } from '../layers/dependency-layer';
-import { sha256 } from './esbuild-options';
 import { installedVersion } from '../layers/layer-checks';
 
 /**

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BundleJob } from './bundler';
+import type { BundleJob } from './bundle-job';
 import { findLockFile } from './project-root';
 
 /**
