@@ -3,8 +3,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StreamSourceOptions } from './stream';
-import { formatProblems } from '../core/problems';
 import { streamProps } from './stream-props';
+import { formatProblems } from '../core/problems';
 import { functionOf } from '../core/targets';
 
 /**
