@@ -4,8 +4,7 @@ import { Annotations, CfnResource, FileAssetPackaging, Lazy, Stack, Stage } from
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { BundleJob } from './bundle-job';
-import { Bundler } from './bundler';
+import { BundleJob, Bundler } from './bundler';
 import { directoryHolds } from './cache';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling } from './esbuild-options';
 import { sha256 } from './hash';

@@ -4,7 +4,6 @@ import * as path from 'path';
 import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
-import { BundleJob } from './bundle-job';
 import {
   BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, cleanLeftovers, directoryHolds, openCacheDir,
   replaceDirectory, tempCacheBase,
@@ -31,6 +30,23 @@ export const CACHE_ENABLED_CONTEXT = BundleCacheContext.ENABLED;
 
 /** Context key: set to `true` to leave out the summary line on stderr. */
 export const QUIET_CONTEXT = BundleCacheContext.QUIET;
+
+/** The state of one bundle: an entry with one set of options, shared by every function that asks for it. */
+export class BundleJob {
+  /** Functions using this bundle, in the order they registered. */
+  public readonly functions: IConstruct[] = [];
+  public state: 'pending' | 'built' | 'failed' | 'skipped' = 'pending';
+  public record?: BundleRecord;
+  public fromCache = false;
+  /** Absolute path of the staged bundle directory in the cloud assembly. */
+  public stagedDir?: string;
+  /** The metafile slice of this bundle: its JSON when built now, or the file it is cached in. */
+  public metafile?: { readonly json?: string; readonly file?: string };
+  public readonly errors: string[] = [];
+  public readonly warnings: string[] = [];
+
+  constructor(public readonly id: string, public readonly resolved: ResolvedBundling, public readonly skip: boolean) {}
+}
 
 const bundlers = new WeakMap<IConstruct, Bundler>();
 
