@@ -6,9 +6,10 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BundleJob, Bundler } from './bundler';
 import { directoryHolds } from './cache';
+import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling } from './esbuild-options';
 import { esmExportsOf } from './esbuild-pass';
+import { sha256 } from './hash';
 import { formatBytes } from './report';
-import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling, sha256 } from '../private/esbuild-options';
 
 interface CodeLocation {
   readonly bucketName: string;

@@ -12,12 +12,13 @@ import { flushAtSynthesis, flushCacheWrites } from './cache-writer';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
 import { loadEsbuild } from './esbuild-loader';
+import { ResolvedBundling } from './esbuild-options';
 import { BuiltBundle, PassEntry, buildGroup, esmExportsOf } from './esbuild-pass';
 import { FileProbe, InputRecorder, Inputs, globImportDirs } from './fingerprint';
+import { sha256 } from './hash';
+import { findLockFile } from './project-root';
 import { BundleReport, ReportEntry } from './report';
 import { typeCheckJobs } from './type-check';
-import { ResolvedBundling, sha256 } from '../private/esbuild-options';
-import { findLockFile } from '../private/project-root';
 
 /**
  * Context key: the directory of the persistent bundle cache (absolute, or relative to the working directory).

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { CacheWrite, writeInBackground } from './cache-writer';
 import { FileProbe, Inputs, hashFile, inputsHold } from './fingerprint';
-import { sha256 } from '../private/esbuild-options';
+import { sha256 } from './hash';
 
 /** Bump when the layout or meaning of cache records changes: old records are then ignored. */
 const CACHE_FORMAT = 'v3';

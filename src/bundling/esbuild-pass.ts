@@ -4,8 +4,9 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { BundleRecord, ModuleSize, bundleHash, normalizeModes } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
+import { ResolvedBundling } from './esbuild-options';
 import { FileProbe, Inputs } from './fingerprint';
-import { ResolvedBundling, sha256 } from '../private/esbuild-options';
+import { sha256 } from './hash';
 
 /** Records what an entry's bundle was built from, given the source files esbuild read for it (absolute, real). */
 export type InputsOf = (entry: PassEntry, sources: string[]) => Inputs;

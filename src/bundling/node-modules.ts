@@ -3,9 +3,9 @@ import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { CopiedFile } from './copy-files';
+import { sha256 } from './hash';
 import { install } from '../layers/dependency-layer';
-import { sha256 } from '../private/esbuild-options';
-import { installedVersion } from '../private/layers';
+import { installedVersion } from '../layers/layer-checks';
 
 /**
  * `bundling.nodeModules`: packages installed with npm for Linux and the function's architecture, the way a

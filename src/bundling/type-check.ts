@@ -1,8 +1,9 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BundleJob } from './bundler';
-import { findLockFile } from '../private/project-root';
+import type { BundleRecord } from './cache';
+import type { ResolvedBundling } from './esbuild-options';
+import { findLockFile } from './project-root';
 
 /**
  * `bundling.typeCheck`: one TypeScript program (`tsc --noEmit`) over the entries of every function that asks for it,
@@ -32,6 +33,17 @@ interface TsDiagnostic {
   category: number;
 }
 
+/**
+ * What the check reads of a bundle job (the bundler's `BundleJob`), and the failure it records on it. Declared here so
+ * that the bundler imports the check and not the other way round.
+ */
+interface TypeCheckJob {
+  readonly resolved: ResolvedBundling;
+  readonly record?: BundleRecord;
+  readonly errors: string[];
+  state: string;
+}
+
 /** Where a job's last passing check is recorded: every checked file with its hash. */
 type PassRecord = Record<string, string>;
 
@@ -41,8 +53,8 @@ type PassRecord = Record<string, string>;
  *
  * @param markerDir where passing checks are recorded (undefined: the cache is off, always check)
  */
-export function typeCheckJobs(jobs: BundleJob[], markerDirOf: (job: BundleJob) => string | undefined): { checked: number; programs: number } {
-  const byConfig = new Map<string, { ts: TypeScriptApi; config?: string; jobs: BundleJob[] }>();
+export function typeCheckJobs<J extends TypeCheckJob>(jobs: J[], markerDirOf: (job: J) => string | undefined): { checked: number; programs: number } {
+  const byConfig = new Map<string, { ts: TypeScriptApi; config?: string; jobs: J[] }>();
   for (const job of jobs) {
     const marker = markerFile(job, markerDirOf(job));
     if (marker && stillPasses(marker)) {
@@ -108,7 +120,7 @@ export function typeCheckJobs(jobs: BundleJob[], markerDirOf: (job: BundleJob) =
 }
 
 /** The files of a function's import graph, as esbuild recorded them, absolute. */
-function closureOf(job: BundleJob): Set<string> {
+function closureOf(job: TypeCheckJob): Set<string> {
   // The record's files are its `f:` inputs (see fingerprint.ts): what esbuild read, and the config files above them.
   const files = Object.keys(job.record?.inputs ?? {}).filter((i) => i.startsWith('f:')).map((i) => i.slice(2));
   const closure = new Set(files.map((i) => path.resolve(job.resolved.projectRoot, i)));
@@ -116,7 +128,7 @@ function closureOf(job: BundleJob): Set<string> {
   return closure;
 }
 
-function fail(job: BundleJob, message: string): void {
+function fail(job: TypeCheckJob, message: string): void {
   job.errors.push(message);
   job.state = 'failed';
 }
@@ -131,7 +143,7 @@ function format(ts: TypeScriptApi, d: TsDiagnostic, projectRoot: string): string
 }
 
 /** The file recording a job's last passing check: keyed on its bundle (entry, options, output). */
-function markerFile(job: BundleJob, dir: string | undefined): string | undefined {
+function markerFile(job: TypeCheckJob, dir: string | undefined): string | undefined {
   if (!dir || !job.record) {
     return undefined;
   }

@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { acknowledgeCodeDeployPolicy } from '../private/acknowledgements';
-import { checkIntegerRange } from '../private/limits';
+import { checkIntegerRange } from '../core/limits';
+import { acknowledgeCodeDeployPolicy } from '../monitoring/acknowledgements';
 
 /** Options every deployment style shares. */
 export interface DeploymentOptions {

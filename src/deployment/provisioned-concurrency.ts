@@ -1,6 +1,6 @@
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { checkIntegerRange, checkRange } from '../private/limits';
+import { checkIntegerRange, checkRange } from '../core/limits';
 
 /** A scheduled change of the provisioned concurrency range, for example "weekdays 08:00 at least 10". */
 export interface ConcurrencySchedule {

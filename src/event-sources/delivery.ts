@@ -4,8 +4,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { checkIntegerRange } from '../core/limits';
 import { createFailureQueue } from '../failure-handling/failure-queue';
-import { checkIntegerRange } from '../private/limits';
 
 /**
  * Helpers of the sources a service delivers to (EventBridge Scheduler, EventBridge rules, SNS subscriptions): the

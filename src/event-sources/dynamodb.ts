@@ -3,9 +3,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StreamSourceOptions } from './stream';
-import { formatProblems } from '../private/problems';
-import { streamProps } from '../private/streams';
-import { functionOf } from '../private/targets';
+import { streamProps } from './stream-props';
+import { formatProblems } from '../core/problems';
+import { functionOf } from '../core/targets';
 
 /**
  * A DynamoDB table's stream as an event source, with safe defaults: bisect on error, two retries, records older than

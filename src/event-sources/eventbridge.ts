@@ -6,8 +6,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkRetryPolicy, deliveryDeadLetterQueue, stableId } from './delivery';
-import { formatProblems } from '../private/problems';
-import { functionOf, markInvokedAsynchronously } from '../private/targets';
+import { formatProblems } from '../core/problems';
+import { functionOf, markInvokedAsynchronously } from '../core/targets';
 
 /** Options of an {@link EventBridgeSource}. */
 export interface EventBridgeSourceOptions {

@@ -3,8 +3,8 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisConsumerEventSource, KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StreamSourceOptions } from './stream';
-import { consumerName, streamProps } from '../private/streams';
-import { functionOf } from '../private/targets';
+import { consumerName, streamProps } from './stream-props';
+import { functionOf } from '../core/targets';
 
 /** Options of a {@link KinesisStreamSource}. */
 export interface KinesisStreamSourceOptions extends StreamSourceOptions {

@@ -2,8 +2,8 @@ import { Annotations, AspectPriority, Aspects, CfnResource, IAspect, Stack, Toke
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
-import { checkIntegerRange } from '../private/limits';
-import { formatProblems } from '../private/problems';
+import { checkIntegerRange } from '../core/limits';
+import { formatProblems } from '../core/problems';
 
 /** A warning for `Annotations.addWarningV2`: a stable id and the message. */
 export interface MappingWarning {

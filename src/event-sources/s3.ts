@@ -6,10 +6,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct, IConstruct } from 'constructs';
 import { eventBridgePattern, mergePatterns } from './s3-eventbridge';
+import { formatProblems } from '../core/problems';
+import { functionOf, markInvokedAsynchronously } from '../core/targets';
 import { createFailureQueue } from '../failure-handling/failure-queue';
-import { acknowledgeBucketNotificationsHandler } from '../private/acknowledgements';
-import { formatProblems } from '../private/problems';
-import { functionOf, markInvokedAsynchronously } from '../private/targets';
+import { acknowledgeBucketNotificationsHandler } from '../monitoring/acknowledgements';
 
 /** Options of an {@link S3Source}. */
 export interface S3SourceOptions {

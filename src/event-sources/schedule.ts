@@ -6,8 +6,8 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkMinutes, checkRetryPolicy, deliveryDeadLetterQueue, stableId } from './delivery';
-import { formatProblems } from '../private/problems';
-import { functionOf, markInvokedAsynchronously } from '../private/targets';
+import { formatProblems } from '../core/problems';
+import { functionOf, markInvokedAsynchronously } from '../core/targets';
 
 /** Options of a {@link ScheduleSource}. */
 export interface ScheduleSourceOptions {

@@ -5,9 +5,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deliveryDeadLetterQueue } from './delivery';
-import { acknowledge } from '../private/acknowledgements';
-import { formatProblems } from '../private/problems';
-import { functionOf, markInvokedAsynchronously } from '../private/targets';
+import { formatProblems } from '../core/problems';
+import { functionOf, markInvokedAsynchronously } from '../core/targets';
+import { acknowledge } from '../monitoring/acknowledgements';
 
 /** Options of an {@link SnsSource}. */
 export interface SnsSourceOptions {

@@ -4,11 +4,11 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkQueueBinding } from './mapping-checks';
+import { checkIntegerRange } from '../core/limits';
+import { formatProblems } from '../core/problems';
+import { functionOf, timeoutOf } from '../core/targets';
+import { acknowledgeSqsMapping } from '../monitoring/acknowledgements';
 import { createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
-import { acknowledgeSqsMapping } from '../private/acknowledgements';
-import { checkIntegerRange } from '../private/limits';
-import { formatProblems } from '../private/problems';
-import { functionOf, timeoutOf } from '../private/targets';
 
 /** Options of an {@link SqsSource}. */
 export interface SqsSourceOptions {

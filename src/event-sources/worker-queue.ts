@@ -4,11 +4,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SqsSource, SqsSourceOptions } from './sqs';
+import { checkIntegerRange } from '../core/limits';
+import { formatProblems } from '../core/problems';
+import { timeoutOf } from '../core/targets';
 import { createDepthAlarm, failureQueueProps } from '../failure-handling/failure-queue';
-import { acknowledgeFailureQueue } from '../private/acknowledgements';
-import { checkIntegerRange } from '../private/limits';
-import { formatProblems } from '../private/problems';
-import { timeoutOf } from '../private/targets';
+import { acknowledgeFailureQueue } from '../monitoring/acknowledgements';
 
 /** Properties of a {@link WorkerQueue}. */
 export interface WorkerQueueProps extends SqsSourceOptions {

@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeFailureQueue } from '../monitoring/acknowledgements';
 import { createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
-import { acknowledgeFailureQueue } from '../private/acknowledgements';
 
 /**
  * Options of the queues this library creates to keep failed events: encrypted, SSL-only, 14 days of retention.

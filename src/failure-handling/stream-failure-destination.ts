@@ -5,7 +5,7 @@ import { SnsDlq, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { acknowledge } from '../private/acknowledgements';
+import { acknowledge } from '../monitoring/acknowledgements';
 
 /**
  * Where a stream event source mapping (DynamoDB Streams, Kinesis) sends a batch it gives up on.

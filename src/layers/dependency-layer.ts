@@ -6,9 +6,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Bundler, privateTempDir } from '../bundling/bundler';
 import { directoryHolds, isPlainRelativePath, normalizeModes, replaceDirectory, treeManifest, writeAtomic } from '../bundling/cache';
-import { sha256 } from '../private/esbuild-options';
-import { formatProblems } from '../private/problems';
-import { findProjectRoot } from '../private/project-root';
+import { sha256 } from '../bundling/hash';
+import { findProjectRoot } from '../bundling/project-root';
+import { formatProblems } from '../core/problems';
 
 /** Properties of a {@link DependencyLayer}. */
 export interface DependencyLayerProps {

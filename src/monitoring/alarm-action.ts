@@ -1,7 +1,7 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
-import { functionOf } from '../private/targets';
+import { functionOf } from '../core/targets';
 
 /**
  * Every alarm this library creates for a function (failure queues and buckets, dead-letter queues, source age

@@ -2,7 +2,7 @@ import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
-import { checkIntegerRange, checkRange } from '../private/limits';
+import { checkIntegerRange, checkRange } from '../core/limits';
 
 /**
  * Which alarms a function gets and when they fire. The errors, throttles and duration alarms watch every invocation of

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ServerlessFunction } from '../../src';
-import { checkStackUsage } from '../../src/private/stack-limits';
+import { checkStackUsage } from '../../src/function/stack-limits';
 import { makeUnbundledApp } from '../helpers';
 
 const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DependencyLayer } from '../layers/dependency-layer';
+import { DependencyLayer } from './dependency-layer';
 
 /** Check a function's layers against its runtime and architecture. */
 export function checkLayers(layers: lambda.ILayerVersion[], runtime: lambda.Runtime, architecture: lambda.Architecture): string[] {

@@ -1,11 +1,11 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { BundlingOptions, OutputFormat } from './bundling-options';
+import type { ICommandHooks } from './command-hooks';
+import { CopiedFile, resolveCopyFiles } from './copy-files';
+import { translateEsbuildArgs } from './esbuild-args';
+import { sha256 } from './hash';
 import { findProjectRoot } from './project-root';
-import { BundlingOptions, OutputFormat } from '../bundling/bundling-options';
-import type { ICommandHooks } from '../bundling/command-hooks';
-import { CopiedFile, resolveCopyFiles } from '../bundling/copy-files';
-import { translateEsbuildArgs } from '../bundling/esbuild-args';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
@@ -243,11 +243,6 @@ export function checkHandlerName(handler: string): string | undefined {
     return `\`handler\` must be the name of an exported function (a JavaScript identifier such as "handler"), got "${handler}"`;
   }
   return undefined;
-}
-
-/** Hex sha256 of a string or buffer. */
-export function sha256(data: string | Uint8Array): string {
-  return crypto.createHash('sha256').update(data).digest('hex');
 }
 
 function sortKeys<T extends Record<string, any>>(obj: T): T {

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Size, Token } from 'aws-cdk-lib';
 import { OutputFormat } from '../../src';
-import { ESM_BANNER, checkEntry, checkHandlerName, nodeMajorOf, resolveBundling } from '../../src/private/esbuild-options';
-import { findProjectRoot } from '../../src/private/project-root';
+import { ESM_BANNER, checkEntry, checkHandlerName, nodeMajorOf, resolveBundling } from '../../src/bundling/esbuild-options';
+import { findProjectRoot } from '../../src/bundling/project-root';
 import { makeProject } from '../helpers';
 
 const root = makeProject({ 'src/a.ts': 'export const handler = async () => 1;\n', 'tsconfig.json': '{}' });

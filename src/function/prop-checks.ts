@@ -1,14 +1,28 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { checkAliasName, checkEnvironment, checkEphemeralStorage, checkIntegerRange, checkLayerCount, checkMemorySize, checkTimeout } from './limits';
-import type { ServerlessFunctionProps } from '../function/serverless-function';
-import { FunctionAlarms } from '../monitoring/function-alarms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { checkAliasName, checkEnvironment, checkEphemeralStorage, checkIntegerRange, checkLayerCount, checkMemorySize, checkTimeout } from '../core/limits';
+import { Deployment } from '../deployment/deployment';
+import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
+import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
 
-/** The props of a ServerlessFunction that are checked before anything is created, with defaults applied. */
-export type CheckedFunctionProps = Pick<ServerlessFunctionProps,
-'ephemeralStorageSize' | 'layers' | 'reservedConcurrentExecutions' | 'provisionedConcurrency' | 'deployment' |
-'alarms' | 'logGroup' | 'logRetention' | 'logGroupRetention' | 'runtime' | 'environment' | 'retryAttempts' | 'maxEventAge' |
-'onFailure' | 'deadLetterQueue' | 'deadLetterTopic' | 'deadLetterQueueEnabled' | 'description' | 'functionName' | 'functionUrl'>
+/**
+ * The props of a ServerlessFunction that are checked before anything is created, with defaults applied. Declared
+ * here rather than picked from `ServerlessFunctionProps`, so that the function imports its checks and not the other
+ * way round; the function passes its props in, so the compiler still holds the two to the same types.
+ */
+export type CheckedFunctionProps = Pick<lambda.FunctionOptions,
+'ephemeralStorageSize' | 'layers' | 'reservedConcurrentExecutions' | 'logGroup' | 'logRetention' | 'environment' |
+'retryAttempts' | 'maxEventAge' | 'onFailure' | 'deadLetterQueue' | 'deadLetterTopic' | 'deadLetterQueueEnabled' |
+'description' | 'functionName'>
+& {
+  readonly runtime?: lambda.Runtime;
+  readonly provisionedConcurrency?: ProvisionedConcurrency;
+  readonly deployment?: Deployment;
+  readonly alarms?: FunctionAlarmsOptions;
+  readonly logGroupRetention?: logs.RetentionDays;
+  readonly functionUrl?: lambda.FunctionUrlOptions;
+}
 & { readonly memorySize: number; readonly timeout: Duration; readonly aliasName: string };
 
 /** Every problem with a function's props, in the order the props are documented. */

@@ -1,5 +1,5 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { grantIndex, referencesIn } from '../function/invokers';
+import { grantIndex, referencesIn } from './invokers';
 
 /** Services that invoke Lambda asynchronously, by service principal. */
 const ASYNC_PRINCIPALS = /^(s3|sns|events|iot|ses|config|codecommit|cloudformation|logs(\.[a-z0-9-]+)?)\.amazonaws\.com$/;

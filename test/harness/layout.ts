@@ -1,0 +1,133 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+/**
+ * The layout of shared/STYLE.md, checked on a source tree: no import cycles between files, a ground folder (`core/`)
+ * that imports nothing from the other folders, no drawer of "private" helpers, and an `index.ts` that only
+ * re-exports. Every import counts, `import type` included: a type-only arrow is still an arrow a reader follows.
+ */
+
+/** The ground folder, relative to the source root. */
+export const GROUND_FOLDER = 'core';
+
+/** Every `.ts` file under `dir`, as a path relative to `root` with forward slashes, sorted. */
+function sourceFiles(root: string, dir = root): string[] {
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      files.push(...sourceFiles(root, full));
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+      files.push(path.relative(root, full).split(path.sep).join('/'));
+    }
+  }
+  return files.sort();
+}
+
+/** The file a relative specifier names (`./x` is `x.ts` or `x/index.ts`), or undefined. */
+function resolveSpecifier(root: string, from: string, specifier: string): string | undefined {
+  const base = path.join(root, path.dirname(from), specifier);
+  for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
+    if (candidate.endsWith('.ts') && fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
+      return path.relative(root, candidate).split(path.sep).join('/');
+    }
+  }
+  return undefined;
+}
+
+/** The import graph of a source tree: each file's imports of other files in the tree, by relative path. */
+export interface ImportGraph {
+  readonly files: string[];
+  readonly imports: Map<string, string[]>;
+  /** Relative specifiers that name no file of the tree, as `file: specifier`. */
+  readonly unresolved: string[];
+}
+
+/** Read the imports (`import`, `import type`, `export ... from`, `import()`, `require()`) of every file under `root`. */
+export function importGraph(root: string): ImportGraph {
+  const files = sourceFiles(root);
+  const imports = new Map<string, string[]>();
+  const unresolved: string[] = [];
+  for (const file of files) {
+    const info = ts.preProcessFile(fs.readFileSync(path.join(root, file), 'utf8'), true, true);
+    const targets = new Set<string>();
+    for (const { fileName } of info.importedFiles) {
+      if (!fileName.startsWith('.')) {
+        continue; // a package
+      }
+      const target = resolveSpecifier(root, file, fileName);
+      if (target === undefined) {
+        unresolved.push(`${file}: ${fileName}`);
+      } else {
+        targets.add(target);
+      }
+    }
+    imports.set(file, [...targets].sort());
+  }
+  return { files, imports, unresolved };
+}
+
+/** Every import cycle, each as the path of files from one file back to itself; one per back edge of a depth-first walk. */
+export function findCycles(graph: ImportGraph): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const next of graph.imports.get(file) ?? []) {
+      if (state.get(next) === 'open') {
+        cycles.push([...stack.slice(stack.indexOf(next)), next]);
+      } else if (state.get(next) === undefined) {
+        visit(next);
+      }
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of graph.files) {
+    if (state.get(file) === undefined) {
+      visit(file);
+    }
+  }
+  return cycles;
+}
+
+/** The statements of an index file that are not re-exports (`export * from`, `export { ... } from`). */
+export function nonReexports(source: string): string[] {
+  const file = ts.createSourceFile('index.ts', source, ts.ScriptTarget.Latest, true);
+  return file.statements
+    .filter((s) => !(ts.isExportDeclaration(s) && s.moduleSpecifier !== undefined))
+    .map((s) => s.getText(file).split('\n')[0]);
+}
+
+/** Every way the tree under `root` departs from the layout, one sentence each; empty when it follows it. */
+export function layoutProblems(root: string): string[] {
+  const problems: string[] = [];
+  const graph = importGraph(root);
+  for (const entry of graph.unresolved) {
+    problems.push(`unresolved import: ${entry}`);
+  }
+  for (const cycle of findCycles(graph)) {
+    problems.push(`import cycle: ${cycle.join(' -> ')}`);
+  }
+  const ground = `${GROUND_FOLDER}/`;
+  for (const file of graph.files.filter((f) => f.startsWith(ground))) {
+    for (const target of graph.imports.get(file) ?? []) {
+      if (!target.startsWith(ground)) {
+        problems.push(`the ground folder imports a concern: ${file} -> ${target}`);
+      }
+    }
+  }
+  if (fs.existsSync(path.join(root, 'private'))) {
+    problems.push(`a drawer of private helpers exists: private/ (${sourceFiles(root, path.join(root, 'private')).length} files); move each helper to the concern that uses it`);
+  }
+  const index = path.join(root, 'index.ts');
+  if (fs.existsSync(index)) {
+    for (const statement of nonReexports(fs.readFileSync(index, 'utf8'))) {
+      problems.push(`index.ts holds more than re-exports: ${statement}`);
+    }
+  }
+  return problems;
+}

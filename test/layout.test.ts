@@ -1,0 +1,101 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { layoutProblems } from './harness/layout';
+
+const SRC = path.join(__dirname, '..', 'src');
+
+const roots: string[] = [];
+afterAll(() => roots.forEach((root) => fs.rmSync(root, { recursive: true, force: true })));
+
+/** A source tree in a temporary directory, from relative paths to contents. */
+function tree(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'layout-'));
+  roots.push(root);
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), content);
+  }
+  return root;
+}
+
+describe('the layout of src/ (shared/STYLE.md)', () => {
+  test('src/ follows it: no import cycles, a ground folder that imports no concern, no private/, an index of re-exports', () => {
+    expect(layoutProblems(SRC)).toEqual([]);
+  });
+
+  test('src/core/ exists and src/index.ts re-exports something', () => {
+    // Guards the test above against passing on a tree it cannot see.
+    expect(fs.readdirSync(path.join(SRC, 'core')).filter((f) => f.endsWith('.ts')).length).toBeGreaterThan(0);
+    expect(fs.readFileSync(path.join(SRC, 'index.ts'), 'utf8')).toMatch(/^export \* from '\.\/function\/serverless-function';$/m);
+  });
+});
+
+describe('the layout check', () => {
+  test('passes a tree that follows the layout', () => {
+    // GIVEN a concern over the ground folder, re-exported by the index
+    const root = tree({
+      'core/problems.ts': 'export const format = (s: string) => s;\n',
+      'core/limits.ts': "import { format } from './problems';\nexport const check = () => format('x');\n",
+      'function/fn.ts': "import { check } from '../core/limits';\nexport class Fn { c = check(); }\n",
+      'index.ts': "// the public API\nexport * from './function/fn';\nexport { check } from './core/limits';\n",
+    });
+
+    // THEN
+    expect(layoutProblems(root)).toEqual([]);
+  });
+
+  test('fails if two files import each other, a type-only import included, and names the cycle', () => {
+    // GIVEN a function that imports its prop checks, which import the function's props type back
+    const root = tree({
+      'function/fn.ts': "import { checkProps } from './checks';\nexport interface FnProps { n: number }\nexport const f = checkProps;\n",
+      'function/checks.ts': "import type { FnProps } from './fn';\nexport const checkProps = (p: FnProps) => p.n;\n",
+    });
+
+    // THEN
+    expect(layoutProblems(root)).toEqual(['import cycle: function/checks.ts -> function/fn.ts -> function/checks.ts']);
+  });
+
+  test('fails if a cycle runs through several folders, by re-export or require', () => {
+    const root = tree({
+      'a/x.ts': "export * from '../b/y';\n",
+      'b/y.ts': "const z = require('../c/z');\nexport const y = z;\n",
+      'c/z.ts': "export const load = () => import('../a/x');\n",
+    });
+
+    expect(layoutProblems(root)).toEqual(['import cycle: a/x.ts -> b/y.ts -> c/z.ts -> a/x.ts']);
+  });
+
+  test('fails if the ground folder imports a concern', () => {
+    const root = tree({
+      'core/limits.ts': "import { Fn } from '../function/fn';\nexport const limit = Fn;\n",
+      'function/fn.ts': 'export class Fn {}\n',
+    });
+
+    expect(layoutProblems(root)).toEqual(['the ground folder imports a concern: core/limits.ts -> function/fn.ts']);
+  });
+
+  test('fails if there is a private/ folder', () => {
+    const root = tree({ 'private/helpers.ts': 'export const h = 1;\n' });
+
+    expect(layoutProblems(root)).toEqual([expect.stringMatching(/^a drawer of private helpers exists: private\/ \(1 files\)/)]);
+  });
+
+  test('fails if index.ts holds anything but re-exports', () => {
+    const root = tree({
+      'fn.ts': 'export const f = 1;\n',
+      'index.ts': "export * from './fn';\nimport { f } from './fn';\nexport const g = f + 1;\n",
+    });
+
+    expect(layoutProblems(root)).toEqual([
+      "index.ts holds more than re-exports: import { f } from './fn';",
+      'index.ts holds more than re-exports: export const g = f + 1;',
+    ]);
+  });
+
+  test('fails if a relative import names no file', () => {
+    const root = tree({ 'fn.ts': "import { gone } from './moved-away';\nexport const f = gone;\n" });
+
+    expect(layoutProblems(root)).toEqual(['unresolved import: fn.ts: ./moved-away']);
+  });
+});
