@@ -36,11 +36,8 @@ const CONFIG_NAMES = ['package.json', 'tsconfig.json', 'jsconfig.json'];
 export class FileProbe {
   /** One read buffer for every file: hashing thousands of inputs leaves no garbage behind. */
   private static readonly buffer = Buffer.allocUnsafe(256 * 1024);
-  private readonly seen = new Map<string, string>();
-  private readonly relatives = new Map<string, string>();
-  private readonly chains = new Map<string, Array<[string, string]>>();
-  private readonly recordedValues = new Map<string, string>();
-  private readonly scans = new Map<string, unknown>();
+  /** Everything computed in this pass, by kind and arguments. */
+  private readonly memo = new Map<string, unknown>();
 
   /** sha256 of the file's content, or undefined if it cannot be read. */
   public hash(file: string): string | undefined {
@@ -50,29 +47,20 @@ export class FileProbe {
 
   /** The value of one recorded kind at an absolute path. */
   public probe(key: string): string {
-    let value = this.seen.get(key);
-    if (value === undefined) {
+    return this.once(key, () => {
       const abs = key.slice(2);
       switch (key[0]) {
-        case 'f': value = hashFile(abs, FileProbe.buffer) ?? '-'; break;
-        case 'd': value = listing(abs); break;
-        case 'r': value = realpath(abs); break;
-        default: value = '?';
+        case 'f': return hashFile(abs, FileProbe.buffer) ?? '-';
+        case 'd': return listing(abs);
+        case 'r': return realpath(abs);
+        default: return '?';
       }
-      this.seen.set(key, value);
-    }
-    return value;
+    });
   }
 
   /** A path relative to the project root, with `/` (`.` for the root itself). */
   public relative(projectRoot: string, abs: string): string {
-    const memo = projectRoot + '\0' + abs;
-    let rel = this.relatives.get(memo);
-    if (rel === undefined) {
-      rel = toPosix(path.relative(projectRoot, abs)) || '.';
-      this.relatives.set(memo, rel);
-    }
-    return rel;
+    return this.once(`rel\0${projectRoot}\0${abs}`, () => toPosix(path.relative(projectRoot, abs)) || '.');
   }
 
   /**
@@ -80,15 +68,10 @@ export class FileProbe {
    * (real paths relative to the project root).
    */
   public recorded(projectRoot: string, key: string): string {
-    const memo = projectRoot + '\0' + key;
-    let value = this.recordedValues.get(memo);
-    if (value === undefined) {
-      const abs = path.resolve(projectRoot, key.slice(2));
-      const actual = this.probe(key.slice(0, 2) + abs);
-      value = key[0] === 'r' && actual !== '-' ? toPosix(path.relative(projectRoot, actual)) : actual;
-      this.recordedValues.set(memo, value);
-    }
-    return value;
+    return this.once(`now\0${projectRoot}\0${key}`, () => {
+      const actual = this.probe(key.slice(0, 2) + path.resolve(projectRoot, key.slice(2)));
+      return key[0] === 'r' && actual !== '-' ? toPosix(path.relative(projectRoot, actual)) : actual;
+    });
   }
 
   /**
@@ -96,31 +79,32 @@ export class FileProbe {
    * {@link InputRecorder.source}), computed once per directory per pass.
    */
   public ancestorInputs(projectRoot: string, dir: string): Array<[string, string]> {
-    const memo = projectRoot + '\0' + dir;
-    let entries = this.chains.get(memo);
-    if (entries === undefined) {
+    return this.once(`up\0${projectRoot}\0${dir}`, () => {
       const recorder = new InputRecorder(projectRoot, this);
       recorder.walkUp(dir);
-      entries = Object.entries(recorder.inputs);
-      this.chains.set(memo, entries);
-    }
-    return entries;
+      return Object.entries(recorder.inputs);
+    });
   }
 
   /** A derived fact about a file's text (`kind` names the derivation), computed once per pass. */
   public scan<T>(kind: string, file: string, derive: (text: string | undefined) => T): T {
-    const memo = kind + '\0' + file;
-    if (this.scans.has(memo)) {
-      return this.scans.get(memo) as T;
+    return this.once(`scan\0${kind}\0${file}`, () => {
+      let text: string | undefined;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        text = undefined;
+      }
+      return derive(text);
+    });
+  }
+
+  private once<T>(key: string, compute: () => T): T {
+    if (this.memo.has(key)) {
+      return this.memo.get(key) as T;
     }
-    let text: string | undefined;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      text = undefined;
-    }
-    const value = derive(text);
-    this.scans.set(memo, value);
+    const value = compute();
+    this.memo.set(key, value);
     return value;
   }
 }
