@@ -129,6 +129,12 @@ class CacheWriter {
     for (let n = Atomics.load(this.pending, 0); n > 0 && Date.now() < deadline; n = Atomics.load(this.pending, 0)) {
       Atomics.wait(this.pending, 0, n, 100);
     }
+    if (this.worker && Atomics.load(this.pending, 0) === 0) {
+      // Nothing left to write: end the thread now, not when the event loop next runs (after the synthesis, whose
+      // template validation would otherwise run beside an idle thread's memory).
+      void this.worker.terminate();
+      this.worker = undefined;
+    }
   }
 
   private post(writes: CacheWrite[]): void {
