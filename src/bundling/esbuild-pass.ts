@@ -99,8 +99,17 @@ export function buildGroup(
   }
 
   const exportsOfCjsOutput = options.format === 'cjs' ? sourceExports(esbuild, entries, projectRoot) : undefined;
+  // Each entry's outputs, found in one walk over the pass's outputs (not one walk per entry: N² at hundreds).
+  const outputsByDir = new Map<string, Array<[string, Metafile['outputs'][string]]>>();
+  for (const [key, value] of Object.entries(result.metafile.outputs)) {
+    const dir = path.dirname(path.resolve(projectRoot, key));
+    const list = outputsByDir.get(dir) ?? [];
+    list.push([key, value]);
+    outputsByDir.set(dir, list);
+  }
   for (const entry of entries) {
-    bundles.set(entry.id, collect(entry, result, stagingDir, inputsOf, exportsOfCjsOutput?.get(entry.id), probe));
+    const outputs = outputsByDir.get(path.join(stagingDir, entry.id)) ?? [];
+    bundles.set(entry.id, collect(entry, result, stagingDir, inputsOf, exportsOfCjsOutput?.get(entry.id), probe, outputs));
   }
   return { passes: 1, bundles };
 }
@@ -112,6 +121,7 @@ function collect(
   inputsOf: InputsOf,
   cjsExports: string[] | undefined,
   probe: FileProbe,
+  outputs: Array<[string, Metafile['outputs'][string]]>,
 ): BuiltBundle {
   const { projectRoot, outputFileName } = entry.resolved;
   const entryDir = path.join(stagingDir, entry.id);
@@ -157,9 +167,7 @@ function collect(
 
   const slice: Metafile = {
     inputs: Object.fromEntries(closure.filter((i) => result.metafile.inputs[i]).map((i) => [i, result.metafile.inputs[i]])),
-    outputs: Object.fromEntries(Object.entries(result.metafile.outputs)
-      .filter(([key]) => path.dirname(path.resolve(projectRoot, key)) === entryDir)
-      .map(([key, value]) => [path.basename(key), value])),
+    outputs: Object.fromEntries(outputs.map(([key, value]) => [path.basename(key), value])),
   };
 
   const inClosure = new Set(closure);
