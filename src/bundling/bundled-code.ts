@@ -5,11 +5,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BundleJob, Bundler } from './bundler';
-import { directoryHolds } from './cache';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling } from './esbuild-options';
 import { esmExportsOf } from './esbuild-pass';
 import { sha256 } from './hash';
 import { formatBytes } from './report';
+import { directoryHolds } from './verified-files';
 
 interface CodeLocation {
   readonly bucketName: string;

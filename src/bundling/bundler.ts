@@ -4,10 +4,7 @@ import * as path from 'path';
 import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
-import {
-  BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, cleanLeftovers, directoryHolds, markVerified, openCacheDir,
-  replaceDirectory, tempCacheBase,
-} from './cache';
+import { BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, openCacheDir, tempCacheBase } from './cache';
 import { flushAtSynthesis, flushCacheWrites } from './cache-writer';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
@@ -19,6 +16,7 @@ import { sha256 } from './hash';
 import { findLockFile } from './project-root';
 import { BundleReport, ReportEntry } from './report';
 import { typeCheckJobs } from './type-check';
+import { cleanLeftovers, directoryHolds, markVerified, replaceDirectory } from './verified-files';
 
 /**
  * Context key: the directory of the persistent bundle cache (absolute, or relative to the working directory).

@@ -2,11 +2,12 @@ import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { BundleRecord, ModuleSize, bundleHash, normalizeModes } from './cache';
+import { BundleRecord, ModuleSize, bundleHash } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
 import { FileProbe, Inputs } from './fingerprint';
 import { sha256 } from './hash';
+import { normalizeModes } from './verified-files';
 
 /** Records what an entry's bundle was built from, given the source files esbuild read for it (absolute, real). */
 export type InputsOf = (entry: PassEntry, sources: string[]) => Inputs;

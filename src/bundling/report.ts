@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { BundleRecord, writeAtomic } from './cache';
+import { BundleRecord } from './cache';
+import { writeAtomic } from './verified-files';
 
 /** One bundle in the report. */
 export interface ReportEntry {

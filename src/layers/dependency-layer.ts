@@ -5,9 +5,10 @@ import { AssetHashType, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Bundler, privateTempDir } from '../bundling/bundler';
-import { directoryHolds, isPlainRelativePath, normalizeModes, replaceDirectory, treeManifest, writeAtomic } from '../bundling/cache';
+import { isPlainRelativePath } from '../bundling/cache';
 import { sha256 } from '../bundling/hash';
 import { findProjectRoot } from '../bundling/project-root';
+import { directoryHolds, normalizeModes, replaceDirectory, treeManifest, writeAtomic } from '../bundling/verified-files';
 import { formatProblems } from '../core/problems';
 
 /** Properties of a {@link DependencyLayer}. */
