@@ -5,7 +5,7 @@ import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
 import { BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, openCacheDir, tempCacheBase } from './cache';
-import { flushAtSynthesis, flushCacheWrites } from './cache-writer';
+import { flushAtSynthesis, flushCacheWrites, writeInBackground } from './cache-writer';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
 import { loadEsbuild } from './esbuild-loader';
@@ -234,9 +234,9 @@ export class Bundler {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const jobs = pending.filter((j) => j.state !== 'skipped');
     const metafiles = this.summarize(jobs, passes, seconds, typeChecked);
-    for (const { job, key, cache } of this.toStore) {
-      cache.store(key, job.record!, job.stagedDir!, metafiles.get(job.functions[0].node.path));
-    }
+    // One hand-over for the whole pass: the writer hashes each deferred source once for every record that has it.
+    writeInBackground(this.toStore.flatMap(({ job, key, cache }) =>
+      cache.store(key, job.record!, job.stagedDir!, metafiles.get(job.functions[0].node.path))));
     this.toStore = [];
     for (const job of jobs) {
       // What synthesis still needs of a bundle is small; its inputs and metafile text are not kept to the end of it.

@@ -3,26 +3,77 @@ import { attachCustomSynthesis } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 
 /**
- * One write to the bundle cache: a file with the given text, or a copy of a file (both written through a temporary
- * name and renamed into place), or a bundle directory (its files copied from the staged asset into a temporary
+ * One write to the bundle cache: a copy of a file or a bundle's record (both written through a temporary name and
+ * renamed into place), or a bundle directory (its files copied from the staged asset into a temporary
  * directory, which is then renamed into place, replacing what is there).
  */
 export type CacheWrite =
-  | { readonly kind: 'file'; readonly file: string; readonly content: string }
   | { readonly kind: 'copy'; readonly file: string; readonly from: string }
-  | { readonly kind: 'directory'; readonly dir: string; readonly from: string; readonly files: string[] };
+  | { readonly kind: 'directory'; readonly dir: string; readonly from: string; readonly files: string[] }
+  /**
+   * A bundle's record, written as JSON once the deferred hashes among its inputs (fingerprint.ts `deferredHash`)
+   * are computed; dropped when one of those files changed since it was recorded.
+   */
+  | { readonly kind: 'record'; readonly file: string; readonly record: { readonly inputs: Record<string, string> } };
 
 /**
  * The worker's code, plain JavaScript (it runs as it is under ts-jest and from `lib/`). It does what cache.ts's
  * `writeAtomic` and `replaceDirectory` do, with the same names and modes (0644 files, 0755 directories whatever the
- * umask, `<name>.tmp-<pid>-…` temporary names that `cleanLeftovers` knows), and nothing else: every decision (what
- * to write, whether a bundle directory must be replaced) is made on the main thread. A failed write is dropped: the
- * cache is an optimisation, and every restore checks every file's sha256 anyway.
+ * umask, `<name>.tmp-<pid>-…` temporary names that `cleanLeftovers` knows), and computes the deferred source hashes
+ * of records: the sha256 of the file, read through a descriptor whose stat signature (size, mtime and ctime in ns,
+ * inode) is checked before and after reading against the one recorded just after esbuild read the file
+ * (fingerprint.ts `statSignature`, the same format). A file that changed, was replaced or is gone drops the record:
+ * a record is never stored with a hash of content esbuild did not read. Each file is hashed once per hand-over (one
+ * per bundling pass). Every other decision (what to write, whether a bundle directory must be replaced) is made on
+ * the main thread. A failed write is dropped: the cache is an optimisation, and every restore checks every file's
+ * sha256 anyway.
  */
 const WORKER_SOURCE = `
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { parentPort, workerData } = require('worker_threads');
+const buffer = Buffer.allocUnsafe(256 * 1024);
+const signature = (s) => s.size + ':' + s.mtimeNs + ':' + s.ctimeNs + ':' + s.ino;
+function hashIfUnchanged(file, expected) {
+  let fd;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    return undefined;
+  }
+  try {
+    if (signature(fs.fstatSync(fd, { bigint: true })) !== expected) return undefined;
+    const hash = crypto.createHash('sha256');
+    for (let read = fs.readSync(fd, buffer, 0, buffer.length, null); read > 0; read = fs.readSync(fd, buffer, 0, buffer.length, null)) {
+      hash.update(buffer.subarray(0, read));
+    }
+    if (signature(fs.fstatSync(fd, { bigint: true })) !== expected) return undefined;
+    return hash.digest('hex');
+  } catch (e) {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+function resolveRecord(record, hashes) {
+  const inputs = {};
+  for (const key of Object.keys(record.inputs)) {
+    const value = record.inputs[key];
+    if (value.charCodeAt(0) !== 0) {
+      inputs[key] = value;
+      continue;
+    }
+    if (!hashes.has(value)) {
+      const at = value.indexOf('\\0', 1);
+      hashes.set(value, hashIfUnchanged(value.slice(at + 1), value.slice(1, at)));
+    }
+    const hash = hashes.get(value);
+    if (hash === undefined) return undefined;
+    inputs[key] = hash;
+  }
+  return Object.assign({}, record, { inputs });
+}
 const pending = new Int32Array(workerData.pending);
 const FILE_MODE = 0o644;
 const DIR_MODE = 0o755;
@@ -75,10 +126,27 @@ function writeDirectory(dir, from, files) {
 }
 parentPort.on('message', (writes) => {
   try {
-    for (const w of writes) {
-      if (w.kind === 'file') writeFile(w.file, w.content);
-      else if (w.kind === 'copy') writeFile(w.file, undefined, w.from);
-      else writeDirectory(w.dir, w.from, w.files);
+    // The hashes first, while the files are most likely as esbuild read them; then the writes, in order.
+    const hashes = new Map();
+    const records = writes.map((w) => w.kind === 'record' ? resolveRecord(w.record, hashes) : undefined);
+    // Each bundle's writes end with its record: a failed write skips the rest of that bundle's, record included.
+    let failed = false;
+    for (let i = 0; i < writes.length; i++) {
+      const w = writes[i];
+      try {
+        if (failed) {
+          // Skipped.
+        } else if (w.kind === 'record') {
+          if (records[i]) writeFile(w.file, JSON.stringify(records[i]));
+        } else if (w.kind === 'copy') {
+          writeFile(w.file, undefined, w.from);
+        } else {
+          writeDirectory(w.dir, w.from, w.files);
+        }
+      } catch (e) {
+        failed = true;
+      }
+      if (w.kind === 'record') failed = false;
     }
   } catch {
     // Best effort: the next synth rebuilds what is missing.

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { CacheWrite, writeInBackground } from './cache-writer';
+import { CacheWrite } from './cache-writer';
 import { FileProbe, Inputs, inputsHold } from './fingerprint';
 import { sha256 } from './hash';
 import { cleanLeftovers, directoryHolds, mkdirNormalized, normalizeModes, treeManifest, writeNormalized } from './verified-files';
@@ -81,7 +81,9 @@ export function validRecord(value: unknown): BundleRecord | undefined {
     return undefined;
   }
   const inputs = Object.entries(r.inputs);
-  if (inputs.length === 0 || !inputs.some(([k]) => k.startsWith('f:')) || !inputs.every(([k, v]) => /^[fdr]:./.test(k) && typeof v === 'string')) {
+  // A content value is a sha256 or `-` (nothing there); a deferred hash the writer did not replace is never valid.
+  const valid = ([k, v]: [string, unknown]) => /^[fdr]:./.test(k) && typeof v === 'string' && (k[0] === 'r' ? v !== '' && !v.includes('\0') : v === '-' || HEX64.test(v));
+  if (inputs.length === 0 || !inputs.some(([k]) => k.startsWith('f:')) || !inputs.every(valid)) {
     return undefined;
   }
   const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
@@ -165,13 +167,15 @@ export class BundleCache {
   }
 
   /**
-   * Store a finished bundle: its files (copied from where they were staged), its metafile slice (copied from the
-   * report) and its record, in that order, by the background writer (cache-writer.ts), so that a record is only
-   * ever there with its bundle. A bundle directory that is there already is kept only if it holds exactly the
-   * record's files; otherwise it is replaced. Failures to write are ignored: the cache is an optimisation, never a
-   * source of truth.
+   * What storing a finished bundle takes, for the background writer (cache-writer.ts; the bundler hands it the
+   * writes of a whole pass at once): the bundle's files (copied from where they were staged), its metafile slice
+   * (copied from the report) and its record, in that order, so that a record is only ever there with its bundle. The
+   * writer computes the record's deferred source hashes (see `FileProbe.sourceValue`) and drops the record when a
+   * source changed since esbuild read it. A bundle directory that is there already is kept only if it holds exactly
+   * the record's files; otherwise it is replaced. Failures to write are ignored: the cache is an optimisation, never
+   * a source of truth.
    */
-  public store(key: string, record: BundleRecord, stagedDir: string, metafile: string | undefined): void {
+  public store(key: string, record: BundleRecord, stagedDir: string, metafile: string | undefined): CacheWrite[] {
     const bundleDir = this.bundleDir(record.hash);
     const writes: CacheWrite[] = [];
     if (!directoryHolds(bundleDir, record)) {
@@ -180,8 +184,8 @@ export class BundleCache {
     if (metafile !== undefined) {
       writes.push({ kind: 'copy', file: bundleDir + '.metafile.json', from: metafile });
     }
-    writes.push({ kind: 'file', file: this.entryFile(key), content: JSON.stringify(record) });
-    writeInBackground(writes);
+    writes.push({ kind: 'record', file: this.entryFile(key), record });
+    return writes;
   }
 
   /** Remove what killed synths left in the cache. */

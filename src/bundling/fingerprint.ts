@@ -28,8 +28,9 @@ export type Inputs = Record<string, string>;
 const CONFIG_NAMES = ['package.json', 'tsconfig.json', 'jsconfig.json'];
 
 /**
- * Reads the file system at most once per path per bundling pass: content hashes (never timestamps), listings and
- * real paths. It also remembers what is derived from them and shared by many bundles of a pass (the inputs a
+ * Reads the file system at most once per path per bundling pass: content hashes, listings and real paths. What is
+ * recorded and compared is always content, never timestamps: a stat signature only guards a source's hash while the
+ * cache writer computes it in the background. It also remembers what is derived from them and shared by many bundles of a pass (the inputs a
  * directory's ancestors contribute, relative paths, source scans), so that a pass of N bundles over the same
  * packages costs about one bundle's file system work plus N merges.
  */
@@ -55,6 +56,30 @@ export class FileProbe {
         case 'r': return realpath(abs);
         default: return '?';
       }
+    });
+  }
+
+  /**
+   * A source file esbuild just read, as a record's value: its sha256 if this pass knows it already, or else a
+   * {@link deferredHash} for the cache writer to hash in the background (see {@link RACY_MS} for when a file is hashed
+   * at once instead). What the cache checks is the same either way; only who computes it differs.
+   */
+  public sourceValue(file: string): string {
+    if (this.memo.has('f:' + file)) {
+      return this.memo.get('f:' + file) as string;
+    }
+    return this.once('s:' + file, () => {
+      let stat: fs.BigIntStats | undefined;
+      try {
+        stat = fs.statSync(file, { bigint: true });
+      } catch {
+        stat = undefined;
+      }
+      const changedAt = stat ? (stat.mtimeMs > stat.ctimeMs ? stat.mtimeMs : stat.ctimeMs) : undefined;
+      if (!stat || !stat.isFile() || changedAt === undefined || Number(changedAt) > Date.now() - RACY_MS) {
+        return this.probe('f:' + file);
+      }
+      return deferredHash(file, statSignature(stat));
     });
   }
 
@@ -107,6 +132,27 @@ export class FileProbe {
     this.memo.set(key, value);
     return value;
   }
+}
+
+/**
+ * A file changed less than this long ago (by its mtime or ctime) is hashed at once, not in the background: on a file
+ * system with coarse timestamps, a second change within the same tick could leave its stat signature as it was.
+ */
+export const RACY_MS = 2000;
+
+/**
+ * A record value that the cache writer still has to compute: the sha256 of `file`, provided the file still has the
+ * stat signature it had when the bundler recorded it (just after esbuild read it). Any change since (content, size,
+ * replacement, rename: mtime, ctime, size or inode) makes the writer drop the record instead of storing a hash of
+ * content that esbuild did not read. Never stored: the writer replaces it, and a record holding one is invalid.
+ */
+export function deferredHash(file: string, signature: string): string {
+  return `\0${signature}\0${file}`;
+}
+
+/** What changes when a file is written, replaced or renamed over: size, mtime and ctime (ns), inode. */
+export function statSignature(stat: fs.BigIntStats): string {
+  return `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
 }
 
 /** Whether every recorded input still holds: same contents, listings and real paths. */
@@ -166,11 +212,12 @@ export class InputRecorder {
   }
 
   /**
-   * A source file esbuild read: its content, the listing of its directory, and what resolution looks at in every
-   * directory above it (config files, `node_modules`).
+   * A source file esbuild read: its content (hashed in the background unless it changed just now: see
+   * {@link FileProbe.sourceValue}), the listing of its directory, and what resolution looks at in every directory
+   * above it (config files, `node_modules`).
    */
   public source(abs: string): void {
-    this.file(abs);
+    this.inputs['f:' + this.rel(abs)] = this.probe.sourceValue(abs);
     const dir = path.dirname(abs);
     this.directory(dir);
     if (this.visitedDirs.has(dir)) {

@@ -2,11 +2,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Stack, Stage } from 'aws-cdk-lib';
+import { Stack, Stage, attachCustomSynthesis } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
 import { BundleCacheContext, ServerlessFunction } from '../../src';
 import { defaultCacheDir } from '../../src/bundling/bundler';
+import { validRecord } from '../../src/bundling/cache';
 import { holdCacheWrites } from '../../src/bundling/cache-writer';
+import { RACY_MS, deferredHash, hashFile, statSignature } from '../../src/bundling/fingerprint';
 import { captureSummary, makeApp, makeProject } from '../helpers';
 
 /** Two handlers that share a module, which imports a transitive helper. */
@@ -119,6 +122,22 @@ describe('persistent cache', () => {
     expect(after.hashes).toEqual(before.hashes);
   });
 
+  test('a record whose inputs are not content (a hash the writer was to compute, an empty value) is invalid', () => {
+    const root = project();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    synth(root, cacheDir);
+    const entries = path.join(cacheDir, 'v3', 'entries');
+    const record = JSON.parse(fs.readFileSync(path.join(entries, fs.readdirSync(entries)[0]), 'utf8'));
+    expect(validRecord(record)).toEqual(record);
+    const [sourceKey] = Object.keys(record.inputs).filter((k) => k.startsWith('f:src/'));
+    const file = path.join(root, sourceKey.slice(2));
+    const deferred = deferredHash(file, statSignature(fs.statSync(file, { bigint: true })));
+    expect(validRecord({ ...record, inputs: { ...record.inputs, [sourceKey]: deferred } })).toBeUndefined();
+    expect(validRecord({ ...record, inputs: { ...record.inputs, [sourceKey]: '' } })).toBeUndefined();
+    const [dirKey] = Object.keys(record.inputs).filter((k) => k.startsWith('d:'));
+    expect(validRecord({ ...record, inputs: { ...record.inputs, [dirKey]: 'listing' } })).toBeUndefined();
+  });
+
   test('the cache can be turned off with context', () => {
     const root = project();
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
@@ -190,6 +209,54 @@ describe('background cache writes', () => {
     } finally {
       holdCacheWrites(false);
     }
+  });
+
+  describe('source hashes computed by the writer', () => {
+    // Sources changed less than RACY_MS ago are hashed at once; these are older, so the writer hashes them.
+    let root: string;
+    let edited: string;
+    beforeAll(async () => {
+      root = project();
+      edited = project();
+      await new Promise((resolve) => setTimeout(resolve, RACY_MS + 100));
+    });
+
+    test('records hold each source\'s sha256, as hashed on the main thread', () => {
+      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+      synth(root, cacheDir);
+      const entries = path.join(cacheDir, 'v3', 'entries');
+      const records = fs.readdirSync(entries).map((f) => JSON.parse(fs.readFileSync(path.join(entries, f), 'utf8')));
+      expect(records).toHaveLength(3);
+      const sources = records.flatMap((r) => Object.entries<string>(r.inputs)).filter(([key]) => key.startsWith('f:src/'));
+      expect(sources.length).toBeGreaterThanOrEqual(3);
+      for (const [key, value] of sources) {
+        expect([key, value]).toEqual([key, hashFile(path.join(root, key.slice(2))) ?? '-']);
+      }
+    });
+
+    test('fails if a source edited after esbuild read it is recorded with its new content', () => {
+      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+      const { app, stack } = makeApp({ cacheDir });
+      // Synthesized after the stack (whose synthesis bundles) and before the flush of the cache writes (added with
+      // the first function): a code generator writing a source during synthesis, while the writer has yet to hash it.
+      attachCustomSynthesis(new Construct(app, 'Generator'), {
+        onSynthesize: () => fs.writeFileSync(path.join(edited, 'src/helper.ts'), 'export const suffix = "?";\n'),
+      });
+      for (const name of ['a', 'c']) {
+        new ServerlessFunction(stack, name.toUpperCase(), { entry: path.join(edited, `src/${name}.ts`) });
+      }
+      holdCacheWrites(true);
+      try {
+        captureSummary(() => app.synth());
+      } finally {
+        holdCacheWrites(false);
+      }
+      // A, built from the old helper, is not stored; C, which does not import it, is.
+      expect(cached(cacheDir)).toHaveLength(1);
+      const next = synth(edited, cacheDir);
+      expect(next.line).toMatch(/\(2 built, 1 from cache\)/);
+      expect(next.hashes).toEqual(synth(edited, fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'))).hashes);
+    });
   });
 
   test('a synth process exits with the cache written, and the next synth is served from it', () => {
