@@ -76,7 +76,7 @@ export class FileProbe {
         stat = undefined;
       }
       const changedAt = stat ? (stat.mtimeMs > stat.ctimeMs ? stat.mtimeMs : stat.ctimeMs) : undefined;
-      if (!stat || !stat.isFile() || changedAt === undefined || Number(changedAt) > Date.now() - RACY_MS) {
+      if (!stat || !stat.isFile() || changedAt === undefined || Number(changedAt) > Date.now() - racyWindowMs) {
         return this.probe('f:' + file);
       }
       return deferredHash(file, statSignature(stat));
@@ -139,6 +139,19 @@ export class FileProbe {
  * system with coarse timestamps, a second change within the same tick could leave its stat signature as it was.
  */
 export const RACY_MS = 2000;
+
+/** The window in use: {@link RACY_MS}, or what a test set (see {@link setRacyWindow}). */
+let racyWindowMs = RACY_MS;
+
+/**
+ * Tests only: how recent a change must be for a source to be hashed at once; 0 has the cache writer hash every
+ * source (on file systems with nanosecond timestamps, like the ones tests run on). Returns the window it replaces.
+ */
+export function setRacyWindow(ms: number): number {
+  const previous = racyWindowMs;
+  racyWindowMs = ms;
+  return previous;
+}
 
 /**
  * A record value that the cache writer still has to compute: the sha256 of `file`, provided the file still has the
