@@ -8,7 +8,7 @@ import { BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, openC
 import { flushAtSynthesis, flushCacheWrites, writeInBackground } from './cache-writer';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
-import { loadEsbuild } from './esbuild-loader';
+import { loadEsbuild, stopEsbuild } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
 import { BuiltBundle, PassEntry, buildGroup, esmExportsOf } from './esbuild-pass';
 import { FileProbe, InputRecorder, Inputs, globImportDirs } from './fingerprint';
@@ -39,8 +39,8 @@ export class BundleJob {
   public fromCache = false;
   /** Absolute path of the staged bundle directory in the cloud assembly. */
   public stagedDir?: string;
-  /** The metafile slice of this bundle: its JSON when built now, or the file it is cached in. */
-  public metafile?: { readonly json?: string; readonly file?: string };
+  /** The file holding the metafile slice of this bundle: the pass's, the cache's or the report's copy. */
+  public metafile?: string;
   /**
    * The exports of the staged main file, when they were read from the bytes staged (undefined: read the file). The
    * staged directory is checked against the record's sha256s before they are used.
@@ -53,6 +53,13 @@ export class BundleJob {
 }
 
 const bundlers = new WeakMap<IConstruct, Bundler>();
+
+/** A bundle to build, with its cache key and the cache to store it in (none when the cache is off). */
+interface PassJob {
+  readonly job: BundleJob;
+  readonly key: string;
+  readonly cache?: BundleCache;
+}
 
 /**
  * Bundles every function of one CDK app.
@@ -169,7 +176,7 @@ export class Bundler {
     // What an earlier synth in this process stored is read below.
     flushCacheWrites();
     const probe = new FileProbe();
-    const toBuild = new Map<string, Array<{ job: BundleJob; key: string; cache?: BundleCache }>>();
+    const toBuild = new Map<string, PassJob[]>();
 
     for (const job of pending) {
       if (job.skip) {
@@ -190,7 +197,7 @@ export class Bundler {
           });
           job.record = hit;
           const cachedMetafile = cache.metafile(hit.hash);
-          job.metafile = cachedMetafile ? { file: cachedMetafile } : undefined;
+          job.metafile = cachedMetafile;
           job.fromCache = true;
           job.state = 'built';
           continue;
@@ -207,18 +214,36 @@ export class Bundler {
     }
 
     let passes = 0;
+    // Each pass's metafile slices, kept on disk until the report has linked them in.
+    const metafileDirs: string[] = [];
+    try {
+      passes = this.buildPasses(toBuild, probe, metafileDirs);
+      this.afterPasses(pending, passes, started);
+    } finally {
+      for (const dir of metafileDirs) {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+
+  /** The esbuild passes: one per group of identical options. Returns how many esbuild calls were made. */
+  private buildPasses(toBuild: Map<string, PassJob[]>, probe: FileProbe, metafileDirs: string[]): number {
+    let passes = 0;
     for (const group of toBuild.values()) {
       const esbuild = loadEsbuild(group[0].job.resolved.projectRoot);
       const byId = new Map(group.map((g) => [g.job.id, g.job]));
       const inputsOf = (entry: PassEntry, sources: string[]) => this.inputsOf(byId.get(entry.id)!, sources, probe);
       // esbuild writes into a staging directory beside the staged assets, so that staging is a rename.
       const stagingDir = path.join(assetOutdirOf(group[0].job), `.lambda-kit-staging-${process.pid}-${++this.passCounter}`);
+      const metafileDir = `${stagingDir}-metafiles`;
+      metafileDirs.push(metafileDir);
       try {
         const ready = this.beforeBundling(group, stagingDir);
         if (ready.length === 0) {
           continue;
         }
-        const built = buildGroup(esbuild, ready.map((g) => ({ id: g.job.id, resolved: g.job.resolved })), stagingDir, inputsOf, probe);
+        const entries = ready.map((g) => ({ id: g.job.id, resolved: g.job.resolved }));
+        const built = buildGroup(esbuild, entries, stagingDir, metafileDir, inputsOf, probe);
         passes += built.passes;
         for (const { job, key, cache } of ready) {
           this.finish(job, built.bundles.get(job.id)!, key, cache);
@@ -227,7 +252,14 @@ export class Bundler {
         fs.rmSync(stagingDir, { recursive: true, force: true });
       }
     }
+    if (passes > 0) {
+      stopEsbuild();
+    }
+    return passes;
+  }
 
+  /** After the passes: type checks, the report and summary line, the cache writes. */
+  private afterPasses(pending: BundleJob[], passes: number, started: bigint): void {
     // Issue 14: `bundling.typeCheck`, one TypeScript program over every function asking for it.
     const typeChecked = typeCheckJobs(pending.filter((j) => j.state === 'built' && j.resolved.typeCheck), (j) => this.cacheDir(j.functions[0], j.resolved.projectRoot));
 
@@ -241,7 +273,7 @@ export class Bundler {
     for (const job of jobs) {
       // What synthesis still needs of a bundle is small; its inputs and metafile text are not kept to the end of it.
       const written = metafiles.get(job.functions[0].node.path);
-      job.metafile = written ? { file: written } : job.metafile;
+      job.metafile = written ?? job.metafile;
       if (job.record && Object.keys(job.record.inputs).length > 0) {
         job.record = { ...job.record, inputs: {} };
       }
@@ -359,7 +391,7 @@ export class Bundler {
     // Copied files and hooks may have rewritten the main file: then its exports are read from the staged file.
     job.stagedExports = record === built.record ? built.mainExports : undefined;
     job.record = record;
-    job.metafile = { json: built.metafile };
+    job.metafile = built.metafile;
     if (cache) {
       // Stored once the report is written: the cache copies the bundle's metafile from there.
       this.toStore.push({ job, key, cache });

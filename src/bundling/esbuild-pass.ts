@@ -29,8 +29,11 @@ export interface BuiltBundle {
   readonly dir?: string;
   /** What the cache and report need (undefined on failure). */
   readonly record?: BundleRecord;
-  /** The entry's slice of esbuild's metafile, as JSON (for esbuild's bundle analyzer). */
-  readonly metafile: string;
+  /**
+   * The file holding the entry's slice of esbuild's metafile, as JSON (for esbuild's bundle analyzer), in the pass's
+   * metafile directory (undefined on failure).
+   */
+  readonly metafile?: string;
   /** The exports of the main output file, read from the bytes written (ESM output only). */
   readonly mainExports?: string[];
 }
@@ -46,7 +49,9 @@ const VIRTUAL_OUTDIR = '.lambda-kit-out';
 const MAX_WARNINGS = 5;
 
 /**
- * Bundle every entry of one option group in a single esbuild call (entries stay separate: no code splitting).
+ * Bundle every entry of one option group in a single esbuild call (entries stay separate: no code splitting). Each
+ * entry's bundle is written to `<stagingDir>/<id>/`, its metafile slice to `<metafileDir>/<id>.json`: written as it is
+ * made, a slice is never held in memory for the whole pass (13 MB of text at 100 functions).
  *
  * When the call fails, each entry is built alone so that every failing entry gets its own errors and the others
  * still succeed: the price of a failure, never of a success.
@@ -55,6 +60,7 @@ export function buildGroup(
   esbuild: EsbuildApi,
   entries: PassEntry[],
   stagingDir: string,
+  metafileDir: string,
   inputsOf: InputsOf,
   probe: FileProbe = new FileProbe(),
 ): { passes: number; bundles: Map<string, BuiltBundle> } {
@@ -67,7 +73,7 @@ export function buildGroup(
   if (assets && entries.length > 1) {
     let passes = 0;
     for (const entry of entries) {
-      const single = buildGroup(esbuild, [entry], stagingDir, inputsOf, probe);
+      const single = buildGroup(esbuild, [entry], stagingDir, metafileDir, inputsOf, probe);
       passes += single.passes;
       bundles.set(entry.id, single.bundles.get(entry.id)!);
     }
@@ -89,13 +95,13 @@ export function buildGroup(
     if (entries.length > 1) {
       let passes = 1;
       for (const entry of entries) {
-        const single = buildGroup(esbuild, [entry], stagingDir, inputsOf, probe);
+        const single = buildGroup(esbuild, [entry], stagingDir, metafileDir, inputsOf, probe);
         passes += single.passes;
         bundles.set(entry.id, single.bundles.get(entry.id)!);
       }
       return { passes, bundles };
     }
-    bundles.set(entries[0].id, { errors: formatMessages(e, projectRoot), warnings: [], metafile: '{}' });
+    bundles.set(entries[0].id, { errors: formatMessages(e, projectRoot), warnings: [] });
     return { passes: 1, bundles };
   }
 
@@ -110,7 +116,7 @@ export function buildGroup(
   }
   for (const entry of entries) {
     const outputs = outputsByDir.get(path.join(stagingDir, entry.id)) ?? [];
-    bundles.set(entry.id, collect(entry, result, stagingDir, inputsOf, exportsOfCjsOutput?.get(entry.id), probe, outputs));
+    bundles.set(entry.id, collect(entry, result, stagingDir, metafileDir, inputsOf, exportsOfCjsOutput?.get(entry.id), probe, outputs));
   }
   return { passes: 1, bundles };
 }
@@ -119,6 +125,7 @@ function collect(
   entry: PassEntry,
   result: EsbuildResult,
   stagingDir: string,
+  metafileDir: string,
   inputsOf: InputsOf,
   cjsExports: string[] | undefined,
   probe: FileProbe,
@@ -170,6 +177,9 @@ function collect(
     inputs: Object.fromEntries(closure.filter((i) => result.metafile.inputs[i]).map((i) => [i, result.metafile.inputs[i]])),
     outputs: Object.fromEntries(outputs.map(([key, value]) => [path.basename(key), value])),
   };
+  const metafile = path.join(metafileDir, `${entry.id}.json`);
+  fs.mkdirSync(metafileDir, { recursive: true });
+  fs.writeFileSync(metafile, JSON.stringify(slice));
 
   const inClosure = new Set(closure);
   const warnings = result.warnings
@@ -178,7 +188,7 @@ function collect(
     .map((w) => formatMessage(w));
 
   const mainExports = esm && outputFileName.endsWith('.mjs') ? esmExportsOf(Buffer.from(main[1]).toString('utf8')) : undefined;
-  return { errors: [], warnings, dir: entryDir, record, metafile: JSON.stringify(slice), mainExports };
+  return { errors: [], warnings, dir: entryDir, record, metafile, mainExports };
 }
 
 /**

@@ -12,8 +12,8 @@ export interface ReportEntry {
   readonly state: 'built' | 'cache' | 'failed';
   /** What the report shows of the bundle's record (not the record: the report outlives the pass). */
   readonly record?: Pick<BundleRecord, 'hash' | 'bytes' | 'gzipBytes' | 'topModules'>;
-  /** The bundle's metafile slice: JSON, or a file to copy. */
-  readonly metafile?: { readonly json?: string; readonly file?: string };
+  /** The file holding the bundle's metafile slice (linked or copied into the report). */
+  readonly metafile?: string;
   readonly errors: string[];
 }
 
@@ -43,13 +43,11 @@ export class BundleReport {
     fs.mkdirSync(metafiles, { recursive: true });
     const rows = entries.map((e) => {
       const metafile = e.metafile ? `metafiles/${fileNameOf(e.functions[0])}.json` : undefined;
-      if (e.metafile?.json !== undefined) {
-        writeAtomic(path.join(dir, metafile!), e.metafile.json);
+      if (e.metafile) {
+        // The report's own copy from now on: the pass's copy is removed with the pass.
+        linkOrCopy(e.metafile, path.join(dir, metafile!));
         written.set(e.functions[0], path.join(dir, metafile!));
-        // Kept as the file from now on: the text is large, and the report outlives the pass.
-        this.entries.set(e.functions[0], { ...e, metafile: { file: path.join(dir, metafile!) } });
-      } else if (e.metafile?.file) {
-        linkOrCopy(e.metafile.file, path.join(dir, metafile!));
+        this.entries.set(e.functions[0], { ...e, metafile: path.join(dir, metafile!) });
       }
       return {
         functions: e.functions,
