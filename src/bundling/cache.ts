@@ -80,10 +80,7 @@ export function validRecord(value: unknown): BundleRecord | undefined {
   if (typeof r.inputs !== 'object' || r.inputs === null || Array.isArray(r.inputs)) {
     return undefined;
   }
-  const inputs = Object.entries(r.inputs);
-  // A content value is a sha256 or `-` (nothing there); a deferred hash the writer did not replace is never valid.
-  const valid = ([k, v]: [string, unknown]) => /^[fdr]:./.test(k) && typeof v === 'string' && (k[0] === 'r' ? v !== '' && !v.includes('\0') : v === '-' || HEX64.test(v));
-  if (inputs.length === 0 || !inputs.some(([k]) => k.startsWith('f:')) || !inputs.every(valid)) {
+  if (!validInputs(r.inputs as Record<string, unknown>)) {
     return undefined;
   }
   const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
@@ -92,6 +89,30 @@ export function validRecord(value: unknown): BundleRecord | undefined {
     return undefined;
   }
   return r;
+}
+
+/**
+ * Whether a record's inputs are what this version records: at least one file; files and listings as a sha256 or `-`
+ * (nothing there), real paths as a non-empty path. A deferred hash the writer did not replace is never valid. One
+ * loop without allocations: a warm synth checks every input of every record.
+ */
+function validInputs(inputs: Record<string, unknown>): boolean {
+  let files = 0;
+  for (const key in inputs) {
+    const value = inputs[key];
+    if (typeof value !== 'string' || key.length < 3 || key[1] !== ':') {
+      return false;
+    }
+    if (key[0] === 'f' || key[0] === 'd') {
+      if (value !== '-' && !HEX64.test(value)) {
+        return false;
+      }
+      files += key[0] === 'f' ? 1 : 0;
+    } else if (key[0] !== 'r' || value === '' || value.includes('\0')) {
+      return false;
+    }
+  }
+  return files > 0;
 }
 
 /** A cached file did not hold what its record says. */

@@ -39,6 +39,8 @@ export class FileProbe {
   private static readonly buffer = Buffer.allocUnsafe(256 * 1024);
   /** Everything computed in this pass, by kind and arguments. */
   private readonly memo = new Map<string, unknown>();
+  /** What recorded inputs hold now, by project root and recorded key. */
+  private readonly recordedByRoot = new Map<string, Map<string, string>>();
 
   /** sha256 of the file's content, or undefined if it cannot be read. */
   public hash(file: string): string | undefined {
@@ -93,10 +95,19 @@ export class FileProbe {
    * (real paths relative to the project root).
    */
   public recorded(projectRoot: string, key: string): string {
-    return this.once(`now\0${projectRoot}\0${key}`, () => {
+    // By project root, then key: a warm synth asks this for every input of every record (tens of thousands).
+    let byKey = this.recordedByRoot.get(projectRoot);
+    if (!byKey) {
+      byKey = new Map();
+      this.recordedByRoot.set(projectRoot, byKey);
+    }
+    let value = byKey.get(key);
+    if (value === undefined) {
       const actual = this.probe(key.slice(0, 2) + path.resolve(projectRoot, key.slice(2)));
-      return key[0] === 'r' && actual !== '-' ? toPosix(path.relative(projectRoot, actual)) : actual;
-    });
+      value = key[0] === 'r' && actual !== '-' ? toPosix(path.relative(projectRoot, actual)) : actual;
+      byKey.set(key, value);
+    }
+    return value;
   }
 
   /**
