@@ -4,11 +4,11 @@ import * as path from 'path';
 import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
-import { BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, openCacheDir, tempCacheBase } from './cache';
+import { BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, openCache } from './cache';
 import { flushAtSynthesis, flushCacheWrites, writeInBackground } from './cache-writer';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { addCopiedFiles, copiedFilesKey } from './copy-files';
-import { loadEsbuild, stopEsbuild } from './esbuild-loader';
+import { loadEsbuild, startEsbuild, stopEsbuild } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
 import { BuiltBundle, PassEntry, buildGroup, esmExportsOf } from './esbuild-pass';
 import { FileProbe, InputRecorder, Inputs, globImportDirs } from './fingerprint';
@@ -162,6 +162,10 @@ export class Bundler {
     if (!skip && !flushAtSynthesis(Stage.of(fn) ?? fn.node.root)) {
       this.flushAtEnd = true;
     }
+    if (!skip && job.state === 'pending') {
+      // esbuild's service boots while the rest of the app is constructed; no source is read before the pass.
+      startEsbuild(resolved.projectRoot);
+    }
     return job;
   }
 
@@ -252,9 +256,7 @@ export class Bundler {
         fs.rmSync(stagingDir, { recursive: true, force: true });
       }
     }
-    if (passes > 0) {
-      stopEsbuild();
-    }
+    stopEsbuild();
     return passes;
   }
 
@@ -414,37 +416,6 @@ export class Bundler {
       commandHooks: hookCommandsKey(r.commandHooks, r.projectRoot),
     });
   }
-}
-
-/** Open the app's cache directory for a project: configured, or the default. */
-function openCache(scope: IConstruct, projectRoot: string): CacheAccess {
-  const configured = scope.node.tryGetContext(CACHE_DIR_CONTEXT);
-  if (typeof configured === 'string' && configured !== '') {
-    return openCacheDir(path.resolve(configured));
-  }
-  const dir = defaultCacheDir(projectRoot);
-  if (!dir.startsWith(tempCacheBase() + path.sep)) {
-    return openCacheDir(dir);
-  }
-  // The shared temp folder: the per-user base must be a real directory only its owner can enter.
-  const base = openCacheDir(tempCacheBase(), { private: true, noSymlink: true });
-  if (base.reason !== undefined) {
-    return { reason: `${tempCacheBase()}: ${base.reason}` };
-  }
-  return openCacheDir(dir, { private: true, noSymlink: true });
-}
-
-/**
- * The default cache directory: `node_modules/.cache/cdk-lambda-kit` under the project root when it has
- * node_modules (the convention babel, eslint and webpack follow), else a per-user directory in the system's temp
- * folder (`cdk-lambda-kit-<uid>/<project>`, mode 0700).
- */
-export function defaultCacheDir(projectRoot: string): string {
-  const nodeModules = path.join(projectRoot, 'node_modules');
-  if (fs.existsSync(nodeModules)) {
-    return path.join(nodeModules, '.cache', 'cdk-lambda-kit');
-  }
-  return path.join(tempCacheBase(), sha256(projectRoot).slice(0, 16));
 }
 
 /** A path to show: relative to the working directory when under it, else absolute. */

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { IConstruct } from 'constructs';
+import { BundleCacheContext } from './bundle-cache-context';
 import { CacheWrite } from './cache-writer';
 import { FileProbe, Inputs, inputsHold } from './fingerprint';
 import { sha256 } from './hash';
@@ -315,4 +317,35 @@ function sanitize(name: string): string {
 /** The cache key of one bundle: everything that decides its output besides the input files themselves. */
 export function cacheKey(parts: Record<string, unknown>): string {
   return sha256(JSON.stringify(parts)).slice(0, 32);
+}
+
+/** Open the app's cache directory for a project: configured, or the default. */
+export function openCache(scope: IConstruct, projectRoot: string): CacheAccess {
+  const configured = scope.node.tryGetContext(BundleCacheContext.DIRECTORY);
+  if (typeof configured === 'string' && configured !== '') {
+    return openCacheDir(path.resolve(configured));
+  }
+  const dir = defaultCacheDir(projectRoot);
+  if (!dir.startsWith(tempCacheBase() + path.sep)) {
+    return openCacheDir(dir);
+  }
+  // The shared temp folder: the per-user base must be a real directory only its owner can enter.
+  const base = openCacheDir(tempCacheBase(), { private: true, noSymlink: true });
+  if (base.reason !== undefined) {
+    return { reason: `${tempCacheBase()}: ${base.reason}` };
+  }
+  return openCacheDir(dir, { private: true, noSymlink: true });
+}
+
+/**
+ * The default cache directory: `node_modules/.cache/cdk-lambda-kit` under the project root when it has
+ * node_modules (the convention babel, eslint and webpack follow), else a per-user directory in the system's temp
+ * folder (`cdk-lambda-kit-<uid>/<project>`, mode 0700).
+ */
+export function defaultCacheDir(projectRoot: string): string {
+  const nodeModules = path.join(projectRoot, 'node_modules');
+  if (fs.existsSync(nodeModules)) {
+    return path.join(nodeModules, '.cache', 'cdk-lambda-kit');
+  }
+  return path.join(tempCacheBase(), sha256(projectRoot).slice(0, 16));
 }

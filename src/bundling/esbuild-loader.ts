@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { EsbuildService } from './esbuild-service';
 
 /**
  * The slice of esbuild's API the bundler uses. esbuild's own types never reach the public API: this interface is
@@ -38,13 +39,36 @@ export interface Metafile {
 /** The esbuild range this library is tested with. */
 export const ESBUILD_RANGE = '^0.28.2';
 
-const loaded = new Map<string, EsbuildApi>();
+/** The esbuild module each project root resolves to, loaded once. */
+const loaded = new Map<string, { readonly api: EsbuildApi; readonly resolved: string }>();
+/** The services started (see {@link startEsbuild}), by the esbuild module they run. */
+const services = new Map<string, EsbuildService>();
 
 /**
  * Load esbuild in-process: first the copy the CDK project installed (resolved from its root), then the one installed
  * with this library. Throws one sentence that says how to install it.
  */
 export function loadEsbuild(projectRoot: string, libraryRoot: string = path.join(__dirname, '..', '..')): EsbuildApi {
+  const { api, resolved } = load(projectRoot, libraryRoot);
+  return {
+    version: api.version,
+    // The service started when the first function registered, if there is one; else esbuild's own buildSync.
+    buildSync: (options) => services.get(resolved)?.buildSync<EsbuildResult>(options) ?? api.buildSync(options),
+  };
+}
+
+/**
+ * Start esbuild's service for a project, if it is not running: called when a function to bundle registers, so that
+ * the service is up when synthesis asks for the first bundle (see esbuild-service.ts). Never reads a source.
+ */
+export function startEsbuild(projectRoot: string): void {
+  const { resolved } = load(projectRoot, path.join(__dirname, '..', '..'));
+  if (!services.has(resolved)) {
+    services.set(resolved, new EsbuildService(resolved));
+  }
+}
+
+function load(projectRoot: string, libraryRoot: string): { readonly api: EsbuildApi; readonly resolved: string } {
   const cached = loaded.get(projectRoot);
   if (cached) {
     return cached;
@@ -78,18 +102,24 @@ export function loadEsbuild(projectRoot: string, libraryRoot: string = path.join
       delete require.cache[resolved];
     }
   }
-  loaded.set(projectRoot, api);
-  return api;
+  const entry = { api, resolved };
+  loaded.set(projectRoot, entry);
+  return entry;
 }
 
 /**
- * End the service of every esbuild this process loaded: `buildSync` runs in a worker thread that esbuild keeps to
- * the end of the process, holding (as garbage it never collects while idle) the last pass's metafile. Ended after
- * each bundling pass, it gives that memory back before synthesis writes and validates the templates, where a synth's
- * memory peaks (about 15 MB at 100 functions); the next pass starts a new one, in a few tens of milliseconds.
+ * End the services of every esbuild this process loaded: ours (see {@link startEsbuild}) and esbuild's own, which
+ * runs `buildSync` in a worker thread that esbuild keeps to the end of the process. Either holds (as garbage it never
+ * collects while idle) the last pass's metafile. Ended after each bundling pass, they give that memory back before
+ * synthesis writes and validates the templates, where a synth's memory peaks (about 15 MB at 100 functions); the
+ * next app's first function starts a new one.
  */
 export function stopEsbuild(): void {
-  for (const api of new Set(loaded.values())) {
+  for (const service of services.values()) {
+    service.stop();
+  }
+  services.clear();
+  for (const { api } of new Set(loaded.values())) {
     if (typeof api.stop === 'function') {
       void api.stop();
     }

@@ -188,6 +188,26 @@ describe('stale bundles: a cached synth equals an uncached one after an edit', (
   });
 });
 
+describe('esbuild starts early, sources are read late', () => {
+  test('fails if a source written after the function was constructed (a generator in the app) is bundled as it was', () => {
+    const root = makeProject({
+      'src/generated.ts': 'export const routes = ["old"];\n',
+      'src/fn.ts': "import { routes } from './generated';\nexport const handler = async () => routes;\n",
+    });
+    const app = new App({ outdir: tmp('lambda-kit-out-'), context: cached(tmp('lambda-kit-cache-')) });
+    const stack = new Stack(app, 'Stack');
+    // Registering the function starts esbuild's service; the app then writes the module the function imports.
+    new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/fn.ts') });
+    fs.writeFileSync(path.join(root, 'src/generated.ts'), 'export const routes = ["new"];\n');
+    let assembly: ReturnType<App['synth']> | undefined;
+    captureSummary(() => { assembly = app.synth(); });
+    const bundle = fs.readdirSync(assembly!.directory).filter((d) => /^asset\.[0-9a-f]{64}$/.test(d))
+      .map((d) => fs.readFileSync(path.join(assembly!.directory, d, 'index.mjs'), 'utf8')).join('\n');
+    expect(bundle).toContain('"new"');
+    expect(bundle).not.toContain('"old"');
+  });
+});
+
 /** The cache's bundle directory and record of the only bundle in it. */
 function cachedBundle(cacheDir: string): { dir: string; recordFile: string; record: any } {
   const entries = path.join(cacheDir, 'v3', 'entries');
