@@ -1,5 +1,6 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 
@@ -82,4 +83,16 @@ export function plaintextCredentialKeys(variables: Record<string, unknown> | und
     keys.push(key);
   }
   return keys;
+}
+
+/** Warn about environment values that look like credentials in plain text. */
+export function warnPlaintextCredentials(fn: lambda.Function, references: string[]): void {
+  const cfn = fn.node.defaultChild as lambda.CfnFunction;
+  const environment = fn.stack.resolve(cfn.environment) as { variables?: Record<string, unknown> } | undefined;
+  for (const key of plaintextCredentialKeys(environment?.variables, references)) {
+    Annotations.of(fn).addWarningV2('cdk-lambda-kit:plaintextSecret',
+      `\`environment.${key}\` looks like a credential in plain text (anyone who can read the function's configuration ` +
+      'or the template can read it): keep it in Secrets Manager or SSM Parameter Store and pass it in `secrets` or ' +
+      '`parameters`, which put its ARN or name in the environment and grant read access');
+  }
 }

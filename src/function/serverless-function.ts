@@ -8,27 +8,26 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { asyncPermissions } from './async-permissions';
+import { AsyncInvocation } from './async-invocation';
+import { resolveFunctionBundling, withNodeModules } from './function-bundling';
 import { invokedWithoutAliasMessage, unqualifiedInvokers } from './invokers';
 import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
 import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from './prop-checks';
 import { narrowVpcPermissions, scopeLogPermissions } from './roles';
-import { bindSecrets, checkSecretKeys, plaintextCredentialKeys } from './secrets';
+import { bindSecrets, checkSecretKeys, warnPlaintextCredentials } from './secrets';
 import { watchStackLimits } from './stack-limits';
 import { BundledCode } from '../bundling/bundled-code';
 import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
-import { LAMBDA_UNZIPPED_LIMIT_BYTES, checkHandlerName, resolveBundling } from '../bundling/esbuild-options';
-import { checkNodeModules, installNodeModules, projectVersions } from '../bundling/node-modules';
+import { checkHandlerName } from '../bundling/esbuild-options';
 import { checkEnvironment } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { Deployment } from '../deployment/deployment';
+import { createLiveAlias } from '../deployment/live-alias';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { checkEventSourceMappingsOf } from '../event-sources/mapping-checks';
-import { FailureDestination } from '../failure-handling/failure-destination';
-import { createFailureQueue } from '../failure-handling/failure-queue';
 import { DependencyLayer } from '../layers/dependency-layer';
-import { checkLayers, layerExternals, versionSkew } from '../layers/layer-checks';
+import { bundleLayerProblems, checkLayers, versionSkew } from '../layers/layer-checks';
 import { acknowledgeFunctionFindings } from '../monitoring/acknowledgements';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
 
@@ -228,11 +227,7 @@ export class ServerlessFunction extends lambda.Function {
   public readonly _alarmAction?: cloudwatch.IAlarmAction;
 
   private readonly ownLogGroup?: logs.LogGroup;
-  private readonly asyncProps: ServerlessFunctionProps;
-  private asyncReasons: string[] = [];
-  /** Whether the function is invoked asynchronously, once decided. */
-  private asyncConfigured?: boolean;
-  private _failureQueue?: sqs.Queue;
+  private readonly asyncInvocation: AsyncInvocation;
   /** The packages layers provide (dependency layers, Powertools): externals the runtime will find. */
   private readonly layerModules: string[];
 
@@ -261,38 +256,21 @@ export class ServerlessFunction extends lambda.Function {
     problems.push(...powertools?.problems ?? []);
     // Secrets and parameters (issue 14): their references go into the environment below.
     problems.push(...checkSecretKeys(props.secrets, props.parameters, props.environment));
-    // Issue 14: `bundling.nodeModules` are shipped beside the bundle.
-    const nodeModules = props.bundling?.nodeModules ?? [];
-    problems.push(...checkNodeModules(nodeModules));
-    const layerModules = [...dependencyLayers.flatMap((l) => l.modules), ...powertools?.modules ?? [], ...nodeModules];
-    // The packages of dependency layers (and the Powertools layer, and nodeModules) stay out of the bundle: the
-    // layer provides them, or the bundle's node_modules.
-    const bundling: BundlingOptions = layerModules.length === 0 ? props.bundling ?? {} : {
-      ...props.bundling,
-      externalModules: [...(props.bundling?.externalModules ?? []), ...layerExternals(layerModules)],
-    };
-    const { resolved: resolvedOptions, problems: bundlingProblems } = resolveBundling(bundling, {
+    // The bundling options, with the packages of the layers and `bundling.nodeModules` left out of the bundle.
+    const bundling = resolveFunctionBundling(props.bundling, {
       entry: props.entry,
-      runtimeName: runtime.name,
-      cwd: process.cwd(),
+      runtime,
+      layerModules: [...dependencyLayers.flatMap((l) => l.modules), ...powertools?.modules ?? []],
     });
-    problems.push(...bundlingProblems);
-    const shipped = resolvedOptions && nodeModules.length > 0 ? projectVersions(nodeModules, resolvedOptions.projectRoot) : undefined;
-    problems.push(...shipped?.problems ?? []);
+    problems.push(...bundling.problems);
+    const resolvedOptions = bundling.resolved;
     if (problems.length > 0 || !resolvedOptions) {
       throw new Error(formatProblems(path, problems));
     }
     // Issue 14: the nodeModules packages, installed for the function's platform, join the bundle as copied files.
-    const resolved = shipped && Stack.of(scope).bundlingRequired ? {
-      ...resolvedOptions,
-      copyFiles: [...resolvedOptions.copyFiles ?? [], ...installNodeModules(scope, path, {
-        versions: shipped.versions,
-        projectRoot: resolvedOptions.projectRoot,
-        architecture,
-        runtime,
-        runInstallScripts: bundling.runInstallScripts ?? false,
-      })],
-    } : resolvedOptions;
+    const resolved = Stack.of(scope).bundlingRequired
+      ? withNodeModules(scope, path, resolvedOptions, bundling, { architecture, runtime })
+      : resolvedOptions;
     if (Stack.of(scope).bundlingRequired) {
       loadEsbuild(resolved.projectRoot);
     }
@@ -326,14 +304,14 @@ export class ServerlessFunction extends lambda.Function {
     this.handlerExport = handlerExport;
     this._alarmAction = props.alarms?.action;
     this.entry = resolved.entry;
-    this.asyncProps = props;
-    this.layerModules = layerModules;
+    this.asyncInvocation = new AsyncInvocation(props);
+    this.layerModules = bundling.layerModules;
     const secretReferences = bindSecrets(this, props.secrets, props.parameters);
     for (const [key, value] of Object.entries(secretReferences)) {
       this.addEnvironment(key, value);
     }
     // Credentials in plain text, once every `addEnvironment` call has been made.
-    Aspects.of(this).add({ visit: (node) => node === this && this.warnPlaintextCredentials(Object.keys(secretReferences)) });
+    Aspects.of(this).add({ visit: (node) => node === this && warnPlaintextCredentials(this, Object.keys(secretReferences)) });
     if (powertools?.layerArn) {
       super.addLayers(lambda.LayerVersion.fromLayerVersionAttributes(this, 'PowertoolsLayer', {
         layerVersionArn: powertools.layerArn,
@@ -374,31 +352,18 @@ export class ServerlessFunction extends lambda.Function {
     // Event source mappings from any class (aws-cdk-lib's SqsEventSource too) get this library's checks at synth.
     checkEventSourceMappingsOf(this);
 
-    this.alias = new lambda.Alias(this, 'LiveAlias', {
+    // The alias, its provisioned concurrency, the alarms and the deployment group.
+    const live = createLiveAlias(this, {
       aliasName,
-      version: this.currentVersion,
-      provisionedConcurrentExecutions: props.provisionedConcurrency?._aliasExecutions,
+      timeout,
+      alarmsEnabled,
+      provisionedConcurrency: props.provisionedConcurrency,
+      deployment: props.deployment,
+      alarms: props.alarms,
     });
-    props.provisionedConcurrency?._bind(this.alias);
-
-    if (alarmsEnabled) {
-      this.alarms = new FunctionAlarms(this, 'Alarms', {
-        ...props.alarms,
-        alias: this.alias,
-        timeout,
-        provisionedConcurrency: props.provisionedConcurrency !== undefined,
-        newVersionErrorsAlarm: props.deployment !== undefined,
-      });
-    }
-
-    if (props.deployment) {
-      const ownAlarms = this.alarms?.newVersionErrors ? [this.alarms.newVersionErrors] : [];
-      if (ownAlarms.length === 0 && !props.deployment._hasUserAlarms) {
-        Annotations.of(this).addWarningV2('cdk-lambda-kit:deploymentWithoutAlarms',
-          '`deployment` has no alarm to roll back on: the errors alarm is off and `deployment` lists no `alarms`');
-      }
-      this.deploymentGroup = props.deployment._bind(this, this.alias, ownAlarms);
-    }
+    this.alias = live.alias;
+    this.alarms = live.alarms;
+    this.deploymentGroup = live.deploymentGroup;
 
     if (props.functionUrl) {
       for (const warning of checkFunctionUrl(props.functionUrl)) {
@@ -428,7 +393,7 @@ export class ServerlessFunction extends lambda.Function {
       validate: () => [
         ...this.environmentProblems(),
         ...code.problems(handlerExport),
-        ...this.layerProblems(code, layers, dependencyLayers),
+        ...bundleLayerProblems(this, code, this.layerModules, layers, dependencyLayers),
       ],
     });
   }
@@ -465,7 +430,7 @@ export class ServerlessFunction extends lambda.Function {
    * Known at construction with `asyncInvocation: true`; otherwise once the app is synthesized.
    */
   public get failureQueue(): sqs.IQueue | undefined {
-    return this._failureQueue;
+    return this.asyncInvocation.failureQueue;
   }
 
   /**
@@ -474,7 +439,7 @@ export class ServerlessFunction extends lambda.Function {
    * @internal
    */
   public _markInvokedAsynchronously(reason: string): void {
-    this.asyncReasons.push(reason);
+    this.asyncInvocation.markInvokedAsynchronously(reason);
   }
 
   /** What can only be decided once the app is complete: asynchronous invocation, and cdk-nag acknowledgements. */
@@ -486,50 +451,10 @@ export class ServerlessFunction extends lambda.Function {
     }
   }
 
-  /**
-   * Configure asynchronous invocation on the alias: the user's settings, and the default failure destination when
-   * the function is invoked asynchronously and has none.
-   */
+  /** Configure asynchronous invocation on the alias, once (see `AsyncInvocation`). */
   private configureAsyncInvocation(): boolean {
-    if (this.asyncConfigured !== undefined) {
-      return this.asyncConfigured;
-    }
-    const p = this.asyncProps;
-    const permissions = p.asyncInvocation === undefined ? asyncPermissions(this, this.alias) : { alias: false, unqualified: false };
-    const invokedAsync = p.asyncInvocation ?? (this.asyncReasons.length > 0 || permissions.alias || permissions.unqualified);
-    const configured = p.retryAttempts !== undefined || p.maxEventAge !== undefined || p.onSuccess !== undefined || p.onFailure !== undefined;
-    this.asyncConfigured = invokedAsync;
-    if (!invokedAsync && !configured) {
-      return invokedAsync;
-    }
-    let onFailure = p.onFailure;
-    const extraAlarms: cloudwatch.Alarm[] = [];
-    if (invokedAsync && !onFailure && !hasDeadLetterQueue(p)) {
-      const created = createFailureQueue(this, 'AsyncFailureQueue', this);
-      this._failureQueue = created.queue;
-      extraAlarms.push(created.alarm);
-      onFailure = FailureDestination.queue(created.queue);
-    }
-    const options: lambda.EventInvokeConfigOptions = {
-      retryAttempts: p.retryAttempts,
-      maxEventAge: p.maxEventAge,
-      onSuccess: p.onSuccess,
-      onFailure,
-    };
-    // Configure where the invocations arrive: the alias (our sources, and the default), and the unqualified
-    // function ($LATEST) too when a service was allowed to invoke it directly.
-    if (!permissions.unqualified || permissions.alias || this.asyncReasons.length > 0 || p.asyncInvocation !== undefined || configured) {
-      this.alias.configureAsyncInvoke(options);
-    }
-    if (permissions.unqualified) {
-      super.configureAsyncInvoke(options);
-    }
-    if (invokedAsync) {
-      this.alarms?._addAsyncAlarms(this, onFailure !== undefined || p.onSuccess !== undefined, extraAlarms);
-    }
-    return invokedAsync;
+    return this.asyncInvocation.configure(this, this.alias, this.alarms);
   }
-
 
   /**
    * The function's log group: the one this construct created, or the one you passed.
@@ -550,46 +475,6 @@ export class ServerlessFunction extends lambda.Function {
    */
   public addFunctionUrl(options: lambda.FunctionUrlOptions = {}): lambda.FunctionUrl {
     return this.alias.addFunctionUrl({ ...options, authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM });
-  }
-
-  /** Checks of the bundle against the layers: externals nobody provides, and the total size. */
-  private layerProblems(code: BundledCode, layers: lambda.ILayerVersion[], dependencyLayers: DependencyLayer[]): string[] {
-    const built = code.builtBundle();
-    if (!built) {
-      return [];
-    }
-    const problems: string[] = [];
-    const provided = new Set(this.layerModules);
-    // The Node.js runtimes ship the AWS SDK for JavaScript v3.
-    const missing = built.externalImports.filter((m) => !provided.has(m) && !m.startsWith('@aws-sdk/'));
-    if (missing.length > 0) {
-      const it = missing.length === 1 ? 'it' : 'them';
-      const message = `the bundle imports ${missing.join(', ')} but leaves ${it} out (external), ` +
-        `and neither the runtime nor a dependency layer provides ${it} ("Cannot find module" at run time): ` +
-        `list ${it} in \`bundling.nodeModules\`, add a DependencyLayer that provides ${it}, or remove ${it} from \`bundling.externalModules\``;
-      if (layers.length > dependencyLayers.length) {
-        Annotations.of(this).addWarningV2('cdk-lambda-kit:externalNotProvided', `${message} (a layer whose contents are unknown may provide it)`);
-      } else {
-        problems.push(message);
-      }
-    }
-    const total = built.bytes + dependencyLayers.reduce((n, l) => n + l.sizeBytes, 0);
-    if (dependencyLayers.length > 0 && total > LAMBDA_UNZIPPED_LIMIT_BYTES) {
-      problems.push(`the function and its layers must be at most 250 MB unzipped (Lambda's limit), got ${(total / 1024 / 1024).toFixed(1)} MB`);
-    }
-    return problems;
-  }
-
-  /** Warn about environment values that look like credentials in plain text. */
-  private warnPlaintextCredentials(references: string[]): void {
-    const cfn = this.node.defaultChild as lambda.CfnFunction;
-    const environment = this.stack.resolve(cfn.environment) as { variables?: Record<string, unknown> } | undefined;
-    for (const key of plaintextCredentialKeys(environment?.variables, references)) {
-      Annotations.of(this).addWarningV2('cdk-lambda-kit:plaintextSecret',
-        `\`environment.${key}\` looks like a credential in plain text (anyone who can read the function's configuration ` +
-        'or the template can read it): keep it in Secrets Manager or SSM Parameter Store and pass it in `secrets` or ' +
-        '`parameters`, which put its ARN or name in the environment and grant read access');
-    }
   }
 
   /** Environment checks at synth, when every `addEnvironment` call has been made. */

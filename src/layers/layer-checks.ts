@@ -1,7 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Annotations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
 import { DependencyLayer } from './dependency-layer';
+import { BundledCode } from '../bundling/bundled-code';
+import { LAMBDA_UNZIPPED_LIMIT_BYTES } from '../bundling/esbuild-options';
 
 /** Check a function's layers against its runtime and architecture. */
 export function checkLayers(layers: lambda.ILayerVersion[], runtime: lambda.Runtime, architecture: lambda.Architecture): string[] {
@@ -21,6 +25,39 @@ export function checkLayers(layers: lambda.ILayerVersion[], runtime: lambda.Runt
 /** The externals that make a function leave the packages its layers provide out of the bundle. */
 export function layerExternals(modules: string[]): string[] {
   return [...new Set(modules.flatMap((m) => [m, `${m}/*`]))].sort();
+}
+
+/**
+ * Checks of a function's bundle against its layers: externals nobody provides (`provided`: the packages its layers
+ * and `bundling.nodeModules` provide), and the total size.
+ */
+export function bundleLayerProblems(
+  fn: IConstruct, code: BundledCode, provided: string[], layers: lambda.ILayerVersion[], dependencyLayers: DependencyLayer[],
+): string[] {
+  const built = code.builtBundle();
+  if (!built) {
+    return [];
+  }
+  const problems: string[] = [];
+  const providedModules = new Set(provided);
+  // The Node.js runtimes ship the AWS SDK for JavaScript v3.
+  const missing = built.externalImports.filter((m) => !providedModules.has(m) && !m.startsWith('@aws-sdk/'));
+  if (missing.length > 0) {
+    const it = missing.length === 1 ? 'it' : 'them';
+    const message = `the bundle imports ${missing.join(', ')} but leaves ${it} out (external), ` +
+      `and neither the runtime nor a dependency layer provides ${it} ("Cannot find module" at run time): ` +
+      `list ${it} in \`bundling.nodeModules\`, add a DependencyLayer that provides ${it}, or remove ${it} from \`bundling.externalModules\``;
+    if (layers.length > dependencyLayers.length) {
+      Annotations.of(fn).addWarningV2('cdk-lambda-kit:externalNotProvided', `${message} (a layer whose contents are unknown may provide it)`);
+    } else {
+      problems.push(message);
+    }
+  }
+  const total = built.bytes + dependencyLayers.reduce((n, l) => n + l.sizeBytes, 0);
+  if (dependencyLayers.length > 0 && total > LAMBDA_UNZIPPED_LIMIT_BYTES) {
+    problems.push(`the function and its layers must be at most 250 MB unzipped (Lambda's limit), got ${(total / 1024 / 1024).toFixed(1)} MB`);
+  }
+  return problems;
 }
 
 /**
