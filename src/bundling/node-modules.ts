@@ -4,8 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { CopiedFile } from './copy-files';
 import { sha256 } from './hash';
-import { install } from '../layers/dependency-layer';
-import { installedVersion } from '../layers/layer-checks';
+import { install } from './npm-install';
+import { installedVersion } from './project-root';
 
 /**
  * `bundling.nodeModules`: packages installed with npm for Linux and the function's architecture, the way a

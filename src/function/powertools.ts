@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { installedVersion } from '../bundling/project-root';
 import { LAYER_LIMIT } from '../core/limits';
-import { installedVersion } from '../layers/layer-checks';
 
 /**
  * The version of Powertools for AWS Lambda (TypeScript) whose official layer `powertools` attaches.

@@ -1,11 +1,10 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Annotations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { DependencyLayer } from './dependency-layer';
 import { BundledCode } from '../bundling/bundled-code';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES } from '../bundling/esbuild-options';
+import { installedVersion } from '../bundling/project-root';
 
 /** Check a function's layers against its runtime and architecture. */
 export function checkLayers(layers: lambda.ILayerVersion[], runtime: lambda.Runtime, architecture: lambda.Architecture): string[] {
@@ -75,24 +74,4 @@ export function versionSkew(layers: DependencyLayer[], projectRoot: string): Arr
     }
   }
   return skew;
-}
-
-/** The version of a package Node.js would resolve from a directory, if any. */
-export function installedVersion(module: string, from: string): string | undefined {
-  let dir = from;
-  for (;;) {
-    const manifest = path.join(dir, 'node_modules', module, 'package.json');
-    if (fs.existsSync(manifest)) {
-      try {
-        return JSON.parse(fs.readFileSync(manifest, 'utf8')).version;
-      } catch {
-        return undefined;
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      return undefined;
-    }
-    dir = parent;
-  }
 }
