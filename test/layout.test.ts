@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { layoutProblems } from './harness/layout';
+import { importGraph, layoutProblems } from './harness/layout';
 
 const SRC = path.join(__dirname, '..', 'src');
 
@@ -20,14 +20,17 @@ function tree(files: Record<string, string>): string {
 }
 
 describe('the layout of src/ (shared/STYLE.md)', () => {
-  test('src/ follows it: no import cycles, a ground folder that imports no concern, no private/, an index of re-exports', () => {
+  test('src/ follows it: no import cycles, a ground folder that imports no concern, bundling/ that imports no layers/, no private/, an index of re-exports', () => {
     expect(layoutProblems(SRC)).toEqual([]);
   });
 
-  test('src/core/ exists and src/index.ts re-exports something', () => {
+  test('src/core/ exists, src/index.ts re-exports something, and src/layers/ imports src/bundling/', () => {
     // Guards the test above against passing on a tree it cannot see.
     expect(fs.readdirSync(path.join(SRC, 'core')).filter((f) => f.endsWith('.ts')).length).toBeGreaterThan(0);
     expect(fs.readFileSync(path.join(SRC, 'index.ts'), 'utf8')).toMatch(/^export \* from '\.\/function\/serverless-function';$/m);
+    const graph = importGraph(SRC);
+    expect(graph.files.filter((f) => f.startsWith('layers/'))
+      .flatMap((f) => graph.imports.get(f) ?? []).some((t) => t.startsWith('bundling/'))).toBe(true);
   });
 });
 
@@ -73,6 +76,34 @@ describe('the layout check', () => {
     });
 
     expect(layoutProblems(root)).toEqual(['the ground folder imports a concern: core/limits.ts -> function/fn.ts']);
+  });
+
+  test('passes layers/ importing bundling/', () => {
+    // GIVEN a layer that installs with the bundler's npm install, re-exporting part of it
+    const root = tree({
+      'bundling/npm-install.ts': 'export const install = () => 1;\n',
+      'layers/dependency-layer.ts': "import { install } from '../bundling/npm-install';\nexport { install } from '../bundling/npm-install';\nexport const n = install();\n",
+    });
+
+    // THEN
+    expect(layoutProblems(root)).toEqual([]);
+  });
+
+  test('fails if bundling/ imports layers/, by import, type-only import or re-export, without a cycle', () => {
+    // GIVEN the bundler's node_modules importing the layer's install and version lookup, as it once did
+    const root = tree({
+      'layers/dependency-layer.ts': 'export const install = () => 1;\n',
+      'layers/layer-checks.ts': 'export interface Skew { module: string }\n',
+      'bundling/node-modules.ts': "import { install } from '../layers/dependency-layer';\nimport type { Skew } from '../layers/layer-checks';\nexport const n = (s: Skew) => install() + s.module.length;\n",
+      'bundling/index.ts': "export * from '../layers/dependency-layer';\n",
+    });
+
+    // THEN
+    expect(layoutProblems(root)).toEqual([
+      'bundling/ imports layers/, whose arrow runs layers/ -> bundling/ only: bundling/index.ts -> layers/dependency-layer.ts',
+      'bundling/ imports layers/, whose arrow runs layers/ -> bundling/ only: bundling/node-modules.ts -> layers/dependency-layer.ts',
+      'bundling/ imports layers/, whose arrow runs layers/ -> bundling/ only: bundling/node-modules.ts -> layers/layer-checks.ts',
+    ]);
   });
 
   test('fails if there is a private/ folder', () => {

@@ -4,12 +4,20 @@ import * as ts from 'typescript';
 
 /**
  * The layout of shared/STYLE.md, checked on a source tree: no import cycles between files, a ground folder (`core/`)
- * that imports nothing from the other folders, no drawer of "private" helpers, and an `index.ts` that only
- * re-exports. Every import counts, `import type` included: a type-only arrow is still an arrow a reader follows.
+ * that imports nothing from the other folders, folders whose arrow runs one way only, no drawer of "private" helpers,
+ * and an `index.ts` that only re-exports. Every import counts, `import type` included: a type-only arrow is still an
+ * arrow a reader follows.
  */
 
 /** The ground folder, relative to the source root. */
 export const GROUND_FOLDER = 'core';
+
+/**
+ * Folders whose arrow runs one way only, as `[upper, lower]`: files of the upper folder may import the lower one's,
+ * never the reverse, re-exports included. Layers build on bundling (a DependencyLayer installs with the bundler's npm
+ * install, in its cache), so bundling never imports layers.
+ */
+export const ONE_WAY_FOLDERS: ReadonlyArray<readonly [string, string]> = [['layers', 'bundling']];
 
 /** Every `.ts` file under `dir`, as a path relative to `root` with forward slashes, sorted. */
 function sourceFiles(root: string, dir = root): string[] {
@@ -117,6 +125,13 @@ export function layoutProblems(root: string): string[] {
     for (const target of graph.imports.get(file) ?? []) {
       if (!target.startsWith(ground)) {
         problems.push(`the ground folder imports a concern: ${file} -> ${target}`);
+      }
+    }
+  }
+  for (const [upper, lower] of ONE_WAY_FOLDERS) {
+    for (const file of graph.files.filter((f) => f.startsWith(`${lower}/`))) {
+      for (const target of (graph.imports.get(file) ?? []).filter((t) => t.startsWith(`${upper}/`))) {
+        problems.push(`${lower}/ imports ${upper}/, whose arrow runs ${upper}/ -> ${lower}/ only: ${file} -> ${target}`);
       }
     }
   }
