@@ -1,11 +1,11 @@
 export * from './bundling/bundling-options';
-export { BundleFiles } from './bundling/copy-files';
-export { ICommandHooks } from './bundling/command-hooks';
+export type { BundleFiles } from './bundling/copy-files';
+export type { ICommandHooks } from './bundling/command-hooks';
 export * from './bundling/bundle-cache-context';
 export * from './deployment/deployment';
 export * from './deployment/provisioned-concurrency';
 export * from './function/serverless-function';
-export { PowertoolsLogLevel, PowertoolsOptions } from './function/powertools';
+export { PowertoolsLogLevel, type PowertoolsOptions } from './function/powertools';
 export * from './monitoring/function-alarms';
 export * from './layers/dependency-layer';
 export * from './event-sources/dynamodb';
