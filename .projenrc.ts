@@ -91,7 +91,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The dev tsconfig lives in test/: these paths are relative to it.
     include: ['../examples/**/*.ts', '../benchmarks/**/*.ts'],
     exclude: ['../examples/**/cdk.out', '../benchmarks/.work'],
-    compilerOptions: {},
+    compilerOptions: {
+      // Examples and tests import the library by its package name, from src/ (as jest's moduleNameMapper does).
+      paths: {
+        'cdk-lambda-kit': ['../src/index.ts'],
+        'cdk-lambda-kit/lib/testing': ['../src/testing/index.ts'],
+      },
+    },
   },
   eslintOptions: {
     dirs: ['src'],

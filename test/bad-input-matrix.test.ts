@@ -16,7 +16,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  Deployment, DependencyLayer, DynamoStreamSource, EventBridgeSource, FailureDestination, KinesisStreamSource, OutputFormat, ProvisionedConcurrency,
+  Deployment, DependencyLayer, DynamoStreamSource, EventBridgeSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency,
   S3Source, ScheduleSource, ServerlessFunction, ServerlessFunctionProps, SnsSource, SqsSource, StreamFailureDestination, WorkerQueue,
 } from '../src';
 import { makeApp, makeProject, makeUnbundledApp } from './helpers';
@@ -140,7 +140,7 @@ const errors: ErrorCase[] = [
   },
   {
     name: 'autoscaled utilization target of 95%',
-    build: (c) => c.fn({ provisionedConcurrency: ProvisionedConcurrency.autoscaled({ maxCapacity: 5, utilizationTarget: 0.95 }) }),
+    build: (c) => c.fn({ provisionedConcurrency: ProvisionedConcurrency.autoscaled({ minCapacity: 1, maxCapacity: 5, utilizationTarget: 0.95 }) }),
     path: 'Stack/Fn',
     prop: '`provisionedConcurrency.utilizationTarget`',
     allowed: 'from 0.1 to 0.9',
@@ -148,7 +148,7 @@ const errors: ErrorCase[] = [
   },
   {
     name: 'a schedule scaling to zero',
-    build: (c) => c.fn({ provisionedConcurrency: ProvisionedConcurrency.autoscaled({ maxCapacity: 5, schedules: [{ name: 'Night', schedule, minCapacity: 0 }] }) }),
+    build: (c) => c.fn({ provisionedConcurrency: ProvisionedConcurrency.autoscaled({ minCapacity: 1, maxCapacity: 5, schedules: [{ name: 'Night', schedule, minCapacity: 0 }] }) }),
     path: 'Stack/Fn',
     prop: '`provisionedConcurrency.schedules["Night"].minCapacity`',
     allowed: 'at least 1',
@@ -156,7 +156,7 @@ const errors: ErrorCase[] = [
   },
   {
     name: 'two schedules with one name',
-    build: (c) => c.fn({ provisionedConcurrency: ProvisionedConcurrency.autoscaled({ maxCapacity: 5, schedules: [{ name: 'Peak', schedule, minCapacity: 2 }, { name: 'Peak', schedule, minCapacity: 3 }] }) }),
+    build: (c) => c.fn({ provisionedConcurrency: ProvisionedConcurrency.autoscaled({ minCapacity: 1, maxCapacity: 5, schedules: [{ name: 'Peak', schedule, minCapacity: 2 }, { name: 'Peak', schedule, minCapacity: 3 }] }) }),
     path: 'Stack/Fn',
     prop: '`provisionedConcurrency.schedules["Peak"].name`',
     allowed: 'unique among the schedules',
@@ -164,7 +164,7 @@ const errors: ErrorCase[] = [
   },
   {
     name: 'a schedule that sets no capacity',
-    build: (c) => c.fn({ provisionedConcurrency: ProvisionedConcurrency.autoscaled({ maxCapacity: 5, schedules: [{ name: 'Noop', schedule }] }) }),
+    build: (c) => c.fn({ provisionedConcurrency: ProvisionedConcurrency.autoscaled({ minCapacity: 1, maxCapacity: 5, schedules: [{ name: 'Noop', schedule }] }) }),
     path: 'Stack/Fn',
     prop: '`provisionedConcurrency.schedules["Noop"]`',
     allowed: 'must set `minCapacity`, `maxCapacity` or both',
@@ -172,7 +172,7 @@ const errors: ErrorCase[] = [
   },
   {
     name: 'a schedule above reserved concurrency',
-    build: (c) => c.fn({ reservedConcurrentExecutions: 10, provisionedConcurrency: ProvisionedConcurrency.autoscaled({ maxCapacity: 5, schedules: [{ name: 'Peak', schedule, maxCapacity: 20 }] }) }),
+    build: (c) => c.fn({ reservedConcurrentExecutions: 10, provisionedConcurrency: ProvisionedConcurrency.autoscaled({ minCapacity: 1, maxCapacity: 5, schedules: [{ name: 'Peak', schedule, maxCapacity: 20 }] }) }),
     path: 'Stack/Fn',
     prop: '`provisionedConcurrency.schedules["Peak"].maxCapacity`',
     allowed: 'at most `reservedConcurrentExecutions` (10)',

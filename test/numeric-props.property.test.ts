@@ -55,7 +55,7 @@ const PROPS: NumericProp[] = [
     min: 0.1,
     max: 0.9,
     integer: false,
-    build: (s, v) => fn(s, { provisionedConcurrency: ProvisionedConcurrency.autoscaled({ maxCapacity: 10, utilizationTarget: v }) }),
+    build: (s, v) => fn(s, { provisionedConcurrency: ProvisionedConcurrency.autoscaled({ minCapacity: 1, maxCapacity: 10, utilizationTarget: v }) }),
     type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
     read: (p) => p.TargetTrackingScalingPolicyConfiguration.TargetValue,
   },
