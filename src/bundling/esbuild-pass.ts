@@ -34,7 +34,7 @@ export interface BuiltBundle {
    * metafile directory (undefined on failure).
    */
   readonly metafile?: string;
-  /** The exports of the main output file, read from the bytes written (ESM output only). */
+  /** The exports of the main output file, as esbuild reports them for the file it wrote (ESM output only). */
   readonly mainExports?: string[];
 }
 
@@ -187,7 +187,8 @@ function collect(
     .slice(0, MAX_WARNINGS)
     .map((w) => formatMessage(w));
 
-  const mainExports = esm && outputFileName.endsWith('.mjs') ? esmExportsOf(Buffer.from(main[1]).toString('utf8')) : undefined;
+  // The exports esbuild reports for the file it has just written (a cached bundle's are read from its bytes).
+  const mainExports = esm && outputFileName.endsWith('.mjs') ? output.exports : undefined;
   return { errors: [], warnings, dir: entryDir, record, metafile, mainExports };
 }
 
@@ -412,11 +413,11 @@ const OWN_FILE_PATTERNS: Array<[RegExp, string]> = [
 export function ownFileReaders(sources: string[], probe: FileProbe = new FileProbe()): BundleRecord['ownFileReaders'] {
   const found = new Map<string, { module: string; file: string; uses: string }>();
   for (const source of sources) {
-    const module = packageOf(source);
+    const module = probe.packageOf(source, packageOf);
     if (!module || found.has(module) || module.startsWith('@aws-sdk/')) {
       continue;
     }
-    const uses = probe.scan('own-files', source, ownFileUse);
+    const uses = probe.scan('own-files', source, ownFileUse, OWN_FILE_WORDS);
     if (uses !== undefined) {
       const parts = toPosix(source).split('/');
       found.set(module, { module, file: parts.slice(parts.lastIndexOf('node_modules') + 1).join('/'), uses });
@@ -424,6 +425,9 @@ export function ownFileReaders(sources: string[], probe: FileProbe = new FilePro
   }
   return [...found.values()].sort((a, b) => (a.module < b.module ? -1 : 1));
 }
+
+/** The words every one of OWN_FILE_PATTERNS needs: a file without any of them is not decoded. */
+const OWN_FILE_WORDS = ['__dirname', '__filename', 'require.resolve', 'import.meta.url'];
 
 /** How a file's code reaches files of its own package (see OWN_FILE_PATTERNS), or undefined. */
 function ownFileUse(text: string | undefined): string | undefined {

@@ -39,6 +39,8 @@ export class FileProbe {
   private static readonly buffer = Buffer.allocUnsafe(256 * 1024);
   /** Everything computed in this pass, by kind and arguments. */
   private readonly memo = new Map<string, unknown>();
+  /** The package of each file asked about (see {@link FileProbe.packageOf}). */
+  private readonly packages = new Map<string, string | undefined>();
   /** What recorded inputs hold now, by project root and recorded key. */
   private readonly recordedByRoot = new Map<string, Map<string, string>>();
 
@@ -122,17 +124,29 @@ export class FileProbe {
     });
   }
 
-  /** A derived fact about a file's text (`kind` names the derivation), computed once per pass. */
-  public scan<T>(kind: string, file: string, derive: (text: string | undefined) => T): T {
+  /**
+   * A derived fact about a file's text (`kind` names the derivation), computed once per pass. With `words`, a file
+   * that holds none of them is derived as if empty, without decoding it.
+   */
+  public scan<T>(kind: string, file: string, derive: (text: string | undefined) => T, words?: string[]): T {
     return this.once(`scan\0${kind}\0${file}`, () => {
-      let text: string | undefined;
+      let bytes: Buffer;
       try {
-        text = fs.readFileSync(file, 'utf8');
+        bytes = fs.readFileSync(file);
       } catch {
-        text = undefined;
+        return derive(undefined);
       }
-      return derive(text);
+      // A file holding none of the words the derivation looks for is not decoded: it derives what an empty one does.
+      return derive(words && !words.some((word) => bytes.includes(word)) ? '' : bytes.toString('utf8'));
     });
+  }
+
+  /** The npm package a file belongs to (see `packageOf`), computed once per file per pass. */
+  public packageOf(file: string, of: (file: string) => string | undefined): string | undefined {
+    if (!this.packages.has(file)) {
+      this.packages.set(file, of(file));
+    }
+    return this.packages.get(file);
   }
 
   private once<T>(key: string, compute: () => T): T {
