@@ -24,6 +24,13 @@ import * as path from 'path';
  */
 export type Inputs = Record<string, string>;
 
+/** A source's own inputs, as recorded (key and value): its content and its directory's listing; and its directory. */
+export interface SourceFacts {
+  readonly file: readonly [string, string];
+  readonly directory: readonly [string, string];
+  readonly dir: string;
+}
+
 /** Names esbuild looks for in every directory above a source file. */
 const CONFIG_NAMES = ['package.json', 'tsconfig.json', 'jsconfig.json'];
 
@@ -39,6 +46,8 @@ export class FileProbe {
   private static readonly buffer = Buffer.allocUnsafe(256 * 1024);
   /** Everything computed in this pass, by kind and arguments. */
   private readonly memo = new Map<string, unknown>();
+  /** What each source contributes to a record, by project root and file (see {@link FileProbe.sourceFacts}). */
+  private readonly sourcesByRoot = new Map<string, Map<string, SourceFacts>>();
   /** The package of each file asked about (see {@link FileProbe.packageOf}). */
   private readonly packages = new Map<string, string | undefined>();
   /** What recorded inputs hold now, by project root and recorded key. */
@@ -139,6 +148,24 @@ export class FileProbe {
       // A file holding none of the words the derivation looks for is not decoded: it derives what an empty one does.
       return derive(words && !words.some((word) => bytes.includes(word)) ? '' : bytes.toString('utf8'));
     });
+  }
+
+  /**
+   * What a source contributes to every bundle that holds it (see {@link InputRecorder.source}), computed once per
+   * pass: a pass of N bundles over the same packages records each shared source N times.
+   */
+  public sourceFacts(projectRoot: string, file: string, compute: () => SourceFacts): SourceFacts {
+    let byFile = this.sourcesByRoot.get(projectRoot);
+    if (!byFile) {
+      byFile = new Map();
+      this.sourcesByRoot.set(projectRoot, byFile);
+    }
+    let facts = byFile.get(file);
+    if (!facts) {
+      facts = compute();
+      byFile.set(file, facts);
+    }
+    return facts;
   }
 
   /** The npm package a file belongs to (see `packageOf`), computed once per file per pass. */
@@ -255,9 +282,17 @@ export class InputRecorder {
    * above it (config files, `node_modules`).
    */
   public source(abs: string): void {
-    this.inputs['f:' + this.rel(abs)] = this.probe.sourceValue(abs);
-    const dir = path.dirname(abs);
-    this.directory(dir);
+    const facts = this.probe.sourceFacts(this.projectRoot, abs, () => {
+      const parent = path.dirname(abs);
+      return {
+        file: ['f:' + this.rel(abs), this.probe.sourceValue(abs)],
+        directory: ['d:' + this.rel(parent), this.probe.probe('d:' + parent)],
+        dir: parent,
+      };
+    });
+    this.inputs[facts.file[0]] = facts.file[1];
+    this.inputs[facts.directory[0]] = facts.directory[1];
+    const dir = facts.dir;
     if (this.visitedDirs.has(dir)) {
       return;
     }
