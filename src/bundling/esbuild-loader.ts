@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { EsbuildService } from './esbuild-service';
+import { EsbuildService, SideWork, localSideWork } from './esbuild-service';
 
 /**
  * The slice of esbuild's API the bundler uses. esbuild's own types never reach the public API: this interface is
@@ -10,6 +10,8 @@ export interface EsbuildApi {
   buildSync(options: Record<string, unknown>): EsbuildResult;
   /** Ends esbuild's service: the worker thread `buildSync` runs in (and the child process it talks to). */
   stop?(): unknown;
+  /** Side work for a pass, beside it when a service of ours is running (see esbuild-service.ts). */
+  sideWork?(): SideWork;
 }
 
 /** What `buildSync` returns with `write: false` and `metafile: true`. */
@@ -54,6 +56,7 @@ export function loadEsbuild(projectRoot: string, libraryRoot: string = path.join
     version: api.version,
     // The service started when the first function registered, if there is one; else esbuild's own buildSync.
     buildSync: (options) => services.get(resolved)?.buildSync<EsbuildResult>(options) ?? api.buildSync(options),
+    sideWork: () => services.get(resolved)?.sideWork() ?? localSideWork(),
   };
 }
 

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
-import * as zlib from 'zlib';
 import { BundleRecord, ModuleSize, bundleHash } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
+import { SideWork, localSideWork } from './esbuild-service';
 import { FileProbe, Inputs } from './fingerprint';
 import { sha256 } from './hash';
 import { normalizeModes } from './verified-files';
@@ -105,6 +105,9 @@ export function buildGroup(
     return { passes: 1, bundles };
   }
 
+  // Beside the records: the own-file scan of every package file the pass read, and each bundle's gzip size.
+  const side = esbuild.sideWork?.() ?? localSideWork();
+  side.scanFiles(packageFiles(result.metafile, projectRoot), OWN_FILE_WORDS, OWN_FILE_PATTERNS);
   const exportsOfCjsOutput = options.format === 'cjs' ? sourceExports(esbuild, entries, projectRoot) : undefined;
   // Each entry's outputs, found in one walk over the pass's outputs (not one walk per entry: N² at hundreds).
   const outputsByDir = new Map<string, Array<[string, Metafile['outputs'][string]]>>();
@@ -114,9 +117,15 @@ export function buildGroup(
     list.push([key, value]);
     outputsByDir.set(dir, list);
   }
-  for (const entry of entries) {
+  const collected = entries.map((entry) => {
     const outputs = outputsByDir.get(path.join(stagingDir, entry.id)) ?? [];
-    bundles.set(entry.id, collect(entry, result, stagingDir, metafileDir, inputsOf, exportsOfCjsOutput?.get(entry.id), probe, outputs));
+    return collect(entry, result, stagingDir, metafileDir, inputsOf, exportsOfCjsOutput?.get(entry.id), side, outputs);
+  });
+  const { gzipSizes, scans } = side.results();
+  for (const { id, bundle, sources } of collected) {
+    const ownFiles = ownFileReadersOf(sources, (file) => scans.get(file), probe);
+    const record = { ...bundle.record!, gzipBytes: gzipSizes.get(id) ?? 0, ownFileReaders: ownFiles };
+    bundles.set(id, { ...bundle, record });
   }
   return { passes: 1, bundles };
 }
@@ -128,9 +137,9 @@ function collect(
   metafileDir: string,
   inputsOf: InputsOf,
   cjsExports: string[] | undefined,
-  probe: FileProbe,
+  side: SideWork,
   outputs: Array<[string, Metafile['outputs'][string]]>,
-): BuiltBundle {
+): { id: string; bundle: BuiltBundle; sources: string[] } {
   const { projectRoot, outputFileName } = entry.resolved;
   const entryDir = path.join(stagingDir, entry.id);
   const canonicalDir = path.join(projectRoot, VIRTUAL_OUTDIR, entry.id);
@@ -163,15 +172,17 @@ function collect(
     files: files.map(([name]) => name),
     fileHashes,
     bytes: files.reduce((n, [, contents]) => n + contents.byteLength, 0),
-    // Level 1: close to the zip Lambda receives, at a fraction of the cost of the default level.
-    gzipBytes: zlib.gzipSync(main[1], { level: 1 }).byteLength,
+    // Filled in by the pass from the side work (gzip level 1: close to the zip Lambda receives, at a fraction of the
+    // cost of the default level).
+    gzipBytes: 0,
     exports: esm ? output.exports : (cjsExports ?? []),
     exportsKnown: esm || cjsExports !== undefined,
     inputs,
     topModules: topModules(output.inputs),
     externalImports: externalPackages(result.metafile, closure),
-    ownFileReaders: ownFileReaders(sources, probe),
+    ownFileReaders: [],
   };
+  side.gzipSize(entry.id, main[1]);
 
   const slice: Metafile = {
     inputs: Object.fromEntries(closure.filter((i) => result.metafile.inputs[i]).map((i) => [i, result.metafile.inputs[i]])),
@@ -189,7 +200,14 @@ function collect(
 
   // The exports esbuild reports for the file it has just written (a cached bundle's are read from its bytes).
   const mainExports = esm && outputFileName.endsWith('.mjs') ? output.exports : undefined;
-  return { errors: [], warnings, dir: entryDir, record, metafile, mainExports };
+  return { id: entry.id, bundle: { errors: [], warnings, dir: entryDir, record, metafile, mainExports }, sources };
+}
+
+/** The files of npm packages (but the AWS SDK's) that a pass read, absolute. */
+function packageFiles(metafile: Metafile, projectRoot: string): string[] {
+  return Object.keys(metafile.inputs)
+    .filter((input) => !input.startsWith('<') && !input.includes(':') && packageOf(input) !== undefined && !packageOf(input)!.startsWith('@aws-sdk/'))
+    .map((input) => path.resolve(projectRoot, input));
 }
 
 /**
@@ -411,13 +429,18 @@ const OWN_FILE_PATTERNS: Array<[RegExp, string]> = [
  * (`probe`).
  */
 export function ownFileReaders(sources: string[], probe: FileProbe = new FileProbe()): BundleRecord['ownFileReaders'] {
+  return ownFileReadersOf(sources, (source) => probe.scan('own-files', source, ownFileUse, OWN_FILE_WORDS), probe);
+}
+
+/** {@link ownFileReaders}, given how each file reaches its own package's files (`useOf`, see OWN_FILE_PATTERNS). */
+function ownFileReadersOf(sources: string[], useOf: (file: string) => string | undefined, probe: FileProbe): BundleRecord['ownFileReaders'] {
   const found = new Map<string, { module: string; file: string; uses: string }>();
   for (const source of sources) {
     const module = probe.packageOf(source, packageOf);
     if (!module || found.has(module) || module.startsWith('@aws-sdk/')) {
       continue;
     }
-    const uses = probe.scan('own-files', source, ownFileUse, OWN_FILE_WORDS);
+    const uses = useOf(source);
     if (uses !== undefined) {
       const parts = toPosix(source).split('/');
       found.set(module, { module, file: parts.slice(parts.lastIndexOf('node_modules') + 1).join('/'), uses });

@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
+import * as zlib from 'zlib';
 
 /**
  * The service's code, plain JavaScript (it runs as it is under ts-jest and from `lib/`): it loads esbuild, starts its
@@ -19,7 +21,42 @@ try {
   ready = Promise.reject(e);
   ready.catch(() => undefined);
 }
-parentPort.on('message', async ({ options, flag }) => {
+const fs = require('fs');
+const zlib = require('zlib');
+const gzipSizes = new Map();
+const scans = new Map();
+function scan(file, words, patterns) {
+  let bytes;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    return undefined;
+  }
+  if (!words.some((word) => bytes.includes(word))) return undefined;
+  const text = bytes.toString('utf8');
+  const found = patterns.find(([pattern]) => pattern.test(text));
+  return found && found[1];
+}
+parentPort.on('message', async (message) => {
+  if (message.kind === 'gzip') {
+    gzipSizes.set(message.key, zlib.gzipSync(message.bytes, { level: 1 }).byteLength);
+    return;
+  }
+  if (message.kind === 'scan') {
+    const patterns = message.patterns.map(([source, flags, label]) => [new RegExp(source, flags), label]);
+    for (const file of message.files) scans.set(file, scan(file, message.words, patterns));
+    return;
+  }
+  if (message.kind === 'results') {
+    port.postMessage({ gzipSizes: new Map(gzipSizes), scans: new Map(scans) });
+    gzipSizes.clear();
+    scans.clear();
+    const done = new Int32Array(message.flag);
+    Atomics.store(done, 0, 1);
+    Atomics.notify(done, 0);
+    return;
+  }
+  const { options, flag } = message;
   const done = new Int32Array(flag);
   let answer;
   try {
@@ -40,6 +77,48 @@ parentPort.on('message', async ({ options, flag }) => {
   Atomics.notify(done, 0);
 });
 `;
+
+/**
+ * Work of a pass that the bundler does not need until the pass's end, done beside it: the gzip size of each bundle's
+ * main file (for the report), and which package files reach their own files at run time (the own-file scan: read
+ * the file, and if it holds one of `words`, the label of the first pattern it matches). On the service's thread, it
+ * runs on the other core while the main thread records the bundles; `results` waits for it.
+ */
+export interface SideWork {
+  gzipSize(key: string, bytes: Uint8Array): void;
+  scanFiles(files: string[], words: string[], patterns: Array<[RegExp, string]>): void;
+  results(): { readonly gzipSizes: Map<string, number>; readonly scans: Map<string, string | undefined> };
+}
+
+/** The same work, done at once on the calling thread (when no service is running). */
+export function localSideWork(): SideWork {
+  const gzipSizes = new Map<string, number>();
+  const scans = new Map<string, string | undefined>();
+  return {
+    gzipSize: (key, bytes) => gzipSizes.set(key, zlib.gzipSync(bytes, { level: 1 }).byteLength),
+    scanFiles: (files, words, patterns) => {
+      for (const file of files) {
+        scans.set(file, scanFile(file, words, patterns));
+      }
+    },
+    results: () => ({ gzipSizes, scans }),
+  };
+}
+
+/** The own-file scan of one file (the service's code does the same). */
+function scanFile(file: string, words: string[], patterns: Array<[RegExp, string]>): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (!words.some((word) => bytes.includes(word))) {
+    return undefined;
+  }
+  const text = bytes.toString('utf8');
+  return patterns.find(([pattern]) => pattern.test(text))?.[1];
+}
 
 /**
  * esbuild's service, started in a worker thread of ours when the first function to bundle registers, so that
@@ -72,6 +151,22 @@ export class EsbuildService {
       throw Object.assign(new Error(answer.error.message), { errors: answer.error.errors, warnings: answer.error.warnings });
     }
     return answer.result!;
+  }
+
+  /** Side work for one pass, on this thread (see {@link SideWork}). */
+  public sideWork(): SideWork {
+    return {
+      gzipSize: (key, bytes) => this.worker.postMessage({ kind: 'gzip', key, bytes }),
+      scanFiles: (files, words, patterns) => this.worker.postMessage({
+        kind: 'scan', files, words, patterns: patterns.map(([pattern, label]) => [pattern.source, pattern.flags, label]),
+      }),
+      results: () => {
+        const flag = new SharedArrayBuffer(4);
+        this.worker.postMessage({ kind: 'results', flag });
+        Atomics.wait(new Int32Array(flag), 0, 0);
+        return receiveMessageOnPort(this.port)!.message;
+      },
+    };
   }
 
   /** End the thread, and with it esbuild's child process. */
