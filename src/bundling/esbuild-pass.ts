@@ -121,7 +121,10 @@ export function buildGroup(
     const outputs = outputsByDir.get(path.join(stagingDir, entry.id)) ?? [];
     return collect(entry, result, stagingDir, metafileDir, inputsOf, exportsOfCjsOutput?.get(entry.id), side, outputs);
   });
-  const { gzipSizes, scans } = side.results();
+  const { gzipSizes, scans, failures } = side.results();
+  if (failures.length > 0) {
+    throw new Error(`cdk-lambda-kit could not write the bundles' metafiles into ${metafileDir}: ${failures[0]}`);
+  }
   for (const { id, bundle, sources } of collected) {
     const ownFiles = ownFileReadersOf(sources, (file) => scans.get(file), probe);
     const record = { ...bundle.record!, gzipBytes: gzipSizes.get(id) ?? 0, ownFileReaders: ownFiles };
@@ -189,8 +192,7 @@ function collect(
     outputs: Object.fromEntries(outputs.map(([key, value]) => [path.basename(key), value])),
   };
   const metafile = path.join(metafileDir, `${entry.id}.json`);
-  fs.mkdirSync(metafileDir, { recursive: true });
-  fs.writeFileSync(metafile, JSON.stringify(slice));
+  side.writeFile(metafile, JSON.stringify(slice));
 
   const inClosure = new Set(closure);
   const warnings = result.warnings

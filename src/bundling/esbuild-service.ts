@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'worker_threads';
 import * as zlib from 'zlib';
 
@@ -25,6 +26,7 @@ const fs = require('fs');
 const zlib = require('zlib');
 const gzipSizes = new Map();
 const scans = new Map();
+const failures = [];
 function scan(file, words, patterns) {
   let bytes;
   try {
@@ -47,8 +49,17 @@ parentPort.on('message', async (message) => {
     for (const file of message.files) scans.set(file, scan(file, message.words, patterns));
     return;
   }
+  if (message.kind === 'write') {
+    try {
+      fs.mkdirSync(require('path').dirname(message.file), { recursive: true });
+      fs.writeFileSync(message.file, message.text);
+    } catch (e) {
+      failures.push(String(e && e.message));
+    }
+    return;
+  }
   if (message.kind === 'results') {
-    port.postMessage({ gzipSizes: new Map(gzipSizes), scans: new Map(scans) });
+    port.postMessage({ gzipSizes: new Map(gzipSizes), scans: new Map(scans), failures: failures.splice(0) });
     gzipSizes.clear();
     scans.clear();
     const done = new Int32Array(message.flag);
@@ -80,20 +91,24 @@ parentPort.on('message', async (message) => {
 
 /**
  * Work of a pass that the bundler does not need until the pass's end, done beside it: the gzip size of each bundle's
- * main file (for the report), and which package files reach their own files at run time (the own-file scan: read
- * the file, and if it holds one of `words`, the label of the first pattern it matches). On the service's thread, it
+ * main file (for the report), which package files reach their own files at run time (the own-file scan: read the
+ * file, and if it holds one of `words`, the label of the first pattern it matches), and writing the metafile slices. On the service's thread, it
  * runs on the other core while the main thread records the bundles; `results` waits for it.
  */
 export interface SideWork {
   gzipSize(key: string, bytes: Uint8Array): void;
   scanFiles(files: string[], words: string[], patterns: Array<[RegExp, string]>): void;
-  results(): { readonly gzipSizes: Map<string, number>; readonly scans: Map<string, string | undefined> };
+  /** Write a file (its directory created); a failure is reported by `results`. */
+  writeFile(file: string, text: string): void;
+  /** Everything asked for, once done: gzip sizes by key, scans by file, and the writes that failed. */
+  results(): { readonly gzipSizes: Map<string, number>; readonly scans: Map<string, string | undefined>; readonly failures: string[] };
 }
 
 /** The same work, done at once on the calling thread (when no service is running). */
 export function localSideWork(): SideWork {
   const gzipSizes = new Map<string, number>();
   const scans = new Map<string, string | undefined>();
+  const failures: string[] = [];
   return {
     gzipSize: (key, bytes) => gzipSizes.set(key, zlib.gzipSync(bytes, { level: 1 }).byteLength),
     scanFiles: (files, words, patterns) => {
@@ -101,7 +116,15 @@ export function localSideWork(): SideWork {
         scans.set(file, scanFile(file, words, patterns));
       }
     },
-    results: () => ({ gzipSizes, scans }),
+    writeFile: (file, text) => {
+      try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, text);
+      } catch (e) {
+        failures.push(String((e as Error).message));
+      }
+    },
+    results: () => ({ gzipSizes, scans, failures }),
   };
 }
 
@@ -160,6 +183,7 @@ export class EsbuildService {
       scanFiles: (files, words, patterns) => this.worker.postMessage({
         kind: 'scan', files, words, patterns: patterns.map(([pattern, label]) => [pattern.source, pattern.flags, label]),
       }),
+      writeFile: (file, text) => this.worker.postMessage({ kind: 'write', file, text }),
       results: () => {
         const flag = new SharedArrayBuffer(4);
         this.worker.postMessage({ kind: 'results', flag });

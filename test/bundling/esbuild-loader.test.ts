@@ -52,9 +52,14 @@ describe('loading esbuild', () => {
     const patterns: Array<[RegExp, string]> = [[/\bjoin\(\s*__dirname\s*,/, 'join'], [/typeof __dirname/, 'typeof']];
     const bytes = Buffer.from('export const handler = async () => "x".repeat(100);\n'.repeat(50));
     const run = (side: SideWork) => {
+      const written = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'side-')), 'deep', 'slice.json');
       side.scanFiles(files, ['__dirname'], patterns);
       side.gzipSize('fn', bytes);
-      return side.results();
+      side.writeFile(written, '{"inputs":{}}');
+      side.writeFile('/dev/null/cannot', 'x');
+      const results = side.results();
+      expect(fs.readFileSync(written, 'utf8')).toBe('{"inputs":{}}');
+      return results;
     };
     const service = new EsbuildService(require.resolve('esbuild'));
     try {
@@ -63,6 +68,7 @@ describe('loading esbuild', () => {
       expect(remote).toEqual(local);
       expect([...local.scans.values()]).toEqual(['join', 'typeof', undefined, undefined]);
       expect(local.gzipSizes.get('fn')).toBeLessThan(bytes.byteLength / 10);
+      expect(local.failures).toEqual([expect.stringMatching(/^E[A-Z]+: .*dev\/null/)]);
     } finally {
       service.stop();
     }
