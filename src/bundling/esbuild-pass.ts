@@ -427,11 +427,14 @@ const OWN_FILE_PATTERNS: Array<[RegExp, string]> = [
 
 /**
  * Bundled packages whose code reaches their own files at run time: one finding per package (the first file found),
- * so that the warning can name it and the fix. Each file is read once per pass however many bundles hold it
- * (`probe`).
+ * so that the warning can name it and the fix. The files are scanned the way a pass scans them (the own-file scan of
+ * the side work, here on the calling thread), each once however many times it is listed.
  */
 export function ownFileReaders(sources: string[], probe: FileProbe = new FileProbe()): BundleRecord['ownFileReaders'] {
-  return ownFileReadersOf(sources, (source) => probe.scan('own-files', source, ownFileUse, OWN_FILE_WORDS), probe);
+  const side = localSideWork();
+  side.scanFiles([...new Set(sources)], OWN_FILE_WORDS, OWN_FILE_PATTERNS);
+  const { scans } = side.results();
+  return ownFileReadersOf(sources, (file) => scans.get(file), probe);
 }
 
 /** {@link ownFileReaders}, given how each file reaches its own package's files (`useOf`, see OWN_FILE_PATTERNS). */
@@ -453,11 +456,3 @@ function ownFileReadersOf(sources: string[], useOf: (file: string) => string | u
 
 /** The words every one of OWN_FILE_PATTERNS needs: a file without any of them is not decoded. */
 const OWN_FILE_WORDS = ['__dirname', '__filename', 'require.resolve', 'import.meta.url'];
-
-/** How a file's code reaches files of its own package (see OWN_FILE_PATTERNS), or undefined. */
-function ownFileUse(text: string | undefined): string | undefined {
-  if (text === undefined || !/__dirname|__filename|require\.resolve|import\.meta\.url/.test(text)) {
-    return undefined;
-  }
-  return OWN_FILE_PATTERNS.find(([pattern]) => pattern.test(text))?.[1];
-}

@@ -133,20 +133,16 @@ export class FileProbe {
     });
   }
 
-  /**
-   * A derived fact about a file's text (`kind` names the derivation), computed once per pass. With `words`, a file
-   * that holds none of them is derived as if empty, without decoding it.
-   */
-  public scan<T>(kind: string, file: string, derive: (text: string | undefined) => T, words?: string[]): T {
+  /** A derived fact about a file's text (`kind` names the derivation), computed once per pass. */
+  public scan<T>(kind: string, file: string, derive: (text: string | undefined) => T): T {
     return this.once(`scan\0${kind}\0${file}`, () => {
-      let bytes: Buffer;
+      let text: string;
       try {
-        bytes = fs.readFileSync(file);
+        text = fs.readFileSync(file, 'utf8');
       } catch {
         return derive(undefined);
       }
-      // A file holding none of the words the derivation looks for is not decoded: it derives what an empty one does.
-      return derive(words && !words.some((word) => bytes.includes(word)) ? '' : bytes.toString('utf8'));
+      return derive(text);
     });
   }
 

@@ -2,8 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { esmExportsOf, ownFileReaders, packageNameOf, packageOf, topModules } from '../../src/bundling/esbuild-pass';
-import { FileProbe } from '../../src/bundling/fingerprint';
+import { loadEsbuild } from '../../src/bundling/esbuild-loader';
+import { resolveBundling } from '../../src/bundling/esbuild-options';
+import { PassEntry, buildGroup, esmExportsOf, ownFileReaders, packageNameOf, packageOf, topModules } from '../../src/bundling/esbuild-pass';
+import { makeProject } from '../helpers';
 
 describe('esbuild pass helpers', () => {
   test('packageNameOf names the package of an import, and nothing for built-ins, paths and esbuild inputs', () => {
@@ -72,13 +74,22 @@ describe('esmExportsOf', () => {
 });
 
 describe('ownFileReaders', () => {
-  test('reads each file once per pass, however many bundles hold it', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'own-files-'));
-    const pkg = path.join(dir, 'node_modules', 'templated');
-    fs.mkdirSync(pkg, { recursive: true });
-    const files = ['a.js', 'b.js', 'c.js'].map((name) => path.join(pkg, name));
-    files.forEach((file, i) => fs.writeFileSync(file, i === 2 ? "fs.readFileSync(path.join(__dirname, 'x.txt'))" : 'module.exports = 1;'));
-    const probe = new FileProbe();
+  test('a pass scans each package file once, however many bundles hold it', () => {
+    const root = makeProject({
+      'node_modules/templated/package.json': '{"name":"templated","main":"index.js"}',
+      'node_modules/templated/index.js': "require('./a'); require('./b'); require('./c');\n",
+      'node_modules/templated/a.js': 'module.exports = 1;\n',
+      'node_modules/templated/b.js': 'module.exports = 2;\n',
+      'node_modules/templated/c.js': "module.exports = require('fs').readFileSync(require('path').join(__dirname, 'x.txt'));\n",
+      ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`src/fn${i}.ts`, `import 'templated';\nexport const handler = async () => ${i};\n`])),
+    });
+    const files = ['index.js', 'a.js', 'b.js', 'c.js'].map((name) => path.join(root, 'node_modules', 'templated', name));
+    const entries: PassEntry[] = Array.from({ length: 10 }, (_, i) => {
+      const { resolved, problems } = resolveBundling({}, { entry: path.join(root, 'src', `fn${i}.ts`), runtimeName: 'nodejs22.x', cwd: root });
+      expect(problems).toEqual([]);
+      return { id: `fn${i}`, resolved: resolved! };
+    });
+    const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'pass-'));
     // The module object itself (the namespace import is read-only): every `fs` import sees the counting version.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const nodeFs = require('fs') as typeof fs;
@@ -89,13 +100,28 @@ describe('ownFileReaders', () => {
       return readFileSync(file, options);
     }) as typeof fs.readFileSync;
     try {
-      for (let bundle = 0; bundle < 10; bundle++) {
-        expect(ownFileReaders(files, probe)).toEqual([{ module: 'templated', file: 'templated/c.js', uses: 'path.join(__dirname, …)' }]);
+      // No service of ours runs here (none was started): the side work, the scan included, runs on this thread.
+      const built = buildGroup(loadEsbuild(root), entries, path.join(staging, 'out'), path.join(staging, 'metafiles'), () => ({}));
+      expect(built.passes).toBe(1);
+      for (const entry of entries) {
+        expect(built.bundles.get(entry.id)?.record?.ownFileReaders).toEqual([{ module: 'templated', file: 'templated/c.js', uses: 'path.join(__dirname, …)' }]);
       }
-      expect(reads.filter((file) => files.includes(file))).toHaveLength(3);
+      expect(reads.filter((file) => files.includes(file)).sort()).toEqual([...files].sort());
     } finally {
       nodeFs.readFileSync = readFileSync;
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(staging, { recursive: true, force: true });
     }
+  });
+
+  test('names the first file of each package that reaches its own files, once a package', () => {
+    const root = makeProject({
+      'node_modules/plain/index.js': 'module.exports = typeof __dirname;\n',
+      'node_modules/templated/a.js': "fs.readFileSync(path.join(__dirname, 'x.txt'));\n",
+      'node_modules/templated/b.js': "require.resolve('./b.json');\n",
+      'node_modules/@aws-sdk/client-x/index.js': "fs.readFileSync(path.join(__dirname, 'x'));\n",
+    });
+    const files = ['plain/index.js', 'templated/a.js', 'templated/b.js', '@aws-sdk/client-x/index.js', 'templated/missing.js']
+      .map((name) => path.join(root, 'node_modules', name));
+    expect(ownFileReaders(files)).toEqual([{ module: 'templated', file: 'templated/a.js', uses: 'path.join(__dirname, …)' }]);
   });
 });
