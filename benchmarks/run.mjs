@@ -200,7 +200,11 @@ function synth(dir, variant, { skipBundling = false } = {}) {
   };
 }
 
-/** One plain esbuild pass over the same entries with ServerlessFunction's default options, in a fresh process. */
+/**
+ * One plain esbuild pass over the same entries with ServerlessFunction's default options, in a fresh process.
+ * Returns its wall seconds and, with GNU time, the CPU seconds (user + system) of the process and esbuild's: esbuild
+ * runs as a child process that `buildSync` waits for (`ESBUILD_WORKER_THREADS=0`), so its CPU time is counted.
+ */
 function plainEsbuildPass(dir, n) {
   const script = `
     const esbuild = require(${JSON.stringify(require.resolve('esbuild'))});
@@ -212,7 +216,13 @@ function plainEsbuildPass(dir, n) {
       outExtension: { '.js': '.mjs' }, write: true, metafile: true, absWorkingDir: ${JSON.stringify(dir)}, logLevel: 'silent' });
     process.stdout.write(String(Number(process.hrtime.bigint() - started) / 1e9));
   `;
-  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+  const args = ['-e', script];
+  const result = spawnSync(timeBin ?? process.execPath, timeBin ? ['-f', 'cpu=%U+%S', process.execPath, ...args] : args, {
+    encoding: 'utf8', env: { ...process.env, ESBUILD_WORKER_THREADS: '0' },
+  });
+  if (result.status !== 0) throw new Error(`the plain esbuild pass failed:\n${result.stderr}`);
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(result.stderr);
+  return { seconds: Number(result.stdout), cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined };
 }
 
 /** Sizes of the function bundles in an assembly: raw and gzip of every asset directory's files. */
@@ -300,12 +310,16 @@ function measure(n, libraryFile) {
     clean(dir);
     plain.push(plainEsbuildPass(dir, n));
   }
-  const result = { n, runs, plainEsbuildPass: median(plain), sides: {} };
+  const result = {
+    n, runs, plainEsbuildPass: median(plain.map((p) => p.seconds)), plainEsbuildCpu: median(plain.map((p) => p.cpuSeconds)), sides: {},
+  };
   for (const side of sides) {
     const s = samples[side];
     result.sides[side] = {
       cold: median(s.cold), warm: median(s.warm), changed: median(s.changed), floor: median(s.floor),
       peakRssMb: median(s.rss), floorPeakRssMb: median(s.floorRss), bundlerSeconds: median(s.bundler), ...sizes[side],
+      // Every run's figures, in run order: a side's floor, cold, warm and changed synths of one run follow each other.
+      samples: s,
     };
   }
   result.ratios = ratios(result);
@@ -317,11 +331,16 @@ function ratios(r) {
   const kit = r.sides.kit;
   const out = {};
   if (!kit) return out;
+  const perRun = (mode) => kit.samples ? kit.samples[mode].map((v, i) => v / kit.samples.floor[i]) : [];
   out.kit = {
     coldVsFloor: kit.cold / kit.floor,
     warmVsFloor: kit.warm / kit.floor,
     changedVsFloor: kit.changed / kit.floor,
     bundlerVsPlainEsbuild: kit.bundlerSeconds / r.plainEsbuildPass,
+    // Each run's ratio to the floor synthesized just before it (the floors drift by seconds within a run here).
+    perRun: { cold: perRun('cold'), warm: perRun('warm'), changed: perRun('changed') },
+    // A bundler that cost nothing but one plain esbuild pass: the least cold ÷ floor any could reach on this machine.
+    coldVsFloorBound: (kit.floor + r.plainEsbuildPass) / kit.floor,
   };
   for (const side of sides.filter((s) => s !== 'kit')) {
     const other = r.sides[side];
@@ -333,6 +352,9 @@ function ratios(r) {
       peakRssKitVsSide: kit.peakRssMb && other.peakRssMb ? kit.peakRssMb / other.peakRssMb : undefined,
       bundleRawKitVsSide: kit.raw / other.raw,
       bundleGzipKitVsSide: kit.gzip / other.gzip,
+      // The most any bundler over our floor could reach: cold = floor + one plain esbuild pass, warm = floor.
+      coldSpeedupBound: other.cold / (kit.floor + r.plainEsbuildPass),
+      warmSpeedupBound: other.warm / kit.floor,
     };
   }
   return out;
@@ -388,10 +410,10 @@ function markdown(results, meta) {
       lines.push(`| ${r.n} | ${SIDES[side]} | ${r.runs} | ${fmt(x.floor)} s | ${fmt(x.cold)} s | ${fmt(x.warm)} s | ${fmt(x.changed)} s | ${fmt(x.peakRssMb, 0)} MB | ${kb(x.raw)} / ${kb(x.gzip)} |`);
     }
   }
-  lines.push('', '| N | bundler time (cold) | one plain esbuild pass | bundler ÷ plain |', '|---:|---:|---:|---:|');
+  lines.push('', '| N | bundler time (cold) | one plain esbuild pass | its CPU time (2 cores) | bundler ÷ plain |', '|---:|---:|---:|---:|---:|');
   for (const r of results) {
     if (r.sides.kit) {
-      lines.push(`| ${r.n} | ${fmt(r.sides.kit.bundlerSeconds)} s | ${fmt(r.plainEsbuildPass)} s | ${fmt(r.ratios.kit.bundlerVsPlainEsbuild)}× |`);
+      lines.push(`| ${r.n} | ${fmt(r.sides.kit.bundlerSeconds)} s | ${fmt(r.plainEsbuildPass)} s | ${fmt(r.plainEsbuildCpu)} s | ${fmt(r.ratios.kit.bundlerVsPlainEsbuild)}× |`);
     }
   }
   lines.push('', '## Targets (issue #15), ServerlessFunction', '', `| target | limit | ${results.map((r) => `N=${r.n}`).join(' | ')} |`, `|---|---:|${results.map(() => '---:|').join('')}`);
@@ -403,6 +425,28 @@ function markdown(results, meta) {
       return `${fmt(v)}× ${met ? 'met' : '**missed**'}`;
     });
     lines.push(`| ${label}${at ? ` (at N=${at})` : ''} | ${kind === 'max' ? '≤' : '≥'} ${limit}× | ${cells.join(' | ')} |`);
+  }
+  const kitResults = results.filter((r) => r.sides.kit?.samples);
+  if (kitResults.length > 0) {
+    lines.push('', 'The floor-relative targets run by run (each synth against the floor synthesized just before it, in run order):', '',
+      `| ServerlessFunction | ${kitResults.map((r) => `N=${r.n}`).join(' | ')} |`, `|---|${kitResults.map(() => '---|').join('')}`);
+    for (const [mode, label] of [['cold', 'cold ÷ floor'], ['warm', 'warm ÷ floor'], ['changed', 'one changed ÷ floor']]) {
+      lines.push(`| ${label} | ${kitResults.map((r) => r.ratios.kit.perRun[mode].map((v) => fmt(v)).join(', ')).join(' | ')} |`);
+    }
+  }
+  lines.push('', '## What any bundler could reach here', '',
+    'A bundler that cost nothing beyond one plain esbuild pass would synthesize cold in floor + plain pass, and warm in',
+    'the floor. Against the same peers, on this machine, that is the best ServerlessFunction could show:', '',
+    `| bound (a bundler costing one plain esbuild pass) | ${results.map((r) => `N=${r.n}`).join(' | ')} |`, `|---|${results.map(() => '---:|').join('')}`);
+  const bounds = [
+    ['cold ÷ floor, at least', (r) => r.ratios.kit?.coldVsFloorBound],
+    ['cold, faster than cdk-esbuild, at most', (r) => r.ratios['cdk-esbuild']?.coldSpeedupBound],
+    ['warm, faster than cdk-esbuild, at most', (r) => r.ratios['cdk-esbuild']?.warmSpeedupBound],
+    ['cold, faster than hand-wired NodejsFunction, at most', (r) => r.ratios['nodejs-wired']?.coldSpeedupBound],
+    ['warm, faster than hand-wired NodejsFunction, at most', (r) => r.ratios['nodejs-wired']?.warmSpeedupBound],
+  ];
+  for (const [label, get] of bounds) {
+    lines.push(`| ${label} | ${results.map((r) => { const v = get(r); return v === undefined || Number.isNaN(v) ? 'n/a' : `${fmt(v)}×`; }).join(' | ')} |`);
   }
   lines.push('', 'Peak RSS growth, ServerlessFunction cold: ' + rssGrowth(results) + '.', '');
   return lines.join('\n');
