@@ -22,7 +22,13 @@ test('the benchmark runs in quick mode and reports every side, measure and targe
     expect(result.stdout).toMatch(new RegExp(
       `\\| 10 \\| ${side} \\| 1 \\| ${number} s \\| ${number} s \\| ${number} s \\| ${number} s \\| ${number} MB \\| ${number} kB / ${number} kB \\|`));
   }
-  expect(result.stdout).toMatch(/\| 10 \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \|/);
+  // | N | bundler time | one plain esbuild pass | its CPU time (n/a without GNU time) | bundler ÷ plain |
+  expect(result.stdout).toMatch(/\| 10 \| [\d.]+ s \| [\d.]+ s \| (?:[\d.]+ s|n\/a) \| [\d.]+× \|/);
+  // Each run's ratio to its floor, and the bounds a bundler costing one plain esbuild pass would reach.
+  expect(result.stdout).toMatch(/\| warm ÷ floor \| [\d.]+ \|/);
+  for (const bound of ['cold ÷ floor, at least', 'cold, faster than cdk-esbuild, at most', 'warm, faster than hand-wired NodejsFunction, at most']) {
+    expect(result.stdout).toMatch(new RegExp(`\\| ${bound} \\| [\\d.]+× \\|`));
+  }
   for (const target of ['warm ÷ floor', 'cold, faster than cdk-esbuild', 'warm, faster than hand-wired NodejsFunction', 'our floor ÷ hand-wired NodejsFunction floor']) {
     expect(result.stdout).toMatch(new RegExp(`\\| ${target}[^|]* \\| [≤≥] [\\d.]+× \\| [\\d.]+× (met|\\*\\*missed\\*\\*) \\|`));
   }
