@@ -7,7 +7,7 @@
 //
 // The reference app: N handlers, each importing one of zod, uuid, date-fns or lodash-es, a shared local module and
 // @aws-sdk/client-dynamodb (external on both sides). The apps are generated under benchmarks/.work/.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
