@@ -434,6 +434,11 @@ describe('starter', () => {
 
   test('synthesizes a function URL, a stream consumer, a queue worker, a schedule and a layer', () => {
     expect(example.output).toMatch(/ok {3}starter/);
+    // Its layer and its project agree on date-fns: a newcomer's first synth has no warning.
+    // (the CLI keeps each stack's annotations in `<stack>.metadata.json`).
+    const metadata = JSON.parse(fs.readFileSync(path.join(example.outdir, 'OrdersService.metadata.json'), 'utf8'));
+    const warnings = Object.values<any>(metadata).flat().filter((m: any) => m.type === 'aws:cdk:warning').map((m: any) => m.data);
+    expect(warnings).toEqual([]);
     const types = Object.values<any>(example.template.Resources).map((r) => r.Type);
     expect(types).toEqual(expect.arrayContaining([
       'AWS::Lambda::Url', 'AWS::Lambda::EventSourceMapping', 'AWS::SQS::Queue', 'AWS::Scheduler::Schedule', 'AWS::Lambda::LayerVersion',

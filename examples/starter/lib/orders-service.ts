@@ -30,7 +30,7 @@ export class OrdersService extends Stack {
     });
 
     // npm packages installed once for arm64 Linux and shared; the functions that use them leave them out of their bundles.
-    const shared = new DependencyLayer(this, 'SharedDeps', { dependencies: { 'date-fns': '4.1.0' } });
+    const shared = new DependencyLayer(this, 'SharedDeps', { dependencies: { 'date-fns': '4.4.0' } });
 
     // POST / stores an order, GET /?id= reads it. The AWS SDK comes from the Lambda runtime.
     this.api = new ServerlessFunction(this, 'Api', {
