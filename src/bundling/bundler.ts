@@ -251,11 +251,12 @@ export class Bundler {
   private afterPasses(pending: BundleJob[], passes: number, started: bigint): void {
     // Issue 14: `bundling.typeCheck`, one TypeScript program over every function asking for it.
     const typeChecked = typeCheckJobs(pending.filter((j) => j.state === 'built' && j.resolved.typeCheck), (j) => this.cacheDir(j.functions[0], j.resolved.projectRoot));
+    unstageFailed(pending);
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const jobs = pending.filter((j) => j.state !== 'skipped');
     const metafiles = this.summarize(jobs, passes, seconds, typeChecked);
-    for (const { job, key, cache } of this.toStore) {
+    for (const { job, key, cache } of this.toStore.filter((s) => s.job.state === 'built')) {
       cache.store(key, job.record!, job.stagedDir!, metafiles.get(job.functions[0].node.path));
     }
     this.toStore = [];
@@ -292,7 +293,7 @@ export class Bundler {
       reportFile = written.markdown;
       metafiles = written.metafiles;
       const functions = jobs.reduce((n, j) => n + j.functions.length, 0);
-      const fromCache = jobs.filter((j) => j.fromCache).length;
+      const fromCache = jobs.filter((j) => j.fromCache && j.state !== 'failed').length;
       const failed = jobs.filter((j) => j.state === 'failed').length;
       parts.push(
         `${plural(jobs.length, 'bundle')} for ${plural(functions, 'function')} ` +
@@ -440,6 +441,23 @@ function stage(job: BundleJob, record: BundleRecord, produce: (tmp: string) => v
     markVerified(dir, record);
   }
   return dir;
+}
+
+/**
+ * Take out of the cloud assembly the staged bundles of jobs that failed after staging (their type check), unless a
+ * bundle that did not fail is the same directory.
+ */
+function unstageFailed(jobs: BundleJob[]): void {
+  const kept = new Set(jobs.filter((j) => j.state === 'built').map((j) => j.stagedDir));
+  for (const job of jobs) {
+    if (job.state === 'failed' && job.stagedDir !== undefined) {
+      if (!kept.has(job.stagedDir)) {
+        fs.rmSync(job.stagedDir, { recursive: true, force: true });
+        fs.rmSync(`${job.stagedDir}.verified`, { force: true });
+      }
+      job.stagedDir = undefined;
+    }
+  }
 }
 
 function reportEntry(job: BundleJob): ReportEntry {
