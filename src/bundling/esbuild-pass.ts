@@ -70,14 +70,17 @@ export function buildGroup(
   // Issue 14: the `file` and `copy` loaders emit files beside the bundle. Each entry gets a pass of its own whose
   // assets are named into the entry's directory, so that they belong to its bundle.
   const assets = emitsAssets(options);
-  if (assets && entries.length > 1) {
-    let passes = 0;
+  // Each entry in a pass of its own, after `passes` made already.
+  const oneByOne = (passes: number) => {
     for (const entry of entries) {
       const single = buildGroup(esbuild, [entry], stagingDir, metafileDir, inputsOf, probe);
       passes += single.passes;
       bundles.set(entry.id, single.bundles.get(entry.id)!);
     }
     return { passes, bundles };
+  };
+  if (assets && entries.length > 1) {
+    return oneByOne(0);
   }
   let result: EsbuildResult;
   try {
@@ -93,13 +96,7 @@ export function buildGroup(
     });
   } catch (e) {
     if (entries.length > 1) {
-      let passes = 1;
-      for (const entry of entries) {
-        const single = buildGroup(esbuild, [entry], stagingDir, metafileDir, inputsOf, probe);
-        passes += single.passes;
-        bundles.set(entry.id, single.bundles.get(entry.id)!);
-      }
-      return { passes, bundles };
+      return oneByOne(1);
     }
     bundles.set(entries[0].id, { errors: formatMessages(e, projectRoot), warnings: [] });
     return { passes: 1, bundles };

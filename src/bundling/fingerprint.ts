@@ -1,6 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { namesIn } from './project-root';
 
 /**
  * What a bundle was built from, as the cache checks it: a map from `<kind>:<path>` to what was found there.
@@ -307,13 +308,7 @@ export class InputRecorder {
     if (this.probe.probe('d:' + abs) === '-') {
       return;
     }
-    let names: string[];
-    try {
-      names = fs.readdirSync(abs);
-    } catch {
-      return;
-    }
-    for (const name of names) {
+    for (const name of namesIn(abs)) {
       if (name.startsWith('@')) {
         this.directory(path.join(abs, name));
       }

@@ -1,8 +1,9 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BundleRecord } from './cache';
 import type { ResolvedBundling } from './esbuild-options';
+import { hashFile } from './fingerprint';
+import { sha256 } from './hash';
 import { findLockFile } from './project-root';
 
 /**
@@ -147,7 +148,7 @@ function markerFile(job: TypeCheckJob, dir: string | undefined): string | undefi
   if (!dir || !job.record) {
     return undefined;
   }
-  const key = crypto.createHash('sha256').update(`${job.resolved.entry}\0${job.resolved.groupKey}\0${job.record.hash}`).digest('hex').slice(0, 32);
+  const key = sha256(`${job.resolved.entry}\0${job.resolved.groupKey}\0${job.record.hash}`).slice(0, 32);
   return path.join(dir, 'typecheck', `${key}.json`);
 }
 
@@ -159,14 +160,6 @@ function stillPasses(marker: string): boolean {
     return false;
   }
   return Object.entries(files).every(([file, hash]) => hashFile(file) === hash);
-}
-
-function hashFile(file: string): string | undefined {
-  try {
-    return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-  } catch {
-    return undefined;
-  }
 }
 
 const loaded = new Map<string, TypeScriptApi | undefined>();

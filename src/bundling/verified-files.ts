@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { hashFile } from './fingerprint';
 import { sha256 } from './hash';
+import { namesIn } from './project-root';
 
 /**
  * Directories whose files are known by sha256 (staged assets, cached bundles, layer installs): checking them,
@@ -225,13 +226,7 @@ export function leftoverPid(name: string): number | undefined {
  * whose process is gone, or that are older than an hour. Those of this process and of live ones are left alone.
  */
 export function cleanLeftovers(dir: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const name of namesIn(dir)) {
     const pid = leftoverPid(name);
     if (pid === undefined || pid === process.pid) {
       continue;
