@@ -99,7 +99,8 @@ export function typeCheckJobs<J extends TypeCheckJob>(jobs: J[], markerDirOf: (j
     for (const job of group) {
       // An error in a file of the function's import graph is its own; one in a file outside every checked function's
       // graph (a global .d.ts, a file only imported for types) is reported for each of them.
-      const own = diagnostics.filter((d) => d.file === undefined || closures.get(job)!.has(d.file) || ![...closures.values()].some((c) => c.has(d.file!)));
+      const own = diagnostics.filter((d) => d.file === undefined || closures.get(job)!.has(d.file)
+        || ![...closures.values()].some((c) => c.has(d.file!)));
       if (own.length > 0) {
         fail(job, `\`bundling.typeCheck\`: ${own.length} TypeScript error${own.length === 1 ? '' : 's'} (tsc --noEmit${config ? ` -p ${path.relative(job.resolved.projectRoot, config)}` : ''}):\n      ` +
           own.slice(0, 20).map((d) => format(d, job.resolved.projectRoot)).join('\n      '));
@@ -182,7 +183,8 @@ function checkWithTsc(compiler: TscCompiler, entries: string[], config: string |
     const located = /^(.+)\((\d+),(\d+)\): error TS(\d+): (.*)$/.exec(line);
     const global = /^error TS(\d+): (.*)$/.exec(line);
     if (located) {
-      const problem = { file: path.resolve(dir, located[1]), line: Number(located[2]), column: Number(located[3]), code: Number(located[4]), text: located[5] };
+      const [, file, line_, column, code, text] = located;
+      const problem = { file: path.resolve(dir, file), line: Number(line_), column: Number(column), code: Number(code), text };
       diagnostics.push(problem);
       last = problem;
     } else if (global) {
