@@ -178,7 +178,8 @@ export function resolveBundling(
     treeShaking: true,
     sourcemap: sourceMap ? 'linked' : false,
     sourcesContent: sourceMap ? (options.sourcesContent ?? false) : false,
-    keepNames: options.keepNames ?? false,
+    // Issue 23: minify must not rename classes and functions (`error.constructor.name`, logs, dispatch on names).
+    keepNames: options.keepNames ?? (options.minify ?? true),
     external: [...new Set(external)].sort(),
     define: sortKeys(define),
     loader: sortKeys(options.loader ?? {}),
