@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
@@ -444,11 +443,6 @@ export function displayPath(file: string): string {
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-/** A fresh temporary directory, private to the user (for installs when the cache cannot be used). */
-export function privateTempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /**

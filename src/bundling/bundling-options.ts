@@ -98,10 +98,10 @@ export interface BundlingOptions {
   /**
    * Replace global identifiers with constant expressions at build time.
    *
-   * Values are code: use `JSON.stringify('text')` for a string literal.
+   * Values are JavaScript expressions, so a string is given with its quotes: `{ 'process.env.STAGE': '"prod"' }`
+   * (in TypeScript, `JSON.stringify('prod')` writes the same).
    *
    * @default - no replacements
-   * @example { 'process.env.STAGE': JSON.stringify('prod') }
    */
   readonly define?: Record<string, string>;
 

@@ -66,7 +66,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
   }
   // Issue 23 (4): the optional peers the project has installed come with the packages (knex → pg).
   const shipped = resolved && nodeModules.length > 0
-    ? projectVersions([...nodeModules, ...installedOptionalPeers(nodeModules, resolved.projectRoot)], resolved.projectRoot)
+    ? projectVersions([...nodeModules, ...installedOptionalPeers(nodeModules, resolved.projectRoot)], resolved.entry)
     : undefined;
   problems.push(...shipped?.problems ?? []);
   return { resolved, problems, layerModules, shipped, nativeCandidates, runInstallScripts: bundling.runInstallScripts ?? false };
@@ -104,7 +104,7 @@ export function withNodeModules(
     platform: `${platform.architecture.name}/${platform.runtime.name}/${bundling.runInstallScripts ? 'scripts' : 'no-scripts'}`,
     install: (names) => {
       const root = resolvedOptions.projectRoot;
-      const { versions, problems } = projectVersions([...names, ...installedOptionalPeers(names, root)], root);
+      const { versions, problems } = projectVersions([...names, ...installedOptionalPeers(names, root)], resolvedOptions.entry);
       if (problems.length > 0) {
         const what = `the native package${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
         throw new Error(`${constructPath}: the bundle imports ${what}, which must be installed beside it, but: ${problems.join('; ')}`);
