@@ -147,6 +147,7 @@ export function layoutProblems(root: string): string[] {
   return problems;
 }
 
+/* eslint-disable no-bitwise */ // symbol flags are bit masks
 /**
  * What the public API (the exports of `index.ts`) holds by accident, one sentence each: `export *` (which exports
  * whatever a file exports, helpers included), an exported function or constant (an internal helper: jsii gives it to
