@@ -5,7 +5,8 @@ import type { ICommandHooks } from './command-hooks';
 import { CopiedFile, resolveCopyFiles } from './copy-files';
 import { translateEsbuildArgs } from './esbuild-args';
 import { sha256 } from './hash';
-import { findProjectRoot } from './project-root';
+import type { NativeModules } from './native-modules';
+import { findProjectRoot, isDirectory, isFile } from './project-root';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
@@ -62,6 +63,8 @@ export interface ResolvedBundling {
   readonly commandHooks?: ICommandHooks;
   /** `bundling.typeCheck`. */
   readonly typeCheck?: boolean;
+  /** Issue 23: the project's native packages, left out of the bundle and installed beside it when imported. */
+  readonly nativeModules?: NativeModules;
 }
 
 /** What `resolveBundling` needs to know about the function. */
@@ -178,7 +181,8 @@ export function resolveBundling(
     treeShaking: true,
     sourcemap: sourceMap ? 'linked' : false,
     sourcesContent: sourceMap ? (options.sourcesContent ?? false) : false,
-    keepNames: options.keepNames ?? false,
+    // Issue 23: minify must not rename classes and functions (`error.constructor.name`, logs, dispatch on names).
+    keepNames: options.keepNames ?? (options.minify ?? true),
     external: [...new Set(external)].sort(),
     define: sortKeys(define),
     loader: sortKeys(options.loader ?? {}),
@@ -255,18 +259,3 @@ function sortKeys<T extends Record<string, any>>(obj: T): T {
   return out as T;
 }
 
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
