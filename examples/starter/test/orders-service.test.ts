@@ -4,7 +4,7 @@ import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { OrdersService } from '../lib/orders-service';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from 'cdk-lambda-kit/lib/testing';
 
