@@ -66,8 +66,11 @@ for language in ${languages[*]}; do
     if [ "$cdk_version" != "$floor" ]; then
       echo "NOTICE: Maven Central has no aws-cdk-lib $floor (the package's requirement): building and running the" >&2
       echo "NOTICE: Java binding against aws-cdk-lib $cdk_version. Users of this release need aws-cdk-lib >= $floor on Maven Central." >&2
-      sed -i "s/\[$floor,3.0.0)/[$cdk_version,3.0.0)/" "$work/dist/java/pom.xml"
     fi
+    # Maven resolves a version range through maven-metadata.xml, which on the Maven Central this runs against lists
+    # aws-cdk-lib only up to 2.263.0 though later releases are there: pin each range to its floor (aws-cdk-lib to the
+    # version found above), which Maven fetches directly.
+    sed -i -E "s|<version>\[$floor,3\.0\.0\)</version>|<version>$cdk_version</version>|; s|<version>\[([0-9.]+),[0-9.]+\)</version>|<version>\1</version>|" "$work/dist/java/pom.xml"
     (cd "$work/dist/java" && mvn -q -B install -DskipTests -Dmaven.javadoc.skip=true -Dgpg.skip=true)
     cp -r bindings/java-app "$work/java-app"
     rm -rf "$work/java-app/node_modules" "$work/java-app/cdk.out" "$work/java-app/target"
