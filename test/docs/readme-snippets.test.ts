@@ -104,8 +104,9 @@ test('the README and docs/ hold TypeScript examples', () => {
   expect(count[0]).toBeGreaterThanOrEqual(1);
 });
 
-/** A relative link in the README, docs/, CONTRIBUTING.md or SECURITY.md names a file or folder that exists. */
-test.each([...DOCS, 'CONTRIBUTING.md', 'SECURITY.md'])('%s: its relative links resolve', (doc) => {
+/** A relative link in the README, docs/ (its ADRs too), CONTRIBUTING.md, SECURITY.md or bindings/ names a file or folder that exists. */
+const ADRS = fs.readdirSync(path.join(ROOT, 'docs', 'adr')).map((f) => `docs/adr/${f}`);
+test.each([...DOCS, ...ADRS, 'CONTRIBUTING.md', 'SECURITY.md', 'bindings/README.md'])('%s: its relative links resolve', (doc) => {
   const text = fs.readFileSync(path.join(ROOT, doc), 'utf8');
   const targets = [...text.matchAll(/\]\((\.{1,2}\/[^)#\s]*)(#[^)]*)?\)/g)].map((m) => m[1]);
   const missing = targets.filter((t) => !fs.existsSync(path.join(ROOT, path.dirname(doc), t)));
