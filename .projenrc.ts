@@ -91,7 +91,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     passWithNoTests: false,
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // The starter example's own tests (#28) run as a newcomer's would, against the repository's sources.
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/starter/test/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
       testTimeout: 120_000,
       // Bundling tests spawn esbuild and the CDK CLI; two workers match the two cores we have.
