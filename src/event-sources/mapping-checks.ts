@@ -4,6 +4,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { checkIntegerRange } from '../core/limits';
 import { formatProblems } from '../core/problems';
+import { referencedIds } from '../core/template-rules';
 
 /** A warning for `Annotations.addWarningV2`: a stable id and the message. */
 export interface MappingWarning {
@@ -245,28 +246,6 @@ function constructPath(resource: CfnResource): string {
 /** How a mapping is named in messages. */
 function mappingName(mapping: lambda.CfnEventSourceMapping): string {
   return constructPath(mapping);
-}
-
-/** Logical IDs referenced (`Ref`, `Fn::GetAtt`) anywhere in a resolved value. */
-function referencedIds(value: unknown): string[] {
-  const ids: string[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      v.forEach(walk);
-    } else if (v && typeof v === 'object') {
-      for (const [key, inner] of Object.entries(v)) {
-        if (key === 'Ref' && typeof inner === 'string') {
-          ids.push(inner);
-        } else if (key === 'Fn::GetAtt' && Array.isArray(inner) && typeof inner[0] === 'string') {
-          ids.push(inner[0]);
-        } else {
-          walk(inner);
-        }
-      }
-    }
-  };
-  walk(value);
-  return ids;
 }
 
 const CHECKS = Symbol.for('cdk-lambda-kit.EventSourceMappingChecks');

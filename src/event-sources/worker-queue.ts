@@ -7,6 +7,7 @@ import { SqsSource, SqsSourceOptions } from './sqs';
 import { checkIntegerRange } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { timeoutOf } from '../core/targets';
+import { enforceTemplateRules } from '../core/template-rules';
 import { createDepthAlarm, failureQueueProps } from '../failure-handling/failure-queue';
 import { acknowledgeFailureQueue } from '../monitoring/acknowledgements';
 
@@ -84,6 +85,7 @@ export class WorkerQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkerQueueProps) {
     super(scope, id);
+    enforceTemplateRules(this);
     const timeout = timeoutOf(props.consumer) ?? Duration.seconds(3);
     const window = props.maxBatchingWindow && !props.maxBatchingWindow.isUnresolved() ? props.maxBatchingWindow.toSeconds() : 0;
     const problems = [

@@ -22,6 +22,7 @@ import { loadEsbuild } from '../bundling/esbuild-loader';
 import { checkHandlerName } from '../bundling/esbuild-options';
 import { checkEnvironment } from '../core/limits';
 import { formatProblems } from '../core/problems';
+import { enforceTemplateRules } from '../core/template-rules';
 import { Deployment } from '../deployment/deployment';
 import { createLiveAlias } from '../deployment/live-alias';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
@@ -351,6 +352,8 @@ export class ServerlessFunction extends lambda.Function {
 
     // Event source mappings from any class (aws-cdk-lib's SqsEventSource too) get this library's checks at synth.
     checkEventSourceMappingsOf(this);
+    // CloudFormation's schema findings on the function's resources, and those bound to it, are errors at synth.
+    enforceTemplateRules(this);
 
     // The alias, its provisioned concurrency, the alarms and the deployment group.
     const live = createLiveAlias(this, {

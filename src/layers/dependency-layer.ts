@@ -9,6 +9,7 @@ import { BuiltLayer, LayerManifest, LayerSpec, install } from '../bundling/npm-i
 import { findProjectRoot } from '../bundling/project-root';
 import { directoryHolds } from '../bundling/verified-files';
 import { formatProblems } from '../core/problems';
+import { enforceTemplateRules } from '../core/template-rules';
 
 // The install lives in bundling/ (`bundling.nodeModules` installs the same way); `LayerSpec` (in API.md) and `install`
 // have always been exported beside DependencyLayer, and so from the package: they still are.
@@ -142,6 +143,7 @@ export class DependencyLayer extends lambda.LayerVersion {
     this.architecture = architecture;
     this.runtime = runtime;
     this.sizeBytes = built.bytes;
+    enforceTemplateRules(this);
   }
 }
 
