@@ -12,7 +12,7 @@ import { AsyncInvocation } from './async-invocation';
 import { resolveFunctionBundling, withNodeModules } from './function-bundling';
 import { invokedWithoutAliasMessage, unqualifiedInvokers } from './invokers';
 import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
-import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from './prop-checks';
+import { checkFunctionProps, checkFunctionUrl, checkLayerTotal, hasDeadLetterQueue, layersAddedBy } from './prop-checks';
 import { narrowVpcPermissions, scopeLogPermissions } from './roles';
 import { bindSecrets, checkSecretKeys, warnPlaintextCredentials } from './secrets';
 import { watchStackLimits } from './stack-limits';
@@ -20,7 +20,7 @@ import { BundledCode } from '../bundling/bundled-code';
 import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
 import { checkHandlerName } from '../bundling/esbuild-options';
-import { checkEnvironment } from '../core/limits';
+import { checkEnvironment, LAYER_LIMIT } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { enforceTemplateRules } from '../core/template-rules';
 import { Deployment } from '../deployment/deployment';
@@ -28,7 +28,7 @@ import { createLiveAlias } from '../deployment/live-alias';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { checkEventSourceMappingsOf } from '../event-sources/mapping-checks';
 import { DependencyLayer } from '../layers/dependency-layer';
-import { bundleLayerProblems, checkLayers, versionSkew } from '../layers/layer-checks';
+import { bundleLayerProblems, checkLayerPlacement, checkLayers, versionSkew } from '../layers/layer-checks';
 import { acknowledgeFunctionFindings } from '../monitoring/acknowledgements';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
 
@@ -255,6 +255,9 @@ export class ServerlessFunction extends lambda.Function {
       id, region: Stack.of(scope).region, runtime, environment: props.environment, layerCount: layers.length,
     });
     problems.push(...powertools?.problems ?? []);
+    // Lambda's five layers, with those aws-cdk-lib's props and Powertools add (aws-cdk-lib would refuse the sixth
+    // with a message that names neither the prop nor the count).
+    problems.push(...checkLayerTotal(layers.length, layersAddedBy(props, powertools?.layerArn !== undefined)));
     // Secrets and parameters (issue 14): their references go into the environment below.
     problems.push(...checkSecretKeys(props.secrets, props.parameters, props.environment));
     // The bundling options, with the packages of the layers and `bundling.nodeModules` left out of the bundle.
@@ -397,6 +400,7 @@ export class ServerlessFunction extends lambda.Function {
         ...this.environmentProblems(),
         ...code.problems(handlerExport),
         ...bundleLayerProblems(this, code, this.layerModules, layers, dependencyLayers),
+        ...checkLayerPlacement(this, this.addedLayers(), this.stack.region, this.architecture),
       ],
     });
   }
@@ -418,6 +422,11 @@ export class ServerlessFunction extends lambda.Function {
    * of the bundle.
    */
   public addLayers(...layers: lambda.ILayerVersion[]): void {
+    const count = this.addedLayers().length;
+    if (count + layers.length > LAYER_LIMIT) {
+      throw new Error(formatProblems(this.node.path,
+        [`\`addLayers\` cannot add ${layers.length} more layers to the ${count} the function has: Lambda's limit is ${LAYER_LIMIT} a function`]));
+    }
     if (this.alias !== undefined) {
       const dependencyLayer = layers.find((l) => l instanceof DependencyLayer);
       if (dependencyLayer) {
@@ -478,6 +487,16 @@ export class ServerlessFunction extends lambda.Function {
    */
   public addFunctionUrl(options: lambda.FunctionUrlOptions = {}): lambda.FunctionUrl {
     return this.alias.addFunctionUrl({ ...options, authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM });
+  }
+
+  /**
+   * The layers the function has: aws-cdk-lib keeps them in `_layers` (an array, or a box of one); empty should a
+   * later version rename it.
+   */
+  private addedLayers(): lambda.ILayerVersion[] {
+    const held = (this as unknown as { _layers?: unknown })._layers as { get?: () => unknown } | undefined;
+    const value = typeof held?.get === 'function' ? held.get() : held;
+    return Array.isArray(value) ? value : [];
   }
 
   /** Environment checks at synth, when every `addEnvironment` call has been made. */
