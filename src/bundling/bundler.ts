@@ -463,7 +463,13 @@ function reportEntry(job: BundleJob): ReportEntry {
     functions: job.functions.map((f) => f.node.path),
     entry: path.relative(job.resolved.projectRoot, job.resolved.entry),
     state: job.state === 'failed' ? 'failed' : job.fromCache ? 'cache' : 'built',
-    record: job.record && { hash: job.record.hash, bytes: job.record.bytes, gzipBytes: job.record.gzipBytes, topModules: job.record.topModules },
+    record: job.record && {
+      hash: job.record.hash,
+      bytes: job.record.bytes,
+      gzipBytes: job.record.gzipBytes,
+      topModules: job.record.topModules,
+      optionalImports: job.record.optionalImports,
+    },
     metafile: job.metafile,
     errors: job.errors,
   };
