@@ -327,9 +327,9 @@ function numericValid(value: unknown): boolean {
     }
   }
   if (value.length === 4) {
-    // A range: a lower bound then a higher one, which some number satisfies.
+    // A range: a lower bound, then a higher one (CloudFormation's rule E9014 wants the lower strictly less).
     const [lowOp, low, highOp, high] = value as [string, number, string, number];
-    return ['>', '>='].includes(lowOp) && ['<', '<='].includes(highOp) && (low < high || (low === high && lowOp === '>=' && highOp === '<='));
+    return ['>', '>='].includes(lowOp) && ['<', '<='].includes(highOp) && low < high;
   }
   return true;
 }

@@ -312,6 +312,11 @@ function checkMappingFilters(mapping: lambda.CfnEventSourceMapping, criteria: un
     });
   }
   filters.forEach((f, i) => {
+    const extra = typeof f === 'object' && f !== null ? Object.keys(f).filter((k) => k !== 'pattern') : [];
+    if (extra.length > 0) {
+      problems.push(`\`${name}.filters[${i}]\` must be a { pattern } made with lambda.FilterCriteria.filter(...), got ${JSON.stringify(f)}`);
+      return;
+    }
     const pattern = f?.pattern;
     if (typeof pattern !== 'string' || Token.isUnresolved(pattern)) {
       return;

@@ -98,8 +98,7 @@ function checkCondition(prop: string, path: string, condition: unknown, problems
       operand.filter((v): v is number => typeof v === 'number').forEach((v) => checkNumber(prop, path, v, problems));
       if (operand.length === 4) {
         const [lowOp, low, highOp, high] = operand as [string, number, string, number];
-        const empty = !(['>', '>='].includes(lowOp) && ['<', '<='].includes(highOp)) || low > high
-          || (low === high && (lowOp === '>' || highOp === '<'));
+        const empty = !(['>', '>='].includes(lowOp) && ['<', '<='].includes(highOp)) || low >= high;
         if (empty) {
           problems.push(`\`${prop}\` ${path} numeric range must go from a lower bound (">" or ">=") up to a higher one ("<" or "<="), got ${JSON.stringify(operand)}, which matches no number`);
         }
