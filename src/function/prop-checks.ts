@@ -140,6 +140,28 @@ export interface Warning {
   readonly message: string;
 }
 
+/** Lambda's default quota of concurrent executions a region, and what must stay unreserved. */
+const DEFAULT_CONCURRENCY_QUOTA = 1000;
+const UNRESERVED_MINIMUM = 100;
+
+/**
+ * Reserved concurrency over what the default account quota allows (1,000 concurrent executions, of which 100 stay
+ * unreserved): the deployment fails unless the account's quota was raised, so a warning.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+ */
+export function checkReservedConcurrencyQuota(reserved: number | undefined): Warning[] {
+  const most = DEFAULT_CONCURRENCY_QUOTA - UNRESERVED_MINIMUM;
+  if (reserved === undefined || Token.isUnresolved(reserved) || reserved <= most) {
+    return [];
+  }
+  return [{
+    id: 'cdk-lambda-kit:reservedConcurrencyQuota',
+    message: `\`reservedConcurrentExecutions\` is ${reserved}, over the ${most} the default quota allows (${DEFAULT_CONCURRENCY_QUOTA} concurrent ` +
+      `executions a region, of which ${UNRESERVED_MINIMUM} stay unreserved): the deployment fails unless the account's quota was raised`,
+  }];
+}
+
 /** Non-fatal concerns with a function URL's options. */
 export function checkFunctionUrl(options: lambda.FunctionUrlOptions): Warning[] {
   const warnings: Warning[] = [];

@@ -12,7 +12,7 @@ import { AsyncInvocation } from './async-invocation';
 import { resolveFunctionBundling, withNodeModules } from './function-bundling';
 import { invokedWithoutAliasMessage, unqualifiedInvokers } from './invokers';
 import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
-import { checkFunctionProps, checkFunctionUrl, checkLayerTotal, hasDeadLetterQueue, layersAddedBy } from './prop-checks';
+import { checkFunctionProps, checkFunctionUrl, checkLayerTotal, checkReservedConcurrencyQuota, hasDeadLetterQueue, layersAddedBy } from './prop-checks';
 import { narrowVpcPermissions, scopeLogPermissions } from './roles';
 import { bindSecrets, checkSecretKeys, warnPlaintextCredentials } from './secrets';
 import { watchStackLimits } from './stack-limits';
@@ -371,6 +371,9 @@ export class ServerlessFunction extends lambda.Function {
     this.alarms = live.alarms;
     this.deploymentGroup = live.deploymentGroup;
 
+    for (const warning of checkReservedConcurrencyQuota(props.reservedConcurrentExecutions)) {
+      Annotations.of(this).addWarningV2(warning.id, warning.message);
+    }
     if (props.functionUrl) {
       for (const warning of checkFunctionUrl(props.functionUrl)) {
         Annotations.of(this).addWarningV2(warning.id, warning.message);
