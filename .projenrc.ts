@@ -38,7 +38,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   integrationTestAutoDiscover: false,
   docgen: true,
 
+  // Lock files of every package manager, read to ship the versions a function's own workspace locks (#28): Yarn's
+  // own parser (classic and Berry yarn.lock, ~0.5 MB) and js-yaml, which it depends on anyway, for pnpm-lock.yaml.
+  // @npmcli/arborist (~40 packages) and @pnpm/lockfile-file (~20) would add megabytes for what a JSON parse and a
+  // YAML parse give; npm's lock is JSON.
+  bundledDeps: ['@yarnpkg/parsers@^3.1.0', 'js-yaml@^4.1.0'],
+
   devDeps: [
+    '@types/js-yaml@^4',
+    // The package managers the workspace tests install a monorepo with (#28): pinned, so CI installs them once.
+    'pnpm@10.34.8',
+    'yarn@1.22.22',
+    '@yarnpkg/cli-dist@4.18.1',
     `esbuild@${ESBUILD_VERSION}`,
     'aws-cdk@2.1148.1',
     'tsx@^4.21.0',
@@ -106,7 +117,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/benchmarks/', '/.ci/', 'cdk.out/', '/test/', '/projenrc/'] },
-  gitignore: ['cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
+  gitignore: ['.jsii.tabl.json', 'cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
 });
 
 // The compiled files carry inline source maps whose sources are src/*.ts: ship those sources, so that stack traces
@@ -127,6 +138,18 @@ project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolv
 project.tasks.tryFind('package-all')?.reset();
 project.tasks.tryFind('package-all')?.spawn(project.tasks.tryFind('package:js')!);
 project.tasks.tryFind('package-all')?.exec('jsii-pacmak --code-only --targets python java dotnet go --outdir dist/code-only');
+
+// Examples every language can read: jsii-rosetta compiles every example of the README and the API docs under the fixtures
+// in rosetta/ (strict: one that does not compile fails) and translates them into the tablet jsii-pacmak writes the
+// bindings' docs from; then the same for the pages of docs/. Strict in the assembly's metadata too, for Construct Hub.
+project.addTask('rosetta', {
+  description: 'Compile and translate every example of README.md, the API docs and docs/ (jsii-rosetta --strict)',
+  steps: [
+    { exec: 'jsii-rosetta extract --strict .jsii' },
+    { exec: 'node .ci/rosetta-docs.mjs' },
+  ],
+});
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
 
 // The main job: synthesize every example app with the real CDK CLI.
 project.addTask('synth:examples', {

@@ -15,6 +15,9 @@ import { formatProblems } from '../core/problems';
  * group's ARN would have to be created after it.
  *
  * ```ts
+ * import { LoadBalancerTarget } from 'cdk-lambda-kit';
+ *
+ * // listener: an elbv2.ApplicationListener
  * listener.addTargets('Orders', { targets: [new LoadBalancerTarget(fn)] });
  * ```
  */
