@@ -5,8 +5,8 @@ import * as cdk from 'aws-cdk-lib';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { afterTemplateWritten } from './template-file';
 import { formatProblems } from './problems';
+import { afterTemplateWritten } from './template-file';
 
 /**
  * CloudFormation's own rules as errors, for the resources this library creates or binds to its functions.

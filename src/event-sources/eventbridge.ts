@@ -164,8 +164,8 @@ function limitTargets(rule: events.IRule): void {
   rule.node.addValidation({
     validate: () => {
       const cfn = rule.node.defaultChild as events.CfnRule | undefined;
-      const targets = cfn ? Stack.of(rule).resolve(cfn.targets) : undefined;
-      const count = Array.isArray(targets) ? targets.length : 0;
+      const rendered = cfn ? Stack.of(rule).resolve(cfn.targets) : undefined;
+      const count = Array.isArray(rendered) ? rendered.length : 0;
       return count > TARGETS_PER_RULE
         ? [`\`targets\` of ${rule.node.path} must be at most ${TARGETS_PER_RULE} (EventBridge's limit per rule), got ${count}: add another rule with the same pattern`]
         : [];

@@ -263,12 +263,16 @@ class EventSourceMappingChecks implements IAspect {
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
  */
-function checkMappingTarget(stack: Stack, mapping: lambda.CfnEventSourceMapping, source: CfnResource | undefined, arn: unknown, isQueue: boolean): string[] {
+function checkMappingTarget(
+  stack: Stack, mapping: lambda.CfnEventSourceMapping, source: CfnResource | undefined, arn: unknown, isQueue: boolean,
+): string[] {
   const problems: string[] = [];
   const name = mappingName(mapping);
-  const known = (v: string | undefined) => (v === undefined || Token.isUnresolved(v) || v === '' ? undefined : v);
-  const here = known(stack.region);
-  const sourceRegion = source ? known(Stack.of(source).region) : typeof arn === 'string' && !Token.isUnresolved(arn) ? known(arn.split(':')[3]) : undefined;
+  const knownText = (v: string | undefined) => (v === undefined || Token.isUnresolved(v) || v === '' ? undefined : v);
+  const here = knownText(stack.region);
+  const sourceRegion = source
+    ? knownText(Stack.of(source).region)
+    : typeof arn === 'string' && !Token.isUnresolved(arn) ? knownText(arn.split(':')[3]) : undefined;
   if (here && sourceRegion && here !== sourceRegion) {
     const what = source ? constructPath(source) : String(arn);
     problems.push(`\`${name}.eventSourceArn\` must be in the function's region (${here}), got ${what} in ${sourceRegion}: ` +

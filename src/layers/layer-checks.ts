@@ -28,7 +28,9 @@ export function checkLayers(layers: lambda.ILayerVersion[], runtime: lambda.Runt
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html
  */
-export function checkLayerPlacement(fn: IConstruct, layers: lambda.ILayerVersion[], region: string, architecture: lambda.Architecture): string[] {
+export function checkLayerPlacement(
+  fn: IConstruct, layers: lambda.ILayerVersion[], region: string, architecture: lambda.Architecture,
+): string[] {
   const problems: string[] = [];
   const known = (v: string | undefined) => (v && !Token.isUnresolved(v) ? v : undefined);
   for (const layer of layers) {
@@ -40,9 +42,10 @@ export function checkLayerPlacement(fn: IConstruct, layers: lambda.ILayerVersion
     }
     const cfn = layer.node.defaultChild;
     const architectures = cfn instanceof lambda.CfnLayerVersion ? Stack.of(layer).resolve(cfn.compatibleArchitectures) as unknown : undefined;
-    if (!(layer instanceof DependencyLayer) && Array.isArray(architectures) && architectures.length > 0 && !architectures.includes(architecture.name)) {
+    const otherArchitecture = Array.isArray(architectures) && architectures.length > 0 && !architectures.includes(architecture.name);
+    if (!(layer instanceof DependencyLayer) && otherArchitecture) {
       Annotations.of(fn).addWarningV2('cdk-lambda-kit:layerArchitecture',
-        `\`layers\`: ${layer.node.path} is built for ${architectures.join(', ')}, not for the function's ${architecture.name}: ` +
+        `\`layers\`: ${layer.node.path} is built for ${(architectures as string[]).join(', ')}, not for the function's ${architecture.name}: ` +
         'Lambda accepts it, but native code in the layer cannot load; build the layer for both or set the function\'s `architecture`');
     }
   }

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App, CloudFormationValidatePlugin, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ServerlessFunction } from '../../src';
 
@@ -43,7 +44,7 @@ describe('CloudFormation schema findings on resources of the library, and bound 
     const { app, stack, fn } = orders();
     const queue = new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(5) });
     (queue.node.defaultChild as sqs.CfnQueue).addPropertyOverride('MessageRetentionPeriod', 10);
-    fn.addEventSource(new (require('aws-cdk-lib/aws-lambda-event-sources').SqsEventSource)(queue));
+    fn.addEventSource(new SqsEventSource(queue));
     expect(() => app.synth()).toThrow(/^Stack\/Queue: `MessageRetentionPeriod` of the AWS::SQS::Queue \(bound to Stack\/Orders\): 10 is less than the minimum of 60/m);
   });
 
@@ -77,7 +78,8 @@ describe('CloudFormation schema findings on resources of the library, and bound 
   });
 
   test('the validator runs once per template: aws-cdk-lib\'s own run reuses the report', () => {
-    const plugin = CloudFormationValidatePlugin as unknown as { _disposeSingleton(): void; prototype: { validate: (...a: unknown[]) => unknown } };
+    type PluginClass = { prototype: { validate: (...a: unknown[]) => unknown }; _disposeSingleton(): void };
+    const plugin = CloudFormationValidatePlugin as unknown as PluginClass;
     plugin._disposeSingleton();
     const spy = jest.spyOn(plugin.prototype, 'validate');
     try {

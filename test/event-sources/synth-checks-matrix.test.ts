@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { Deployment, EventBridgeSource, LoadBalancerTarget, ServerlessFunction, ServerlessFunctionProps, SnsSource } from '../../src';
+import { Deployment, EventBridgeSource, LoadBalancerTarget, ServerlessFunction, ServerlessFunctionProps, SnsSource, SnsSourceOptions } from '../../src';
 
 /**
  * Issue 24 (caught at synth): bad configurations of aws-cdk-lib's own sources bound to a function, SNS filter policies,
@@ -57,7 +57,9 @@ const topic = (stack: Stack) => new sns.Topic(stack, 'Topic');
 const mapping = (c: Context, props: Partial<lambda.EventSourceMappingProps> = {}) =>
   new lambda.EventSourceMapping(c.stack, 'ByHand', { target: c.fn().alias, eventSourceArn: queue(c.stack).queueArn, ...props });
 const filters = (n: number) => Array.from({ length: n }, (_, i) => lambda.FilterCriteria.filter({ body: { kind: lambda.FilterRule.isEqual(`k${i}`) } }));
+const subscribe = (c: Context, options: SnsSourceOptions) => c.fn().addEventSource(new SnsSource(topic(c.stack), options));
 const strings = (n: number) => sns.SubscriptionFilter.stringFilter({ allowlist: Array.from({ length: n }, (_, i) => `v${i}`) });
+const leaf = (n: number) => sns.FilterOrPolicy.filter(strings(n));
 const layerArn = (c: Context, id: string, region = 'us-east-1') => lambda.LayerVersion.fromLayerVersionArn(c.stack, id, `arn:aws:lambda:${region}:123456789012:layer:${id}:1`);
 const layers = (c: Context, n: number) => Array.from({ length: n }, (_, i) => layerArn(c, `L${i}`));
 
@@ -84,14 +86,20 @@ const errors: ErrorCase[] = [
       const other = new Stack(c.app, 'Other', { env: ENV });
       c.fn().addEventSource(new SqsEventSource(new sqs.Queue(other, 'Queue', { visibilityTimeout: Duration.seconds(10) })));
     },
-    path: 'Stack/Fn', prop: 'visibility timeout of Other/Queue', allowed: 'must be at least the function\'s timeout', given: '(10 seconds)',
+    path: 'Stack/Fn',
+    prop: 'visibility timeout of Other/Queue',
+    allowed: 'must be at least the function\'s timeout',
+    given: '(10 seconds)',
   },
   // Lambda reads queues and streams of its own region (the event source ARN's region is the function's).
   { name: 'a mapping reads a queue of another region', build: (c) => new lambda.EventSourceMapping(c.stack, 'ByHand', { target: c.fn(), eventSourceArn: 'arn:aws:sqs:eu-west-1:123456789012:jobs' }), path: 'Stack/Fn', prop: '`Stack/ByHand.eventSourceArn`', allowed: 'in the function\'s region (us-east-1)', given: 'in eu-west-1' },
   {
     name: 'a KinesisEventSource reads a stream of another region',
     build: (c) => c.fn().addEventSource(new KinesisEventSource(kinesis.Stream.fromStreamArn(c.stack, 'S', 'arn:aws:kinesis:eu-west-1:123456789012:stream/clicks'), { startingPosition: lambda.StartingPosition.LATEST })),
-    path: 'Stack/Fn', prop: '.eventSourceArn`', allowed: 'in the function\'s region (us-east-1)', given: 'in eu-west-1',
+    path: 'Stack/Fn',
+    prop: '.eventSourceArn`',
+    allowed: 'in the function\'s region (us-east-1)',
+    given: 'in eu-west-1',
   },
   // CloudFormation's resource schemas, through aws-cdk-lib's validator, for the resources of the function and bound
   // to it (errors whatever `@aws-cdk/core:validateAgainstDefaultRules` says).
@@ -104,55 +112,82 @@ const errors: ErrorCase[] = [
       (q.node.defaultChild as sqs.CfnQueue).addPropertyOverride('VisibilityTimeout', 50_000);
       c.fn().addEventSource(new SqsEventSource(q));
     },
-    path: 'Stack/Queue', prop: '`VisibilityTimeout`', allowed: 'maximum of 43200', given: '50000',
+    path: 'Stack/Queue',
+    prop: '`VisibilityTimeout`',
+    allowed: 'maximum of 43200',
+    given: '50000',
   },
   // SNS (subscription-filter-policy-constraints): "A filter policy can have a maximum of five keys." "The total
   // combination of values in a filter policy must not exceed 150." "For numeric matching, the value can range from
   // -10^9 to 10^9 (-1 billion to 1 billion), with five digits of accuracy after the decimal point."
   {
     name: 'an SNS filter policy has six keys',
-    build: (c) => c.fn().addEventSource(new SnsSource(topic(c.stack), { filterPolicy: Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((k) => [k, strings(1)])) })),
-    path: 'Stack/Fn', prop: '`SnsSource(Stack/Topic).filterPolicy`', allowed: 'at most 5 keys', given: 'got 6',
+    build: (c) => subscribe(c, { filterPolicy: Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((k) => [k, strings(1)])) }),
+    path: 'Stack/Fn',
+    prop: '`SnsSource(Stack/Topic).filterPolicy`',
+    allowed: 'at most 5 keys',
+    given: 'got 6',
   },
   {
     name: 'an SNS filter policy has 180 combinations of values',
-    build: (c) => c.fn().addEventSource(new SnsSource(topic(c.stack), { filterPolicy: { a: strings(6), b: strings(6), c: strings(5) } })),
-    path: 'Stack/Fn', prop: '`SnsSource(Stack/Topic).filterPolicy`', allowed: 'at most 150 combinations', given: 'got 180',
+    build: (c) => subscribe(c, { filterPolicy: { a: strings(6), b: strings(6), c: strings(5) } }),
+    path: 'Stack/Fn',
+    prop: '`SnsSource(Stack/Topic).filterPolicy`',
+    allowed: 'at most 150 combinations',
+    given: 'got 180',
   },
   {
     name: 'an SNS numeric range goes down',
-    build: (c) => c.fn().addEventSource(new SnsSource(topic(c.stack), { filterPolicy: { price: sns.SubscriptionFilter.numericFilter({ between: { start: 10, stop: 5 } }) } })),
-    path: 'Stack/Fn', prop: '`SnsSource(Stack/Topic).filterPolicy`', allowed: 'from a lower bound', given: 'got [">=",10,"<=",5]',
+    build: (c) => subscribe(c, { filterPolicy: { price: sns.SubscriptionFilter.numericFilter({ between: { start: 10, stop: 5 } }) } }),
+    path: 'Stack/Fn',
+    prop: '`SnsSource(Stack/Topic).filterPolicy`',
+    allowed: 'from a lower bound',
+    given: 'got [">=",10,"<=",5]',
   },
   {
     name: 'an SNS numeric value is over a billion',
-    build: (c) => c.fn().addEventSource(new SnsSource(topic(c.stack), { filterPolicy: { price: sns.SubscriptionFilter.numericFilter({ greaterThan: 2e9 }) } })),
-    path: 'Stack/Fn', prop: '`SnsSource(Stack/Topic).filterPolicy`', allowed: 'from -1000000000 to 1000000000', given: 'got 2000000000',
+    build: (c) => subscribe(c, { filterPolicy: { price: sns.SubscriptionFilter.numericFilter({ greaterThan: 2e9 }) } }),
+    path: 'Stack/Fn',
+    prop: '`SnsSource(Stack/Topic).filterPolicy`',
+    allowed: 'from -1000000000 to 1000000000',
+    given: 'got 2000000000',
   },
   {
     name: 'an SNS numeric value has six decimals',
-    build: (c) => c.fn().addEventSource(new SnsSource(topic(c.stack), { filterPolicy: { price: sns.SubscriptionFilter.numericFilter({ allowlist: [1.123456] }) } })),
-    path: 'Stack/Fn', prop: '`SnsSource(Stack/Topic).filterPolicy`', allowed: 'at most five decimals', given: 'got 1.123456',
+    build: (c) => subscribe(c, { filterPolicy: { price: sns.SubscriptionFilter.numericFilter({ allowlist: [1.123456] }) } }),
+    path: 'Stack/Fn',
+    prop: '`SnsSource(Stack/Topic).filterPolicy`',
+    allowed: 'at most five decimals',
+    given: 'got 1.123456',
   },
   {
     name: 'an SNS allowlist is empty',
-    build: (c) => c.fn().addEventSource(new SnsSource(topic(c.stack), { filterPolicy: { kind: sns.SubscriptionFilter.stringFilter({ allowlist: [] }) } })),
-    path: 'Stack/Fn', prop: '`SnsSource(Stack/Topic).filterPolicy`', allowed: 'at least one value', given: 'got []',
+    build: (c) => subscribe(c, { filterPolicy: { kind: sns.SubscriptionFilter.stringFilter({ allowlist: [] }) } }),
+    path: 'Stack/Fn',
+    prop: '`SnsSource(Stack/Topic).filterPolicy`',
+    allowed: 'at least one value',
+    given: 'got []',
   },
   {
     name: 'an SNS condition uses an operator SNS does not know',
-    build: (c) => c.fn().addEventSource(new SnsSource(topic(c.stack), { filterPolicy: { kind: new sns.SubscriptionFilter([{ 'begins-with': 'order' }]) } })),
-    path: 'Stack/Fn', prop: '`SnsSource(Stack/Topic).filterPolicy`', allowed: 'conditions must use prefix', given: 'got {"begins-with":"order"}',
+    build: (c) => subscribe(c, { filterPolicy: { kind: new sns.SubscriptionFilter([{ 'begins-with': 'order' }]) } }),
+    path: 'Stack/Fn',
+    prop: '`SnsSource(Stack/Topic).filterPolicy`',
+    allowed: 'conditions must use prefix',
+    given: 'got {"begins-with":"order"}',
   },
   {
     name: 'an SNS body policy has six nested keys',
-    build: (c) => c.fn().addEventSource(new SnsSource(topic(c.stack), {
+    build: (c) => subscribe(c, {
       filterPolicyWithMessageBody: {
-        order: sns.FilterOrPolicy.policy({ a: sns.FilterOrPolicy.filter(strings(1)), b: sns.FilterOrPolicy.filter(strings(1)), c: sns.FilterOrPolicy.filter(strings(1)) }),
-        customer: sns.FilterOrPolicy.policy({ d: sns.FilterOrPolicy.filter(strings(1)), e: sns.FilterOrPolicy.filter(strings(1)), f: sns.FilterOrPolicy.filter(strings(1)) }),
+        order: sns.FilterOrPolicy.policy({ a: leaf(1), b: leaf(1), c: leaf(1) }),
+        customer: sns.FilterOrPolicy.policy({ d: leaf(1), e: leaf(1), f: leaf(1) }),
       },
-    })),
-    path: 'Stack/Fn', prop: '`SnsSource(Stack/Topic).filterPolicyWithMessageBody`', allowed: 'at most 5 keys', given: 'got 6',
+    }),
+    path: 'Stack/Fn',
+    prop: '`SnsSource(Stack/Topic).filterPolicyWithMessageBody`',
+    allowed: 'at most 5 keys',
+    given: 'got 6',
   },
   // EventBridge (eb-event-patterns, eb-create-pattern-operators): values are arrays; numeric ranges go from a lower
   // bound to a higher one. eb-quota: "Targets per rule: 5".
@@ -167,7 +202,10 @@ const errors: ErrorCase[] = [
       }
       c.fn().addEventSource(new EventBridgeSource({ rule }));
     },
-    path: 'Stack/Rule', prop: '`targets`', allowed: 'at most 5', given: 'got 6',
+    path: 'Stack/Rule',
+    prop: '`targets`',
+    allowed: 'at most 5',
+    given: 'got 6',
   },
   // Lambda (adding-layers): "You can add up to five layers to a Lambda function."
   { name: 'four layers with insightsVersion and paramsAndSecrets', build: (c) => c.fn({ layers: layers(c, 4), insightsVersion: lambda.LambdaInsightsVersion.VERSION_1_0_333_0, paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103) }), path: 'Stack/Fn', prop: '`layers`', allowed: 'at most 3 layers with `insightsVersion`, `paramsAndSecrets`', given: 'got 4 in `layers`' },
@@ -182,7 +220,10 @@ const errors: ErrorCase[] = [
       const eu = new Stack(c.app, 'Eu', { env: { ...ENV, region: 'eu-west-1' } });
       new elbv2.ApplicationTargetGroup(eu, 'Group', { targets: [new LoadBalancerTarget(fn)] });
     },
-    path: 'Stack/Fn/LiveAlias', prop: '`LoadBalancerTarget`', allowed: 'in the region of target group Eu/Group (eu-west-1)', given: 'in us-east-1',
+    path: 'Stack/Fn/LiveAlias',
+    prop: '`LoadBalancerTarget`',
+    allowed: 'in the region of target group Eu/Group (eu-west-1)',
+    given: 'in us-east-1',
   },
   // Messages name the prop the user wrote, and quote durations exactly.
   { name: 'a `secrets` key is not a variable name', build: (c) => c.fn({ secrets: { 'db-secret': new secretsmanager.Secret(c.stack, 'S') } }), path: 'Stack/Fn', prop: '`secrets` keys', allowed: 'must start with a letter', given: 'got "db-secret"' },
@@ -221,8 +262,8 @@ const valid: Array<{ name: string; build: (c: Context) => void }> = [
   { name: 'filters with prefix, numeric ranges, exists and anything-but', build: (c) => mapping(c, { filters: [lambda.FilterCriteria.filter({ body: { kind: [{ prefix: 'order' }], total: [{ numeric: ['>=', 0, '<', 100] }], note: [{ exists: false }], state: [{ 'anything-but': ['void'] }] } })] }) },
   { name: 'a queue of another stack with a long visibility timeout', build: (c) => { const other = new Stack(c.app, 'Other', { env: ENV }); c.fn().addEventSource(new SqsEventSource(new sqs.Queue(other, 'Queue', { visibilityTimeout: Duration.minutes(5) }))); } },
   { name: 'a queue of the function\'s region by ARN', build: (c) => new lambda.EventSourceMapping(c.stack, 'ByHand', { target: c.fn(), eventSourceArn: 'arn:aws:sqs:us-east-1:123456789012:jobs', batchSize: 10 }) },
-  { name: 'an SNS policy at the limits: five keys, 150 combinations, numbers to five decimals', build: (c) => c.fn().addEventSource(new SnsSource(topic(c.stack), { filterPolicy: { a: strings(5), b: strings(5), c: strings(6), d: sns.SubscriptionFilter.numericFilter({ between: { start: -1e9, stop: 1e9 } }), e: sns.SubscriptionFilter.numericFilter({ allowlist: [1.12345] }) } })) },
-  { name: 'an SNS body policy with five nested keys', build: (c) => c.fn().addEventSource(new SnsSource(topic(c.stack), { filterPolicyWithMessageBody: { order: sns.FilterOrPolicy.policy({ a: sns.FilterOrPolicy.filter(strings(3)), b: sns.FilterOrPolicy.filter(strings(1)) }), customer: sns.FilterOrPolicy.policy({ c: sns.FilterOrPolicy.filter(strings(1)), d: sns.FilterOrPolicy.filter(strings(1)), e: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.existsFilter()) }) } })) },
+  { name: 'an SNS policy at the limits: five keys, 150 combinations, numbers to five decimals', build: (c) => subscribe(c, { filterPolicy: { a: strings(5), b: strings(5), c: strings(6), d: sns.SubscriptionFilter.numericFilter({ between: { start: -1e9, stop: 1e9 } }), e: sns.SubscriptionFilter.numericFilter({ allowlist: [1.12345] }) } }) },
+  { name: 'an SNS body policy with five nested keys', build: (c) => subscribe(c, { filterPolicyWithMessageBody: { order: sns.FilterOrPolicy.policy({ a: leaf(3), b: leaf(1) }), customer: sns.FilterOrPolicy.policy({ c: leaf(1), d: leaf(1), e: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.existsFilter()) }) } }) },
   { name: 'an EventBridge pattern with ranges, wildcards and anything-but prefix', build: (c) => c.fn().addEventSource(new EventBridgeSource({ eventPattern: { source: ['shop'], detail: { price: [{ numeric: ['>=', 0, '<=', 100] }], sku: [{ wildcard: 'A*-*' }], state: [{ 'anything-but': { prefix: 'test' } }] } } })) },
   { name: 'a rule with five targets, the function one of them', build: (c) => { const rule = new events.Rule(c.stack, 'Rule', { eventPattern: { source: ['shop'] } }); for (let i = 0; i < 4; i++) rule.addTarget(new eventtargets.SqsQueue(new sqs.Queue(c.stack, `Q${i}`))); c.fn().addEventSource(new EventBridgeSource({ rule })); } },
   { name: 'three layers with insightsVersion and paramsAndSecrets (five in all)', build: (c) => c.fn({ layers: layers(c, 3), insightsVersion: lambda.LambdaInsightsVersion.VERSION_1_0_333_0, paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103) }) },
