@@ -71,7 +71,7 @@ export class BundledCode extends lambda.Code {
     Bundler.of(this.scope!).ensureBuilt();
     const entry = path.relative(job.resolved.projectRoot, job.resolved.entry);
     if (job.state === 'failed') {
-      // Issue 14: a failed command hook is not esbuild's failure.
+      // A failed command hook is not esbuild's failure.
       const how = job.errors.some((e) => e.startsWith('`bundling.commandHooks`')) ? 'in a command hook'
         : job.errors.some((e) => e.startsWith('`bundling.typeCheck`')) ? 'type checking'
           : job.errors.some((e) => e.startsWith('`bundling.installNativeModules`')) ? 'installing its native packages' : 'with esbuild';
@@ -124,7 +124,7 @@ export class BundledCode extends lambda.Code {
   public builtBundle(): { externalImports: string[]; bytes: number } | undefined {
     const job = this.bound();
     Bundler.of(this.scope!).ensureBuilt();
-    // Issue 23: the native packages installed beside the bundle are provided.
+    // The native packages installed beside the bundle are provided.
     const installed = new Set(job.record?.installedModules ?? []);
     return job.state === 'built'
       ? { externalImports: job.record!.externalImports.filter((m) => !installed.has(m)), bytes: job.record!.bytes }

@@ -9,7 +9,7 @@ import { layerExternals } from '../layers/layer-checks';
 
 /**
  * The bundling of one function: its `bundling` options with the packages its layers provide left out of the bundle,
- * and the `bundling.nodeModules` it ships beside the bundle (issue 14).
+ * and the `bundling.nodeModules` it ships beside the bundle.
  */
 
 /** A function's bundling, resolved, and what is wrong with it. */
@@ -22,7 +22,7 @@ export interface FunctionBundling {
   /** `bundling.nodeModules` at the versions the project resolves; undefined without any. */
   readonly shipped?: { readonly versions: Record<string, string> };
   readonly runInstallScripts: boolean;
-  /** Issue 23: the project's native packages left out of the bundle, with why each is one. */
+  /** The project's native packages left out of the bundle, with why each is one. */
   readonly nativeCandidates: Record<string, string>;
 }
 
@@ -37,7 +37,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
   /** The packages the function's layers provide (dependency layers, Powertools). */
   readonly layerModules: string[];
 }): FunctionBundling {
-  // Issue 14: `bundling.nodeModules` are shipped beside the bundle.
+  // `bundling.nodeModules` are shipped beside the bundle.
   const nodeModules = bundlingProps?.nodeModules ?? [];
   const problems = checkNodeModules(nodeModules);
   const layerModules = [...context.layerModules, ...nodeModules];
@@ -50,7 +50,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
   const resolveContext = { entry: context.entry, runtimeName: context.runtime.name, cwd: process.cwd() };
   let { resolved, problems: bundlingProblems } = resolveBundling(bundling, resolveContext);
   problems.push(...bundlingProblems);
-  // Issue 23: the project's native packages (but those layers and nodeModules provide) stay out of the bundle; the
+  // The project's native packages (but those layers and nodeModules provide) stay out of the bundle; the
   // ones the bundle imports are installed beside it (see `withNodeModules` and the bundler).
   let nativeCandidates: Record<string, string> = {};
   if (resolved && (bundlingProps?.installNativeModules ?? true)) {
@@ -64,7 +64,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
       }, resolveContext).resolved;
     }
   }
-  // Issue 23 (4): the optional peers the project has installed come with the packages (knex → pg).
+  // The optional peers the project has installed come with the packages (knex → pg).
   const shipped = resolved && nodeModules.length > 0
     ? projectVersions([...nodeModules, ...installedOptionalPeers(nodeModules, resolved.projectRoot)], resolved.entry)
     : undefined;
@@ -74,7 +74,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
 
 /**
  * The options a function is bundled with: its resolved options, and the `bundling.nodeModules` packages, installed
- * for the function's platform, joining the bundle as copied files (issue 14).
+ * for the function's platform, joining the bundle as copied files.
  */
 export function withNodeModules(
   scope: Construct,
@@ -97,7 +97,7 @@ export function withNodeModules(
   if (Object.keys(bundling.nativeCandidates).length === 0) {
     return withShipped;
   }
-  // Issue 23: installed when the bundler finds that the bundle imports them (at the project's versions, with the
+  // Installed when the bundler finds that the bundle imports them (at the project's versions, with the
   // optional peers the project has installed).
   const nativeModules: NativeModules = {
     candidates: bundling.nativeCandidates,
