@@ -107,10 +107,39 @@ export function withNodeModules(
       const { versions, problems } = projectVersions([...names, ...installedOptionalPeers(names, root)], resolvedOptions.entry);
       if (problems.length > 0) {
         const what = `the native package${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
-        throw new Error(`${constructPath}: the bundle imports ${what}, which must be installed beside it, but: ${problems.join('; ')}`);
+        throw new Error(`\`bundling.installNativeModules\`: the bundle imports ${what}, which must be installed beside it, but: ${problems.join('; ')}`);
       }
-      return install(versions);
+      const files = install(versions);
+      const cpu = platform.architecture === lambda.Architecture.ARM_64 ? 'arm64' : 'x64';
+      const missing = names.filter((name) => !hasBinary(files, name, cpu));
+      if (missing.length > 0) {
+        // The package's install script builds or downloads its binary (argon2 from source): it must run, for Linux.
+        throw new Error(`\`bundling.installNativeModules\`: the bundle imports ${missing.join(', ')}, a native addon (${bundling.nativeCandidates[missing[0]]}), ` +
+          `but its npm package holds no binary for linux-${cpu}: its install script builds or downloads one. ` +
+          `Set \`bundling.nodeModules: [${missing.map((m) => `'${m}'`).join(', ')}]\` with \`bundling.runInstallScripts: true\` ` +
+          `on a linux-${cpu} machine (or in a linux-${cpu} container), or provide it from a layer built there`);
+      }
+      return files;
     },
   };
   return { ...withShipped, nativeModules };
+}
+
+/**
+ * Whether an install holds a native binary of a package for linux-`cpu`: a `.node` file in its directory (in
+ * `prebuilds/linux-<cpu>/` when it has prebuilds), or in a platform package for linux-`cpu` (sharp's
+ * `@img/sharp-linux-arm64`).
+ */
+function hasBinary(files: Array<{ readonly target: string }>, name: string, cpu: string): boolean {
+  const own = `node_modules/${name}/`;
+  const binaries = files.map((f) => f.target).filter((t) => t.endsWith('.node'));
+  const ownBinaries = binaries.filter((t) => t.startsWith(own) && !t.slice(own.length).includes('node_modules/'));
+  const prebuilt = ownBinaries.filter((t) => t.startsWith(`${own}prebuilds/`));
+  if (prebuilt.some((t) => t.startsWith(`${own}prebuilds/linux-${cpu}/`))) {
+    return true;
+  }
+  if (ownBinaries.some((t) => !t.startsWith(`${own}prebuilds/`))) {
+    return true;
+  }
+  return binaries.some((t) => t.split('/').some((segment) => segment.includes(`linux-${cpu}`)));
 }

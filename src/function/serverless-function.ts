@@ -417,7 +417,7 @@ export class ServerlessFunction extends lambda.Function {
       validate: () => [
         ...this.environmentProblems(),
         ...code.problems(handlerExport),
-        ...bundleLayerProblems(this, code, this.layerModules, layers, dependencyLayers),
+        ...bundleLayerProblems(this, code, this.layerModules, layers, dependencyLayers, resolved.entry),
         ...checkLayerPlacement(this, this.addedLayers(), this.stack.region, this.architecture),
       ],
     });
