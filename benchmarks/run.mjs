@@ -105,7 +105,10 @@ const SIDES = {
   'cdk-esbuild': 'cdk-esbuild TypeScriptCode, hand-wired',
   'kit-baseline': 'ServerlessFunction at the --baseline ref',
 };
-const sides = sidesOption ? sidesOption.split(',') : Object.keys(SIDES);
+// kit-baseline is a side only when a --baseline ref is given.
+const sides = sidesOption
+  ? sidesOption.split(',')
+  : Object.keys(SIDES).filter((side) => side !== 'kit-baseline' || baselineRef !== undefined);
 if (sides.includes('kit-baseline') !== (baselineRef !== undefined)) {
   throw new Error('--baseline <ref> and the side kit-baseline go together');
 }
