@@ -169,7 +169,7 @@ async function main() {
         const b = byKey.get(`${kind.id}/${side}`);
         const run = await runInLambdaRuntime({
           bundleDir: b.dir, handler: b.handler, nodePath: node24, functionName: `${kind.id}-${side}`,
-          runtimeModulesDir: kind.sdk === 'runtime' ? path.join(benchDir, 'node_modules') : undefined,
+          sdkModulesDir: path.join(benchDir, 'node_modules'),
           environment: { NODE_OPTIONS: '' }, timeoutMs: 60_000,
         }, [kind.event]);
         const failure = run.initError ?? run.invocations[0].error;
