@@ -92,8 +92,8 @@ export interface BundlingOptions {
    * Bundle the AWS SDK for JavaScript v3 instead of using the copy the Lambda runtime ships.
    *
    * Bundling pins the SDK version you test with and starts faster, at the cost of a larger bundle: a DynamoDB
-   * handler's init took 81 ms of CPU with the SDK bundled against 113 ms with the runtime's copy (Node.js 24,
-   * benchmarks/COLDSTART.md), for 340 kB instead of 2 kB. The runtime's copy gets the SDK's fixes without a deploy.
+   * handler's init took 92 ms of CPU with the SDK bundled against 124 ms with the runtime's copy (Node.js 24,
+   * benchmarks/COLDSTART.md), for 363 kB instead of 2 kB. The runtime's copy gets the SDK's fixes without a deploy.
    *
    * @default false - `@aws-sdk/*` is external on every Node.js runtime that ships SDK v3 (nodejs18.x and later)
    */
