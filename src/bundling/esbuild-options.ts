@@ -7,7 +7,7 @@ import { translateEsbuildArgs } from './esbuild-args';
 import { ESM_DIRNAME, ESM_FILENAME, builtinAliases } from './esm-interop';
 import { sha256 } from './hash';
 import type { NativeModules } from './native-modules';
-import { findProjectRoot } from './project-root';
+import { findProjectRoot, isDirectory, isFile } from './project-root';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
@@ -253,18 +253,3 @@ function sortKeys<T extends Record<string, any>>(obj: T): T {
   return out as T;
 }
 
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -5,6 +5,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deliveryDeadLetterQueue } from './delivery';
+import { checkFilterPolicy, renderAttributePolicy, renderBodyPolicy } from './sns-filter-policy';
 import { formatProblems } from '../core/problems';
 import { functionOf, markInvokedAsynchronously } from '../core/targets';
 import { acknowledge } from '../monitoring/acknowledgements';
@@ -64,10 +65,20 @@ export class SnsSource implements lambda.IEventSource {
     const fn = functionOf(target) as unknown as Construct;
     const o = this.options;
     const source = `SnsSource(${this.topic.node.path})`;
+    const problems: string[] = [];
     if (o.filterPolicy && o.filterPolicyWithMessageBody) {
-      throw new Error(formatProblems(fn.node.path, [
-        `\`${source}.filterPolicy\` and \`filterPolicyWithMessageBody\` cannot both be set: a subscription filters either attributes or the body`,
-      ]));
+      problems.push(`\`${source}.filterPolicy\` and \`filterPolicyWithMessageBody\` cannot both be set: a subscription filters either attributes or the body`);
+    }
+    // Checked here, before aws-cdk-lib's Subscription checks some of it with a message that names neither the
+    // construct nor the value.
+    if (o.filterPolicy) {
+      problems.push(...checkFilterPolicy(`${source}.filterPolicy`, renderAttributePolicy(o.filterPolicy), false));
+    }
+    if (o.filterPolicyWithMessageBody) {
+      problems.push(...checkFilterPolicy(`${source}.filterPolicyWithMessageBody`, renderBodyPolicy(o.filterPolicyWithMessageBody), true));
+    }
+    if (problems.length > 0) {
+      throw new Error(formatProblems(fn.node.path, problems));
     }
     markInvokedAsynchronously(target, source);
     const dlq = deliveryDeadLetterQueue(fn, `${this.topic.node.id}DeadLetterQueue`, target, o.deadLetterQueue);

@@ -13,7 +13,7 @@ import { AsyncInvocation } from './async-invocation';
 import { resolveFunctionBundling, withNodeModules } from './function-bundling';
 import { invokedWithoutAliasMessage, unqualifiedInvokers } from './invokers';
 import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
-import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from './prop-checks';
+import { checkFunctionProps, checkFunctionUrl, checkLayerTotal, checkReservedConcurrencyQuota, hasDeadLetterQueue, layersAddedBy } from './prop-checks';
 import { narrowVpcPermissions, scopeLogPermissions } from './roles';
 import { bindSecrets, checkSecretKeys, warnPlaintextCredentials } from './secrets';
 import { watchStackLimits } from './stack-limits';
@@ -21,14 +21,15 @@ import { BundledCode } from '../bundling/bundled-code';
 import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
 import { checkHandlerName } from '../bundling/esbuild-options';
-import { checkEnvironment } from '../core/limits';
+import { checkEnvironment, LAYER_LIMIT } from '../core/limits';
 import { formatProblems } from '../core/problems';
+import { enforceTemplateRules } from '../core/template-rules';
 import { Deployment } from '../deployment/deployment';
 import { createLiveAlias } from '../deployment/live-alias';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { checkEventSourceMappingsOf } from '../event-sources/mapping-checks';
 import { DependencyLayer } from '../layers/dependency-layer';
-import { bundleLayerProblems, checkLayers, versionSkew } from '../layers/layer-checks';
+import { bundleLayerProblems, checkLayerPlacement, checkLayers, versionSkew } from '../layers/layer-checks';
 import { acknowledgeFunctionFindings } from '../monitoring/acknowledgements';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
 
@@ -37,6 +38,9 @@ const DEFAULT_MEMORY_MB = 1024;
 const DEFAULT_TIMEOUT = Duration.seconds(30);
 const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 const DEFAULT_ALIAS = 'live';
+
+/** Marks ServerlessFunctions across copies of this library (see {@link ServerlessFunction.isServerlessFunction}). */
+const SERVERLESS_FUNCTION = Symbol.for('cdk-lambda-kit.ServerlessFunction');
 
 /**
  * Properties of a {@link ServerlessFunction}.
@@ -202,6 +206,14 @@ export interface ServerlessFunctionProps extends lambda.FunctionOptions {
  * invoker should go through the alias.
  */
 export class ServerlessFunction extends lambda.Function {
+  /**
+   * Whether `x` is a ServerlessFunction, from this copy of the library or another one (where `instanceof` is false:
+   * two installed copies of cdk-lambda-kit each have their own class).
+   */
+  public static isServerlessFunction(x: any): x is ServerlessFunction {
+    return x !== null && typeof x === 'object' && SERVERLESS_FUNCTION in x;
+  }
+
   /** The name of the exported function Lambda invokes. */
   public readonly handlerExport: string;
 
@@ -243,7 +255,7 @@ export class ServerlessFunction extends lambda.Function {
 
     const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     const layers = props.layers ?? [];
-    const dependencyLayers = layers.filter((l): l is DependencyLayer => l instanceof DependencyLayer);
+    const dependencyLayers = layers.filter((l): l is DependencyLayer => DependencyLayer.isDependencyLayer(l));
     const problems = checkFunctionProps({ ...props, memorySize, timeout, aliasName });
     problems.push(...checkLayers(layers, runtime, architecture));
     const handlerProblem = checkHandlerName(handlerExport);
@@ -255,6 +267,9 @@ export class ServerlessFunction extends lambda.Function {
       id, region: Stack.of(scope).region, runtime, environment: props.environment, layerCount: layers.length,
     });
     problems.push(...powertools?.problems ?? []);
+    // Lambda's five layers, with those aws-cdk-lib's props and Powertools add (aws-cdk-lib would refuse the sixth
+    // with a message that names neither the prop nor the count).
+    problems.push(...checkLayerTotal(layers.length, layersAddedBy(props, powertools?.layerArn !== undefined)));
     // Secrets and parameters (issue 14): their references go into the environment below.
     problems.push(...checkSecretKeys(props.secrets, props.parameters, props.environment));
     // The bundling options, with the packages of the layers and `bundling.nodeModules` left out of the bundle.
@@ -302,6 +317,7 @@ export class ServerlessFunction extends lambda.Function {
       handler: `index.${handlerExport}`,
       code,
     });
+    Object.defineProperty(this, SERVERLESS_FUNCTION, { value: true });
     this.handlerExport = handlerExport;
     this._alarmAction = props.alarms?.action;
     this.entry = resolved.entry;
@@ -352,6 +368,8 @@ export class ServerlessFunction extends lambda.Function {
 
     // Event source mappings from any class (aws-cdk-lib's SqsEventSource too) get this library's checks at synth.
     checkEventSourceMappingsOf(this);
+    // CloudFormation's schema findings on the function's resources, and those bound to it, are errors at synth.
+    enforceTemplateRules(this);
 
     // The alias, its provisioned concurrency, the alarms and the deployment group.
     const live = createLiveAlias(this, {
@@ -366,6 +384,9 @@ export class ServerlessFunction extends lambda.Function {
     this.alarms = live.alarms;
     this.deploymentGroup = live.deploymentGroup;
 
+    for (const warning of checkReservedConcurrencyQuota(props.reservedConcurrentExecutions)) {
+      Annotations.of(this).addWarningV2(warning.id, warning.message);
+    }
     if (props.functionUrl) {
       for (const warning of checkFunctionUrl(props.functionUrl)) {
         Annotations.of(this).addWarningV2(warning.id, warning.message);
@@ -380,7 +401,7 @@ export class ServerlessFunction extends lambda.Function {
     if (props.asyncInvocation === true) {
       this.configureAsyncInvocation();
     }
-    watchStackLimits(this.stack, (c) => c instanceof ServerlessFunction);
+    watchStackLimits(this.stack, (c) => ServerlessFunction.isServerlessFunction(c));
     // Sources, permissions and policy statements may still be added after construction: finish when the app is complete.
     Aspects.of(this).add({ visit: (node) => node === this && this.completeAtSynth(props) });
 
@@ -395,6 +416,7 @@ export class ServerlessFunction extends lambda.Function {
         ...this.environmentProblems(),
         ...code.problems(handlerExport),
         ...bundleLayerProblems(this, code, this.layerModules, layers, dependencyLayers),
+        ...checkLayerPlacement(this, this.addedLayers(), this.stack.region, this.architecture),
       ],
     });
   }
@@ -416,8 +438,13 @@ export class ServerlessFunction extends lambda.Function {
    * of the bundle.
    */
   public addLayers(...layers: lambda.ILayerVersion[]): void {
+    const count = this.addedLayers().length;
+    if (count + layers.length > LAYER_LIMIT) {
+      throw new Error(formatProblems(this.node.path,
+        [`\`addLayers\` cannot add ${layers.length} more layers to the ${count} the function has: Lambda's limit is ${LAYER_LIMIT} a function`]));
+    }
     if (this.alias !== undefined) {
-      const dependencyLayer = layers.find((l) => l instanceof DependencyLayer);
+      const dependencyLayer = layers.find((l) => DependencyLayer.isDependencyLayer(l));
       if (dependencyLayer) {
         throw new Error(`${this.node.path}: \`addLayers\` cannot add the DependencyLayer ${dependencyLayer.node.path} after construction: pass it in \`layers\` so that its packages are left out of the bundle`);
       }
@@ -476,6 +503,16 @@ export class ServerlessFunction extends lambda.Function {
    */
   public addFunctionUrl(options: lambda.FunctionUrlOptions = {}): lambda.FunctionUrl {
     return this.alias.addFunctionUrl({ ...options, authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM });
+  }
+
+  /**
+   * The layers the function has: aws-cdk-lib keeps them in `_layers` (an array, or a box of one); empty should a
+   * later version rename it.
+   */
+  private addedLayers(): lambda.ILayerVersion[] {
+    const held = (this as unknown as { _layers?: unknown })._layers as { get?: () => unknown } | undefined;
+    const value = typeof held?.get === 'function' ? held.get() : held;
+    return Array.isArray(value) ? value : [];
   }
 
   /** Environment checks at synth, when every `addEnvironment` call has been made. */
