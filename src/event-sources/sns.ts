@@ -1,10 +1,9 @@
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { deliveryDeadLetterQueue } from './delivery';
+import { DeliveredEventSource } from './delivery';
 import { checkFilterPolicy, renderAttributePolicy, renderBodyPolicy } from './sns-filter-policy';
 import { formatProblems } from '../core/problems';
 import { functionOf, markInvokedAsynchronously } from '../core/targets';
@@ -49,17 +48,17 @@ export interface SnsSourceOptions {
  * in the function's stack with the topic's region (from its ARN), and the topic owner must allow the function's
  * account to subscribe (`sns:Subscribe` in the topic policy).
  */
-export class SnsSource implements lambda.IEventSource {
+export class SnsSource extends DeliveredEventSource {
+  private boundSubscription?: sns.Subscription;
+
+  constructor(public readonly topic: sns.ITopic, private readonly options: SnsSourceOptions = {}) {
+    super();
+  }
+
   /** The subscription, once bound. */
-  public subscription?: sns.Subscription;
-
-  /** Where undeliverable messages go, once bound. */
-  public deadLetterQueue?: sqs.IQueue;
-
-  /** The alarm on the dead-letter queue this source created, once bound. */
-  public deadLetterQueueAlarm?: cloudwatch.Alarm;
-
-  constructor(public readonly topic: sns.ITopic, private readonly options: SnsSourceOptions = {}) {}
+  public get subscription(): sns.Subscription | undefined {
+    return this.boundSubscription;
+  }
 
   public bind(target: lambda.IFunction): void {
     const fn = functionOf(target) as unknown as Construct;
@@ -81,18 +80,17 @@ export class SnsSource implements lambda.IEventSource {
       throw new Error(formatProblems(fn.node.path, problems));
     }
     markInvokedAsynchronously(target, source);
-    const dlq = deliveryDeadLetterQueue(fn, `${this.topic.node.id}DeadLetterQueue`, target, o.deadLetterQueue);
-    this.deadLetterQueue = dlq.queue;
-    this.deadLetterQueueAlarm = dlq.alarm;
-    this.subscription = this.topic.addSubscription(new subscriptions.LambdaSubscription(target, {
+    const deadLetterQueue = this.deliverFailuresTo(fn, `${this.topic.node.id}DeadLetterQueue`, target, o.deadLetterQueue);
+    const subscription = this.topic.addSubscription(new subscriptions.LambdaSubscription(target, {
       filterPolicy: o.filterPolicy,
       filterPolicyWithMessageBody: o.filterPolicyWithMessageBody,
-      deadLetterQueue: dlq.queue,
+      deadLetterQueue,
     }));
+    this.boundSubscription = subscription;
     if (target instanceof lambda.Alias) {
       // The CloudFormation validator's W3694 expects a function behind a `lambda` endpoint; an alias ARN is a
       // qualified function ARN, which SNS invokes as such.
-      acknowledge(this.subscription, 'CloudFormation-Validate::W3694',
+      acknowledge(subscription, 'CloudFormation-Validate::W3694',
         'the endpoint is the function\'s alias, a qualified Lambda function ARN: SNS invokes that alias (and so the version it points to)');
     }
   }
