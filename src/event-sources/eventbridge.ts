@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkRetryPolicy, deliveryDeadLetterQueue, stableId } from './delivery';
 import { formatProblems } from '../core/problems';
+import { DestinationWriter, destinationFindings, queueFacts } from '../failure-handling/destination-rules';
 import { functionOf, markInvokedAsynchronously } from '../core/targets';
 
 /** Options of an {@link EventBridgeSource}. */
@@ -74,7 +75,9 @@ export interface EventBridgeSourceOptions {
   readonly maxEventAge?: Duration;
 
   /**
-   * Where events EventBridge could not deliver go once the retry policy is exhausted.
+   * Where events EventBridge could not deliver go once the retry policy is exhausted: a standard (not FIFO) queue.
+   * A queue you pass gets an alarm on its depth (running the function's alarm action) at synth; one this app does not
+   * define gives a warning (`cdk-lambda-kit:importedDeadLetterQueue`), since its queue policy is not written here.
    *
    * @default - a queue created beside the function: encrypted, SSL-only, 14 days, an alarm on its depth that runs
    * the function's alarm action, and a queue policy that lets only this rule send to it
@@ -118,12 +121,21 @@ export class EventBridgeSource implements lambda.IEventSource {
     if (!o.rule && fn.node.tryFindChild(id)) {
       problems.push(`\`${source}\` with this pattern is already on this function (as ${id}): give one of them another \`id\``);
     }
+    const findings = o.deadLetterQueue
+      ? destinationFindings({ prop: `${source}.deadLetterQueue`, writer: DestinationWriter.EVENTS }, queueFacts(o.deadLetterQueue))
+      : { problems: [], warnings: [] };
+    problems.push(...findings.problems);
     if (problems.length > 0) {
       throw new Error(formatProblems(fn.node.path, problems));
     }
+    for (const w of findings.warnings) {
+      Annotations.of(fn).addWarningV2(w.id, w.message);
+    }
     markInvokedAsynchronously(target, source);
     const rule = o.rule ?? new events.Rule(fn, id, { eventPattern: o.eventPattern, eventBus: o.eventBus, description: o.description });
-    const dlq = deliveryDeadLetterQueue(fn, `${o.rule ? o.rule.node.id : id}DeadLetterQueue`, target, o.deadLetterQueue);
+    // An existing rule's queue is named from the rule's path: two rules with one ID in different scopes do not collide.
+    const dlqId = o.rule ? stableId(o.rule.node.id, o.rule.node.path) : id;
+    const dlq = deliveryDeadLetterQueue(fn, `${dlqId}DeadLetterQueue`, target, o.deadLetterQueue);
     rule.addTarget(new targets.LambdaFunction(target, {
       event: o.event,
       retryAttempts: o.retryAttempts ?? 185,
