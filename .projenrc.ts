@@ -38,7 +38,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   integrationTestAutoDiscover: false,
   docgen: true,
 
+  // Lock files of every package manager, read to ship the versions a function's own workspace locks (#28): Yarn's
+  // own parser (classic and Berry yarn.lock, ~0.5 MB) and js-yaml, which it depends on anyway, for pnpm-lock.yaml.
+  // @npmcli/arborist (~40 packages) and @pnpm/lockfile-file (~20) would add megabytes for what a JSON parse and a
+  // YAML parse give; npm's lock is JSON.
+  bundledDeps: ['@yarnpkg/parsers@^3.1.0', 'js-yaml@^4.1.0'],
+
   devDeps: [
+    '@types/js-yaml@^4',
+    // The package managers the workspace tests install a monorepo with (#28): pinned, so CI installs them once.
+    'pnpm@10.34.8',
+    'yarn@1.22.22',
+    '@yarnpkg/cli-dist@4.18.1',
     `esbuild@${ESBUILD_VERSION}`,
     'aws-cdk@2.1148.1',
     'tsx@^4.21.0',

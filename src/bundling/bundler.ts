@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
@@ -428,11 +427,6 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** A fresh temporary directory, private to the user (for installs when the cache cannot be used). */
-export function privateTempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
 /**
  * The cloud assembly's asset directory, absolute: the CLI passes a relative outdir (`CDK_OUTDIR=cdk.out`), which
  * esbuild would resolve against the project root rather than the working directory.
@@ -463,7 +457,13 @@ function reportEntry(job: BundleJob): ReportEntry {
     functions: job.functions.map((f) => f.node.path),
     entry: path.relative(job.resolved.projectRoot, job.resolved.entry),
     state: job.state === 'failed' ? 'failed' : job.fromCache ? 'cache' : 'built',
-    record: job.record && { hash: job.record.hash, bytes: job.record.bytes, gzipBytes: job.record.gzipBytes, topModules: job.record.topModules },
+    record: job.record && {
+      hash: job.record.hash,
+      bytes: job.record.bytes,
+      gzipBytes: job.record.gzipBytes,
+      topModules: job.record.topModules,
+      optionalImports: job.record.optionalImports,
+    },
     metafile: job.metafile,
     errors: job.errors,
   };

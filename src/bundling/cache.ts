@@ -43,6 +43,11 @@ export interface BundleRecord {
   readonly topModules: ModuleSize[];
   /** Packages the bundle imports but leaves out (externals), besides Node.js built-ins. */
   readonly externalImports: string[];
+  /**
+   * Packages the output requires that esbuild could not resolve and still built (a `require()` inside try/catch):
+   * optional, never an error; listed in the bundle report.
+   */
+  readonly optionalImports: string[];
   /** Bundled packages whose code reaches its own files at run time, with the file and what it uses. */
   readonly ownFileReaders: Array<{ readonly module: string; readonly file: string; readonly uses: string }>;
 }
@@ -87,7 +92,8 @@ export function validRecord(value: unknown): BundleRecord | undefined {
   }
   const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
   if (typeof r.bytes !== 'number' || typeof r.gzipBytes !== 'number' || typeof r.exportsKnown !== 'boolean'
-    || !strings(r.exports) || !strings(r.externalImports) || !Array.isArray(r.topModules) || !Array.isArray(r.ownFileReaders)) {
+    || !strings(r.exports) || !strings(r.externalImports) || !strings(r.optionalImports)
+    || !Array.isArray(r.topModules) || !Array.isArray(r.ownFileReaders)) {
     return undefined;
   }
   return r;

@@ -34,6 +34,7 @@ export interface Metafile {
     bytes: number;
     entryPoint?: string;
     exports: string[];
+    imports?: Array<{ path: string; kind: string; external?: boolean }>;
     inputs: Record<string, { bytesInOutput: number }>;
   }>;
 }

@@ -182,7 +182,7 @@ function collect(
     exportsKnown: esm || cjsExports !== undefined,
     inputs,
     topModules: topModules(output.inputs),
-    externalImports: externalPackages(result.metafile, closure),
+    ...outputImports(output.imports ?? [], entry.resolved.buildOptions),
     ownFileReaders: [],
   };
   side.gzipSize(entry.id, main[1]);
@@ -339,18 +339,60 @@ function globPattern(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** The packages a bundle leaves external, from the imports of its inputs (Node.js built-ins left out). */
-export function externalPackages(metafile: Metafile, closure: string[]): string[] {
-  const packages = new Set<string>();
-  for (const input of closure) {
-    for (const imported of metafile.inputs[input]?.imports ?? []) {
-      const name = imported.external ? packageNameOf(imported.path) : undefined;
-      if (name) {
-        packages.add(name);
-      }
+/**
+ * The packages an output file imports (Node.js built-ins left out), judged on what the OUTPUT imports: an import
+ * esbuild dropped (types, `import type`, unused) is none. Split in two:
+ * - `externalImports`: those the bundle was told to leave out (`external`, or `packages: 'external'`), which
+ *   someone (the runtime, a layer, `nodeModules`) must provide;
+ * - `optionalImports`: those esbuild could not resolve and still built, which it only does for a `require()` inside
+ *   try/catch: optional by construction (the require throws inside the try at run time and the code carries on).
+ */
+export function outputImports(
+  imports: ReadonlyArray<{ path: string; external?: boolean }>, buildOptions: Record<string, unknown>,
+): { externalImports: string[]; optionalImports: string[] } {
+  const told = externalMatcher((buildOptions.external ?? []) as string[], buildOptions.packages === 'external');
+  const externalImports = new Set<string>();
+  const optionalImports = new Set<string>();
+  for (const imported of imports) {
+    const name = imported.external ? packageNameOf(imported.path) : undefined;
+    if (name) {
+      (told(imported.path) ? externalImports : optionalImports).add(name);
     }
   }
-  return [...packages].sort();
+  return { externalImports: [...externalImports].sort(), optionalImports: [...optionalImports].sort() };
+}
+
+/**
+ * Whether esbuild's `external` option covers an import path: an exact name, a name's subpath (`name` covers
+ * `name/sub`), or a pattern with one `*` wildcard (`@aws-sdk/*`), as esbuild matches them.
+ */
+function externalMatcher(patterns: string[], allPackages: boolean): (specifier: string) => boolean {
+  const exact = new Set<string>();
+  const wildcards: Array<[string, string]> = [];
+  for (const pattern of patterns) {
+    const star = pattern.indexOf('*');
+    if (star < 0) {
+      exact.add(pattern);
+    } else {
+      wildcards.push([pattern.slice(0, star), pattern.slice(star + 1)]);
+    }
+  }
+  return (specifier) => {
+    if (allPackages && packageNameOf(specifier) !== undefined) {
+      return true;
+    }
+    if (exact.has(specifier)) {
+      return true;
+    }
+    // esbuild: "marking a package as external also marks all of its subpaths as external".
+    for (let at = specifier.indexOf('/'); at > 0; at = specifier.indexOf('/', at + 1)) {
+      if (exact.has(specifier.slice(0, at))) {
+        return true;
+      }
+    }
+    return wildcards.some(([prefix, suffix]) => specifier.length >= prefix.length + suffix.length
+      && specifier.startsWith(prefix) && specifier.endsWith(suffix));
+  };
 }
 
 /** The package an import specifier names (`@scope/name/sub` gives `@scope/name`); undefined for built-ins and paths. */

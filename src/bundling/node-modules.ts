@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { CopiedFile } from './copy-files';
 import { sha256 } from './hash';
 import { install } from './npm-install';
-import { installedVersion } from './project-root';
+import { workspaceVersions } from './workspace-versions';
 
 /**
  * `bundling.nodeModules`: packages installed with npm for Linux and the function's architecture, the way a
@@ -21,24 +21,14 @@ export function checkNodeModules(names: string[] | undefined): string[] {
     .map((n) => `\`bundling.nodeModules\` entries must be npm package names, got "${n}"`);
 }
 
-/** The version of each package the project's lock file (or, without one, its node_modules) resolves. */
-export function projectVersions(names: string[], projectRoot: string): { versions: Record<string, string>; problems: string[] } {
-  let lock: { packages?: Record<string, { version?: string }>; dependencies?: Record<string, { version?: string }> } | undefined;
-  try {
-    lock = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package-lock.json'), 'utf8'));
-  } catch {
-    lock = undefined;
-  }
-  const versions: Record<string, string> = {};
-  const problems: string[] = [];
-  for (const name of [...names].sort()) {
-    const version = lock?.packages?.[`node_modules/${name}`]?.version ?? lock?.dependencies?.[name]?.version ?? installedVersion(name, projectRoot);
-    if (version === undefined) {
-      problems.push(`\`bundling.nodeModules\` must name packages the project depends on (in its package-lock.json or node_modules), got "${name}": add it to package.json and install it`);
-    } else {
-      versions[name] = version;
-    }
-  }
+/**
+ * The version of each package the function's own workspace locks (see `workspaceVersions`): in a monorepo, the
+ * version of the workspace that holds the entry, not the one hoisted for another.
+ */
+export function projectVersions(names: string[], entry: string): { versions: Record<string, string>; problems: string[] } {
+  const { versions, unresolved, source } = workspaceVersions(names, path.dirname(path.resolve(entry)));
+  const problems = unresolved.map((name) => '`bundling.nodeModules` must name packages the function\'s workspace depends on ' +
+    `(read from ${source}, else node_modules), got "${name}": add it to the package.json beside the entry (or above it) and install it`);
   return { versions, problems };
 }
 

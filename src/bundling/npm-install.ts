@@ -1,9 +1,10 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { Bundler, privateTempDir } from './bundler';
+import { Bundler } from './bundler';
 import { isPlainRelativePath } from './cache';
 import { directoryHolds, normalizeModes, replaceDirectory, treeManifest, writeAtomic } from './verified-files';
 
@@ -60,7 +61,9 @@ export function install(
   const started = process.hrtime.bigint();
   const bundler = Bundler.of(scope);
   const cacheRoot = bundler.cacheDir(scope, spec.projectRoot);
-  const layersDir = cacheRoot ? path.join(cacheRoot, 'layers') : privateTempDir('cdk-lambda-kit-layer-');
+  // Without a cache, the install goes into the cloud assembly (replaced by the next synth), never the temp folder,
+  // where nothing would remove it.
+  const layersDir = cacheRoot ? path.join(cacheRoot, 'layers') : path.join(path.resolve(Stage.of(scope)!.assetOutdir), '.lambda-kit-installs');
   const dir = path.join(layersDir, hash);
   const manifestFile = `${dir}.manifest.json`;
   let manifest = cacheRoot ? readManifest(manifestFile) : undefined;

@@ -20,26 +20,6 @@ export function findLockFile(projectRoot: string): string | undefined {
   return LOCK_FILES.map((f) => path.join(projectRoot, f)).find((f) => fs.existsSync(f));
 }
 
-/** The version of a package Node.js would resolve from a directory, if any. */
-export function installedVersion(module: string, from: string): string | undefined {
-  let dir = from;
-  for (;;) {
-    const manifest = path.join(dir, 'node_modules', module, 'package.json');
-    if (fs.existsSync(manifest)) {
-      try {
-        return JSON.parse(fs.readFileSync(manifest, 'utf8')).version;
-      } catch {
-        return undefined;
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      return undefined;
-    }
-    dir = parent;
-  }
-}
-
 function findUp(start: string, matches: (dir: string) => boolean): string | undefined {
   let dir = start;
   for (;;) {

@@ -49,7 +49,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
     cwd: process.cwd(),
   });
   problems.push(...bundlingProblems);
-  const shipped = resolved && nodeModules.length > 0 ? projectVersions(nodeModules, resolved.projectRoot) : undefined;
+  const shipped = resolved && nodeModules.length > 0 ? projectVersions(nodeModules, resolved.entry) : undefined;
   problems.push(...shipped?.problems ?? []);
   return { resolved, problems, layerModules, shipped, runInstallScripts: bundling.runInstallScripts ?? false };
 }

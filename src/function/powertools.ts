@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { installedVersion } from '../bundling/project-root';
+import { workspaceVersion } from '../bundling/workspace-versions';
 import { LAYER_LIMIT } from '../core/limits';
 
 /**
@@ -187,11 +187,14 @@ export function powertoolsSetup(options: PowertoolsOptions, context: {
   return { environment, layerArn, modules, applicationLogLevel: APPLICATION_LOG_LEVELS[logLevel], problems };
 }
 
-/** The layer's packages this project resolves at another version than the layer's: `[module, project version]`. */
-export function powertoolsSkew(projectRoot: string): Array<[string, string]> {
+/**
+ * The layer's packages the function's workspace (`entryDir`: the directory of its entry) locks at another version
+ * than the layer's: `[module, workspace version]`.
+ */
+export function powertoolsSkew(entryDir: string): Array<[string, string]> {
   const skew: Array<[string, string]> = [];
   for (const module of POWERTOOLS_LAYER_PACKAGES) {
-    const local = installedVersion(module, projectRoot);
+    const local = workspaceVersion(module, entryDir);
     if (local !== undefined && local !== POWERTOOLS_VERSION) {
       skew.push([module, local]);
     }

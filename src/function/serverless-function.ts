@@ -1,3 +1,4 @@
+import { dirname } from 'path';
 import { Annotations, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -319,9 +320,9 @@ export class ServerlessFunction extends lambda.Function {
         layerVersionArn: powertools.layerArn,
         compatibleRuntimes: powertoolsLayerRuntimes(),
       }));
-      for (const [module, localVersion] of powertoolsSkew(resolved.projectRoot)) {
+      for (const [module, localVersion] of powertoolsSkew(dirname(resolved.entry))) {
         Annotations.of(this).addWarningV2('cdk-lambda-kit:powertoolsVersionSkew',
-          `the Powertools layer provides ${module}@${POWERTOOLS_VERSION}, but this project resolves ${module}@${localVersion}: ` +
+          `the Powertools layer provides ${module}@${POWERTOOLS_VERSION}, but this function's workspace locks ${module}@${localVersion}: ` +
           `the function runs against the layer's version; install ${POWERTOOLS_VERSION} or set \`powertools.layer: false\` to bundle yours`);
       }
     }
@@ -385,9 +386,9 @@ export class ServerlessFunction extends lambda.Function {
     // Sources, permissions and policy statements may still be added after construction: finish when the app is complete.
     Aspects.of(this).add({ visit: (node) => node === this && this.completeAtSynth(props) });
 
-    for (const [module, layerVersion, localVersion] of versionSkew(dependencyLayers, resolved.projectRoot)) {
+    for (const [module, layerVersion, localVersion] of versionSkew(dependencyLayers, dirname(resolved.entry))) {
       Annotations.of(this).addWarningV2('cdk-lambda-kit:layerVersionSkew',
-        `the layer provides ${module}@${layerVersion}, but this project resolves ${module}@${localVersion}: ` +
+        `the layer provides ${module}@${layerVersion}, but this function's workspace locks ${module}@${localVersion}: ` +
         'the function runs against the layer\'s version (and two copies break `instanceof`); align the versions');
     }
 

@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AssetHashType, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import { Annotations, AssetHashType, FileAssetPackaging, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { Bundler, privateTempDir } from '../bundling/bundler';
+import { Bundler } from '../bundling/bundler';
 import { sha256 } from '../bundling/hash';
 import { BuiltLayer, LayerManifest, LayerSpec, install } from '../bundling/npm-install';
 import { findProjectRoot } from '../bundling/project-root';
 import { directoryHolds } from '../bundling/verified-files';
+import { workspaceVersions } from '../bundling/workspace-versions';
 import { formatProblems } from '../core/problems';
 
 // The install lives in bundling/ (`bundling.nodeModules` installs the same way); `LayerSpec` (in API.md) and `install`
@@ -27,7 +28,10 @@ export interface DependencyLayerProps {
 
   /**
    * A package.json whose `dependencies` are installed (absolute, or relative to the directory `cdk` runs in). A
-   * package-lock.json beside it is installed exactly, with `npm ci`.
+   * package-lock.json beside it is installed exactly, with `npm ci`. Otherwise, in a workspace of a monorepo, each
+   * package is installed at the version that workspace locks, read from the monorepo's `package-lock.json`,
+   * `pnpm-lock.yaml` or `yarn.lock` (classic or Berry, Plug'n'Play included); their own dependencies are resolved
+   * by npm within their ranges.
    *
    * @default - none: use `dependencies`
    */
@@ -104,7 +108,7 @@ export class DependencyLayer extends lambda.LayerVersion {
     const constructPath = scope.node.path ? `${scope.node.path}/${id}` : id;
     const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
-    const { spec, problems } = readSpec(props);
+    const { spec, problems, unlocked } = readSpec(props);
     if (![lambda.Architecture.ARM_64.name, lambda.Architecture.X86_64.name].includes(architecture.name)) {
       problems.push(`\`architecture\` must be ARM_64 or X86_64, got ${architecture.name}`);
     }
@@ -124,13 +128,17 @@ export class DependencyLayer extends lambda.LayerVersion {
       scripts: props.runInstallScripts ?? false,
     }));
     // A stack that is not bundled (`cdk ls`, `cdk synth -e` of another stage) gets a stand-in under a hash of its
-    // own: nothing is ever staged under the real hash that does not hold the installed layer.
-    const built: BuiltLayer = Stack.of(scope).bundlingRequired
+    // own, which is neither installed nor staged (nothing is written, not even to the temp directory): nothing is
+    // ever staged under the real hash that does not hold the installed layer.
+    const bundled = Stack.of(scope).bundlingRequired;
+    const built: BuiltLayer = bundled
       ? installLayer(scope, constructPath, spec, hash, architecture, props.runInstallScripts ?? false)
-      : { dir: emptyLayerDir(), hash: sha256(`skipped\0${hash}`), versions: {}, bytes: 0 };
+      : { dir: __dirname, hash: sha256(`skipped\0${hash}`), versions: {}, bytes: 0 };
 
     super(scope, id, {
-      code: lambda.Code.fromAsset(built.dir, { assetHash: built.hash, assetHashType: AssetHashType.CUSTOM }),
+      code: bundled
+        ? lambda.Code.fromAsset(built.dir, { assetHash: built.hash, assetHashType: AssetHashType.CUSTOM })
+        : new UnbundledLayerCode(built.hash),
       compatibleArchitectures: [architecture],
       compatibleRuntimes: [runtime],
       layerVersionName: props.layerVersionName,
@@ -142,10 +150,16 @@ export class DependencyLayer extends lambda.LayerVersion {
     this.architecture = architecture;
     this.runtime = runtime;
     this.sizeBytes = built.bytes;
+    if (unlocked && unlocked.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-lambda-kit:layerDependencyNotLocked',
+        `\`packageJson\`: ${unlocked.join(', ')} ${unlocked.length === 1 ? 'is' : 'are'} not locked or installed for ${props.packageJson}, ` +
+        'so the layer gets the newest version in range, which may differ from what the functions were tested with: ' +
+        'install the workspace (npm install, pnpm install or yarn) so that its lock file holds them');
+    }
   }
 }
 
-function readSpec(props: DependencyLayerProps): { spec?: LayerSpec; problems: string[] } {
+function readSpec(props: DependencyLayerProps): { spec?: LayerSpec; problems: string[]; unlocked?: string[] } {
   const problems: string[] = [];
   if ((props.dependencies === undefined) === (props.packageJson === undefined)) {
     problems.push(`exactly one of \`dependencies\` and \`packageJson\` must be set, got ${props.dependencies === undefined ? 'neither' : 'both'}`);
@@ -180,11 +194,27 @@ function readSpec(props: DependencyLayerProps): { spec?: LayerSpec; problems: st
     problems.push(`\`packageJson\` must list \`dependencies\`, got none in ${props.packageJson}`);
   }
   const lock = path.join(path.dirname(file), 'package-lock.json');
+  if (fs.existsSync(lock)) {
+    // A project of its own: its lock file is installed exactly.
+    return {
+      problems,
+      spec: {
+        packageJson: JSON.stringify({ name: 'lambda-layer', private: true, dependencies: parsed.dependencies }, undefined, 2),
+        lockFile: fs.readFileSync(lock, 'utf8'),
+        modules,
+        projectRoot: findProjectRoot(file),
+      },
+    };
+  }
+  // A workspace of a monorepo (npm, pnpm or Yarn): each package at the version the workspace locks, wherever the
+  // lock file is; a package the workspace has not installed keeps its range (npm installs the newest in it).
+  const { versions, unresolved } = workspaceVersions(modules, path.dirname(file));
+  const dependencies = Object.fromEntries(modules.map((m) => [m, versions[m] ?? parsed.dependencies![m]]));
   return {
     problems,
+    unlocked: unresolved,
     spec: {
-      packageJson: JSON.stringify({ name: 'lambda-layer', private: true, dependencies: parsed.dependencies }, undefined, 2),
-      lockFile: fs.existsSync(lock) ? fs.readFileSync(lock, 'utf8') : undefined,
+      packageJson: JSON.stringify({ name: 'lambda-layer', private: true, dependencies }, undefined, 2),
       modules,
       projectRoot: findProjectRoot(file),
     },
@@ -219,15 +249,27 @@ function stageLayer(scope: Construct, hash: string, manifest: LayerManifest): vo
   }
 }
 
-let emptyLayer: string | undefined;
+/**
+ * The code of a layer in a stack that is not bundled: an asset under a hash of its own that points at this file's
+ * directory, never staged nor packaged (the CLI publishes the assets of the stacks it bundles only), like the
+ * stand-in of an unbundled function.
+ */
+class UnbundledLayerCode extends lambda.Code {
+  public readonly isInline = false;
 
-/** A layer directory for stacks that are not bundled (the asset is never deployed): private to this process. */
-function emptyLayerDir(): string {
-  if (!emptyLayer || !fs.existsSync(emptyLayer)) {
-    emptyLayer = privateTempDir('cdk-lambda-kit-empty-layer-');
-    fs.mkdirSync(path.join(emptyLayer, 'nodejs', 'node_modules'), { recursive: true });
+  constructor(private readonly sourceHash: string) {
+    super();
   }
-  return emptyLayer;
+
+  public bind(scope: Construct): lambda.CodeConfig {
+    const location = Stack.of(scope).synthesizer.addFileAsset({
+      sourceHash: this.sourceHash,
+      fileName: __dirname,
+      packaging: FileAssetPackaging.ZIP_DIRECTORY,
+      displayName: `${scope.node.path}/Code`,
+    });
+    return { s3Location: { bucketName: location.bucketName, objectKey: location.objectKey } };
+  }
 }
 
 function truncate(text: string, max: number): string {

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { DependencyLayer } from './dependency-layer';
 import { BundledCode } from '../bundling/bundled-code';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES } from '../bundling/esbuild-options';
-import { installedVersion } from '../bundling/project-root';
+import { workspaceVersion } from '../bundling/workspace-versions';
 
 /** Check a function's layers against its runtime and architecture. */
 export function checkLayers(layers: lambda.ILayerVersion[], runtime: lambda.Runtime, architecture: lambda.Architecture): string[] {
@@ -60,14 +60,14 @@ export function bundleLayerProblems(
 }
 
 /**
- * Packages a dependency layer provides at another version than the function's own project resolves:
- * `[module, layer version, project version]`.
+ * Packages a dependency layer provides at another version than the function's own workspace locks (`entryDir`: the
+ * directory of its entry): `[module, layer version, workspace version]`.
  */
-export function versionSkew(layers: DependencyLayer[], projectRoot: string): Array<[string, string, string]> {
+export function versionSkew(layers: DependencyLayer[], entryDir: string): Array<[string, string, string]> {
   const skew: Array<[string, string, string]> = [];
   for (const layer of layers) {
     for (const [module, version] of Object.entries(layer.moduleVersions)) {
-      const local = installedVersion(module, projectRoot);
+      const local = workspaceVersion(module, entryDir);
       if (local !== undefined && local !== version) {
         skew.push([module, version, local]);
       }

@@ -85,7 +85,7 @@ describe('bundling.nodeModules', () => {
     const root = project({ 'src/fn.ts': MS_HANDLER }, { ms: '2.1.2' });
     const { stack } = makeUnbundledApp();
     expect(() => new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/fn.ts'), bundling: { nodeModules: ['left-pad'] } }))
-      .toThrow(/Stack\/Fn: `bundling.nodeModules` must name packages the project depends on \(in its package-lock.json or node_modules\), got "left-pad"/);
+      .toThrow(/Stack\/Fn: `bundling.nodeModules` must name packages the function's workspace depends on \(read from package-lock.json, else node_modules\), got "left-pad": add it to the package.json beside the entry \(or above it\) and install it/);
   });
 
   test('fails if an entry is not a package name', () => {

@@ -148,7 +148,7 @@ describe('powertools bundling', () => {
     const { stack } = makeUnbundledApp();
     new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/fn.ts'), powertools: {} });
     Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp(
-      `the Powertools layer provides @aws-lambda-powertools/logger@${POWERTOOLS_VERSION.replace(/\./g, '\\.')}, but this project resolves @aws-lambda-powertools/logger@2\\.20\\.0.*\\[ack: cdk-lambda-kit:powertoolsVersionSkew\\]`));
+      `the Powertools layer provides @aws-lambda-powertools/logger@${POWERTOOLS_VERSION.replace(/\./g, '\\.')}, but this function's workspace locks @aws-lambda-powertools/logger@2\\.20\\.0.*\\[ack: cdk-lambda-kit:powertoolsVersionSkew\\]`));
   });
 
   test('the bundle logs through the layer\'s Logger in the Lambda runtime client', async () => {

@@ -95,7 +95,7 @@ describe('DependencyLayer', () => {
     const { stack } = makeApp({ cacheDir });
     const layer = new DependencyLayer(stack, 'Deps', { dependencies: { ms: '2.1.3' } });
     new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/uses-ms.ts'), layers: [layer] });
-    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('the layer provides ms@2.1.3, but this project resolves ms@2.1.2.*\\[ack: cdk-lambda-kit:layerVersionSkew\\]'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('the layer provides ms@2.1.3, but this function\'s workspace locks ms@2.1.2.*\\[ack: cdk-lambda-kit:layerVersionSkew\\]'));
   });
 });
 

@@ -1,0 +1,116 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { OutputFormat, ServerlessFunction } from '../../src';
+import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
+import { captureSummary, makeApp, makeProject } from '../helpers';
+
+/**
+ * Issue 23 (1) and issue 28 (1): only what a bundle was told to leave out (`externalModules`, the runtime's SDK,
+ * a dependency layer's packages, `nodeModules`) is checked as external, and it is judged on what the OUTPUT imports.
+ * A require esbuild could not resolve inside try/catch is optional: it throws at run time inside the try, and the
+ * code carries on. Each of these failed the synth before the fix.
+ */
+
+/** Synthesize one function; returns the function and the bundle report's JSON. */
+function synth(root: string, entry: string, props: Record<string, unknown> = {}) {
+  const { app, stack } = makeApp();
+  const fn = new ServerlessFunction(stack, 'Fn', { entry: path.join(root, entry), ...props });
+  let assembly: any;
+  captureSummary(() => {
+    assembly = app.synth();
+  });
+  const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'lambda-kit', 'bundle-report.json'), 'utf8'));
+  const markdown = fs.readFileSync(path.join(assembly.directory, 'lambda-kit', 'bundle-report.md'), 'utf8');
+  return { fn, stack, report, markdown };
+}
+
+describe('external check', () => {
+  test('a guarded optional require in the handler synthesizes, runs, and is listed as optional in the report', async () => {
+    const root = makeProject({
+      'src/fn.ts': [
+        'let color: unknown;',
+        "try { color = require('supports-color'); } catch { color = undefined; }",
+        'export const handler = async () => ({ optionalLoaded: color !== undefined });',
+        '',
+      ].join('\n'),
+    });
+    const { fn, report, markdown } = synth(root, 'src/fn.ts');
+    expect(report.bundles[0].optionalImports).toEqual(['supports-color']);
+    expect(markdown).toMatch(/supports-color/);
+    expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ optionalLoaded: false });
+  });
+
+  test('a package that requires an optional package inside try/catch (debug -> supports-color, pg -> pg-native) synthesizes and runs', async () => {
+    const root = makeProject({
+      'src/fn.ts': "import { enabled } from 'tiny-debug';\nexport const handler = async () => ({ colors: enabled() });\n",
+      'node_modules/tiny-debug/package.json': JSON.stringify({ name: 'tiny-debug', version: '1.0.0', main: 'index.js' }),
+      'node_modules/tiny-debug/index.js': [
+        'let colors = false;',
+        "try { const supportsColor = require('supports-color'); colors = Boolean(supportsColor); } catch (error) { /* optional */ }",
+        "try { require('pg-native'); } catch (e) {}",
+        'exports.enabled = () => colors;',
+        '',
+      ].join('\n'),
+    });
+    const { fn, stack, report } = synth(root, 'src/fn.ts');
+    expect(report.bundles[0].optionalImports).toEqual(['pg-native', 'supports-color']);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('externalNotProvided'))).toEqual([]);
+    expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ colors: false });
+  });
+
+  test('type-only imports from aws-lambda (`import type` and plain `import { APIGatewayProxyEvent }`) synthesize and run', async () => {
+    const root = makeProject({
+      'src/fn.ts': [
+        "import type { Context } from 'aws-lambda';",
+        "import { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';",
+        'export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>',
+        '  ({ statusCode: 200, body: JSON.stringify({ path: event.path, fn: context.functionName ?? null }) });',
+        '',
+      ].join('\n'),
+    });
+    const { fn, report } = synth(root, 'src/fn.ts');
+    expect(report.bundles[0].optionalImports).toEqual([]);
+    const result = await invokeInLambdaRuntime(runtimeOptionsOf(fn), { path: '/orders' });
+    expect(result.statusCode).toEqual(200);
+    expect(JSON.parse(result.body).path).toEqual('/orders');
+  });
+
+  test('a type-only import of a package named in `externalModules` is not checked: the output does not import it', () => {
+    const root = makeProject({
+      'src/fn.ts': "import { Pad } from 'left-pad';\nexport const handler = async (p: Pad) => p;\n",
+    });
+    expect(() => synth(root, 'src/fn.ts', { bundling: { externalModules: ['left-pad'] } })).not.toThrow();
+  });
+
+  test('fails if a module named in `externalModules` is imported by the output and provided by nobody, naming the module and the fix', () => {
+    const root = makeProject({
+      'src/fn.ts': "let color: unknown;\ntry { color = require('supports-color'); } catch {}\nexport const handler = async () => color;\n",
+    });
+    // Told to leave it out: the user's word stands, even in a try (the package would never load).
+    expect(() => synth(root, 'src/fn.ts', { bundling: { externalModules: ['supports-color'] } }))
+      .toThrow(/\[Stack\/Fn\] the bundle imports supports-color but leaves it out \(external\).*`bundling\.nodeModules`/);
+  });
+
+  test('following the message\'s fix (`bundling.nodeModules`) gives a function that runs', async () => {
+    const handler = "import ms from 'ms';\nexport const handler = async () => ({ human: ms(60000) });\n";
+    const lock = JSON.stringify({ name: 'app', lockfileVersion: 3, packages: { 'node_modules/ms': { version: '2.1.3' } } });
+    const root = makeProject({
+      'src/fn.ts': handler,
+      'package.json': JSON.stringify({ name: 'app', private: true, dependencies: { ms: '2.1.3' } }),
+      'package-lock.json': lock,
+    });
+    expect(() => synth(root, 'src/fn.ts', { bundling: { externalModules: ['ms'] } }))
+      .toThrow(/the bundle imports ms but leaves it out \(external\).*list it in `bundling\.nodeModules`/);
+    const { fn } = synth(root, 'src/fn.ts', { bundling: { externalModules: ['ms'], nodeModules: ['ms'] } });
+    expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ human: '1m' });
+  });
+
+  test('the optional imports are not errors for CommonJS output either', () => {
+    const root = makeProject({
+      'src/fn.js': "let c;\ntry { c = require('supports-color'); } catch (e) {}\nexports.handler = async () => ({ c: c === undefined });\n",
+    });
+    const { report } = synth(root, 'src/fn.js', { bundling: { format: OutputFormat.CJS } });
+    expect(report.bundles[0].optionalImports).toEqual(['supports-color']);
+  });
+});
