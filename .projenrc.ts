@@ -117,7 +117,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/benchmarks/', '/.ci/', 'cdk.out/', '/test/', '/projenrc/'] },
-  gitignore: ['cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
+  gitignore: ['.jsii.tabl.json', 'cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
 });
 
 // The compiled files carry inline source maps whose sources are src/*.ts: ship those sources, so that stack traces
@@ -138,6 +138,18 @@ project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolv
 project.tasks.tryFind('package-all')?.reset();
 project.tasks.tryFind('package-all')?.spawn(project.tasks.tryFind('package:js')!);
 project.tasks.tryFind('package-all')?.exec('jsii-pacmak --code-only --targets python java dotnet go --outdir dist/code-only');
+
+// Examples every language can read: jsii-rosetta compiles every example of the README and the API docs under the fixtures
+// in rosetta/ (strict: one that does not compile fails) and translates them into the tablet jsii-pacmak writes the
+// bindings' docs from; then the same for the pages of docs/. Strict in the assembly's metadata too, for Construct Hub.
+project.addTask('rosetta', {
+  description: 'Compile and translate every example of README.md, the API docs and docs/ (jsii-rosetta --strict)',
+  steps: [
+    { exec: 'jsii-rosetta extract --strict .jsii' },
+    { exec: 'node .ci/rosetta-docs.mjs' },
+  ],
+});
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
 
 // The main job: synthesize every example app with the real CDK CLI.
 project.addTask('synth:examples', {

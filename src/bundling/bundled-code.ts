@@ -123,7 +123,11 @@ export class BundledCode extends lambda.Code {
   public builtBundle(): { externalImports: string[]; bytes: number } | undefined {
     const job = this.bound();
     Bundler.of(this.scope!).ensureBuilt();
-    return job.state === 'built' ? { externalImports: job.record!.externalImports, bytes: job.record!.bytes } : undefined;
+    // Issue 23: the native packages installed beside the bundle are provided.
+    const installed = new Set(job.record?.installedModules ?? []);
+    return job.state === 'built'
+      ? { externalImports: job.record!.externalImports.filter((m) => !installed.has(m)), bytes: job.record!.bytes }
+      : undefined;
   }
 
   private locate(): CodeLocation {

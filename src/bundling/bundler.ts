@@ -6,7 +6,7 @@ import { BundleCacheContext } from './bundle-cache-context';
 import { BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, openCache } from './cache';
 import { flushAtSynthesis, flushCacheWrites, writeInBackground } from './cache-writer';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
-import { addCopiedFiles, copiedFilesKey } from './copy-files';
+import { CopiedFile, addCopiedFiles, copiedFilesKey } from './copy-files';
 import { loadEsbuild, startEsbuild, stopEsbuild } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
 import { BuiltBundle, PassEntry, buildGroup, esmExportsOf } from './esbuild-pass';
@@ -149,8 +149,10 @@ export class Bundler {
   public register(fn: IConstruct, resolved: ResolvedBundling): BundleJob {
     const skip = !Stack.of(fn).bundlingRequired;
     // Issue 14: copied files and command hooks make it another bundle than the same entry's without them.
-    const variant = resolved.copyFiles || resolved.commandHooks || resolved.typeCheck
-      ? `\0${JSON.stringify([resolved.copyFiles, hookCommandsKey(resolved.commandHooks, resolved.projectRoot), resolved.typeCheck])}` : '';
+    // Issue 23: so do native packages installed for another architecture or runtime.
+    const variant = resolved.copyFiles || resolved.commandHooks || resolved.typeCheck || resolved.nativeModules
+      ? `\0${JSON.stringify([resolved.copyFiles, hookCommandsKey(resolved.commandHooks, resolved.projectRoot), resolved.typeCheck,
+        resolved.nativeModules?.platform])}` : '';
     const id = (skip ? 'skip-' : '') + sha256(`${resolved.entry}\0${resolved.groupKey}${variant}`).slice(0, 16);
     let job = this.jobs.get(id);
     if (!job) {
@@ -380,7 +382,21 @@ export class Bundler {
     }
     // Issue 14: files copied beside the code, then `afterBundling` hooks, change the bundle (and its asset hash)
     // before it is staged and cached.
-    const copied = addCopiedFiles(built.record!, built.dir!, job.resolved.copyFiles, job.resolved.outputFileName);
+    // Issue 23: the native packages the output imports, installed for the function's platform beside it.
+    const candidates = job.resolved.nativeModules?.candidates ?? {};
+    const natives = built.record!.externalImports.filter((name) => candidates[name] !== undefined);
+    let installed: CopiedFile[] = [];
+    if (natives.length > 0) {
+      try {
+        installed = job.resolved.nativeModules!.install(natives);
+      } catch (e) {
+        job.errors.push((e as Error).message);
+        job.state = 'failed';
+        return;
+      }
+    }
+    const copyFiles = installed.length > 0 ? [...job.resolved.copyFiles ?? [], ...installed] : job.resolved.copyFiles;
+    const copied = addCopiedFiles({ ...built.record!, installedModules: natives }, built.dir!, copyFiles, job.resolved.outputFileName);
     const hooked = runAfterBundling(job.resolved, copied, built.dir!);
     if (hooked.error) {
       job.errors.push(hooked.error);
@@ -413,6 +429,8 @@ export class Bundler {
       copyFiles: copiedFilesKey(r.copyFiles, probe),
       // `bundling.commandHooks`: the hooks' commands (absent without hooks).
       commandHooks: hookCommandsKey(r.commandHooks, r.projectRoot),
+      // Issue 23: native packages installed for a platform (absent without any: keys unchanged).
+      ...(r.nativeModules ? { nativeModules: r.nativeModules.platform } : {}),
     });
   }
 }
@@ -463,6 +481,7 @@ function reportEntry(job: BundleJob): ReportEntry {
       gzipBytes: job.record.gzipBytes,
       topModules: job.record.topModules,
       optionalImports: job.record.optionalImports,
+      installedModules: job.record.installedModules,
     },
     metafile: job.metafile,
     errors: job.errors,

@@ -48,6 +48,8 @@ export interface BundleRecord {
    * optional, never an error; listed in the bundle report.
    */
   readonly optionalImports: string[];
+  /** Native packages the output imports, installed beside it for the function's platform (issue 23). */
+  readonly installedModules: string[];
   /** Bundled packages whose code reaches its own files at run time, with the file and what it uses. */
   readonly ownFileReaders: Array<{ readonly module: string; readonly file: string; readonly uses: string }>;
 }
@@ -92,7 +94,7 @@ export function validRecord(value: unknown): BundleRecord | undefined {
   }
   const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
   if (typeof r.bytes !== 'number' || typeof r.gzipBytes !== 'number' || typeof r.exportsKnown !== 'boolean'
-    || !strings(r.exports) || !strings(r.externalImports) || !strings(r.optionalImports)
+    || !strings(r.exports) || !strings(r.externalImports) || !strings(r.optionalImports) || !strings(r.installedModules)
     || !Array.isArray(r.topModules) || !Array.isArray(r.ownFileReaders)) {
     return undefined;
   }

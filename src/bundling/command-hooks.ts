@@ -8,7 +8,31 @@ import { listFiles } from './verified-files';
  * Commands run before and after a function is bundled, like `NodejsFunction`'s `commandHooks`.
  *
  * Each method returns shell commands, run in order in the project root with `sh -c` (on Windows, `cmd /c`); a
- * command that exits non-zero fails the function's bundling with its output.
+ * command that exits non-zero fails the function's bundling with its output. Implement it as a class in every
+ * language (in Python, a class decorated with `@jsii.implements(ICommandHooks)`; in Java, a class implementing
+ * `ICommandHooks`).
+ *
+ * The methods only return commands, and must have no effect of their own: they are called more than once. When the
+ * function is constructed, and again when the bundle cache computes its key, they are called with the stand-in
+ * directory `<bundle-output-dir>` as `outputDir` (the real one differs on every synth), and the commands returned
+ * then are part of the cache key and of the asset hash. When the bundle is built, they are called with the real
+ * directory, and the commands returned are run. A bundle restored from the cache runs no command. So the commands
+ * must depend on the arguments only, not on the time, a counter or anything else that changes between calls.
+ *
+ * ```ts
+ * import { ICommandHooks, ServerlessFunction } from 'cdk-lambda-kit';
+ *
+ * class CopyVersion implements ICommandHooks {
+ *   public beforeBundling(inputDir: string, outputDir: string): string[] {
+ *     return ['cp ' + inputDir + '/VERSION ' + outputDir + '/VERSION'];
+ *   }
+ *   public afterBundling(inputDir: string, outputDir: string): string[] {
+ *     return [];
+ *   }
+ * }
+ *
+ * new ServerlessFunction(this, 'Orders', { entry: 'src/orders.ts', bundling: { commandHooks: new CopyVersion() } });
+ * ```
  */
 export interface ICommandHooks {
   /**

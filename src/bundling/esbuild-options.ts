@@ -5,6 +5,7 @@ import type { ICommandHooks } from './command-hooks';
 import { CopiedFile, resolveCopyFiles } from './copy-files';
 import { translateEsbuildArgs } from './esbuild-args';
 import { sha256 } from './hash';
+import type { NativeModules } from './native-modules';
 import { findProjectRoot } from './project-root';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
@@ -62,6 +63,8 @@ export interface ResolvedBundling {
   readonly commandHooks?: ICommandHooks;
   /** `bundling.typeCheck`. */
   readonly typeCheck?: boolean;
+  /** Issue 23: the project's native packages, left out of the bundle and installed beside it when imported. */
+  readonly nativeModules?: NativeModules;
 }
 
 /** What `resolveBundling` needs to know about the function. */
@@ -178,7 +181,8 @@ export function resolveBundling(
     treeShaking: true,
     sourcemap: sourceMap ? 'linked' : false,
     sourcesContent: sourceMap ? (options.sourcesContent ?? false) : false,
-    keepNames: options.keepNames ?? false,
+    // Issue 23: minify must not rename classes and functions (`error.constructor.name`, logs, dispatch on names).
+    keepNames: options.keepNames ?? (options.minify ?? true),
     external: [...new Set(external)].sort(),
     define: sortKeys(define),
     loader: sortKeys(options.loader ?? {}),

@@ -183,6 +183,8 @@ function collect(
     inputs,
     topModules: topModules(output.inputs),
     ...outputImports(output.imports ?? [], entry.resolved.buildOptions),
+    // Filled in by the bundler when it installs the native packages the output imports.
+    installedModules: [],
     ownFileReaders: [],
   };
   side.gzipSize(entry.id, main[1]);

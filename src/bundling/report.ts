@@ -11,7 +11,7 @@ export interface ReportEntry {
   readonly entry: string;
   readonly state: 'built' | 'cache' | 'failed';
   /** What the report shows of the bundle's record (not the record: the report outlives the pass). */
-  readonly record?: Pick<BundleRecord, 'hash' | 'bytes' | 'gzipBytes' | 'topModules' | 'optionalImports'>;
+  readonly record?: Pick<BundleRecord, 'hash' | 'bytes' | 'gzipBytes' | 'topModules' | 'optionalImports' | 'installedModules'>;
   /** The file holding the bundle's metafile slice (linked or copied into the report). */
   readonly metafile?: string;
   readonly errors: string[];
@@ -59,6 +59,8 @@ export class BundleReport {
         topModules: e.record?.topModules ?? [],
         // Issue 23: requires esbuild could not resolve inside try/catch, left to fail inside the try at run time.
         optionalImports: e.record?.optionalImports ?? [],
+        // Issue 23: native packages installed beside the bundle for the function's platform.
+        installedModules: e.record?.installedModules ?? [],
         metafile,
         errors: e.errors,
       };
@@ -71,9 +73,10 @@ export class BundleReport {
       'Written by cdk-lambda-kit at synth. Sizes are unzipped; gzip is the compressed main file.',
       'Load a metafile into https://esbuild.github.io/analyze/ to see everything a bundle holds.',
       'Optional: packages required inside try/catch that are not installed; the require fails inside the try at run time.',
+      'Installed: native packages the bundle imports, installed beside it (node_modules) for the function\'s platform.',
       '',
-      '| function | entry | size | gzip | source | top modules | optional | metafile |',
-      '|---|---|---:|---:|---|---|---|---|',
+      '| function | entry | size | gzip | source | top modules | optional | installed | metafile |',
+      '|---|---|---:|---:|---|---|---|---|---|',
       ...rows.map((r) => [
         r.functions.join('<br>'),
         r.entry,
@@ -82,6 +85,7 @@ export class BundleReport {
         r.state === 'cache' ? 'cache' : r.state,
         r.topModules.map((m) => `${m.module} ${formatBytes(m.bytes)}`).join('<br>'),
         r.optionalImports.join('<br>') || '-',
+        r.installedModules.join('<br>') || '-',
         r.metafile ?? '-',
       ].join(' | ')).map((row) => `| ${row} |`),
       '',

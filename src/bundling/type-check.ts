@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,6 +10,10 @@ import { findLockFile } from './project-root';
  * `bundling.typeCheck`: one TypeScript program (`tsc --noEmit`) over the entries of every function that asks for it,
  * per tsconfig, in this process; its errors reported per function (through the bundle's errors, so that they carry
  * the construct path). A function whose checked files are unchanged since it last passed is not checked again.
+ *
+ * TypeScript 4 to 6 are run through their compiler API, in this process. TypeScript 7 is a native compiler whose
+ * package exports no compiler API (`require('typescript')` gives its version only): its `tsc` runs on a temporary
+ * tsconfig that extends the function's and lists the entries.
  */
 
 /** The subset of TypeScript's API used here. */
@@ -54,50 +59,51 @@ type PassRecord = Record<string, string>;
  * @param markerDir where passing checks are recorded (undefined: the cache is off, always check)
  */
 export function typeCheckJobs<J extends TypeCheckJob>(jobs: J[], markerDirOf: (job: J) => string | undefined): { checked: number; programs: number } {
-  const byConfig = new Map<string, { ts: TypeScriptApi; config?: string; jobs: J[] }>();
+  const byConfig = new Map<string, { compiler: ApiCompiler | TscCompiler; config?: string; jobs: J[] }>();
   for (const job of jobs) {
     const marker = markerFile(job, markerDirOf(job));
     if (marker && stillPasses(marker)) {
       continue;
     }
-    const ts = loadTypeScript(job.resolved.projectRoot);
-    if (!ts) {
+    const compiler = loadTypeScript(job.resolved.projectRoot);
+    if (!compiler) {
       fail(job, `\`bundling.typeCheck\` needs the typescript package in the project (${job.resolved.projectRoot}): npm install --save-dev typescript`);
+      continue;
+    }
+    if (compiler.kind === 'unsupported') {
+      fail(job, `\`bundling.typeCheck\` cannot run typescript@${compiler.version} (${compiler.dir}): it has neither the compiler API of TypeScript 4 to 6 nor the tsc of TypeScript 7; install one of those: npm install --save-dev typescript@^7`);
       continue;
     }
     const tsconfig = typeof job.resolved.buildOptions.tsconfig === 'string'
       ? path.resolve(job.resolved.projectRoot, job.resolved.buildOptions.tsconfig)
-      : ts.findConfigFile(path.dirname(job.resolved.entry), ts.sys.fileExists);
+      : findConfig(path.dirname(job.resolved.entry));
     const group = `${job.resolved.projectRoot}\0${tsconfig ?? ''}`;
-    const entry = byConfig.get(group) ?? { ts, config: tsconfig, jobs: [] };
+    const entry = byConfig.get(group) ?? { compiler, config: tsconfig, jobs: [] };
     entry.jobs.push(job);
     byConfig.set(group, entry);
   }
 
   let checkedJobs = 0;
-  for (const { ts, config, jobs: group } of byConfig.values()) {
+  for (const { compiler, config, jobs: group } of byConfig.values()) {
     checkedJobs += group.length;
-    let options: Record<string, unknown> = {};
-    if (config) {
-      const read = ts.readConfigFile(config, ts.sys.readFile);
-      options = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, path.dirname(config)).options;
+    const entries = group.map((j) => j.resolved.entry);
+    const root = group[0].resolved.projectRoot;
+    const result = compiler.kind === 'api' ? checkWithApi(compiler.ts, entries, config) : checkWithTsc(compiler, entries, config, root);
+    if (typeof result === 'string') {
+      group.forEach((job) => fail(job, result));
+      continue;
     }
-    const program = ts.createProgram(group.map((j) => j.resolved.entry), {
-      ...options, noEmit: true, declaration: false, composite: false, incremental: false,
-    });
-    const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.category === 1);
-    const checked = program.getSourceFiles().map((f) => path.resolve(f.fileName)).filter((f) => !f.includes(`${path.sep}node_modules${path.sep}`));
+    const { diagnostics } = result;
+    const checked = result.files.filter((f) => !f.includes(`${path.sep}node_modules${path.sep}`));
     const closures = new Map(group.map((job) => [job, closureOf(job)]));
     for (const job of group) {
       // An error in a file of the function's import graph is its own; one in a file outside every checked function's
       // graph (a global .d.ts, a file only imported for types) is reported for each of them.
-      const own = diagnostics.filter((d) => {
-        const file = d.file ? path.resolve(d.file.fileName) : undefined;
-        return file === undefined || closures.get(job)!.has(file) || ![...closures.values()].some((c) => c.has(file));
-      });
+      const own = diagnostics.filter((d) => d.file === undefined || closures.get(job)!.has(d.file)
+        || ![...closures.values()].some((c) => c.has(d.file!)));
       if (own.length > 0) {
         fail(job, `\`bundling.typeCheck\`: ${own.length} TypeScript error${own.length === 1 ? '' : 's'} (tsc --noEmit${config ? ` -p ${path.relative(job.resolved.projectRoot, config)}` : ''}):\n      ` +
-          own.slice(0, 20).map((d) => format(ts, d, job.resolved.projectRoot)).join('\n      '));
+          own.slice(0, 20).map((d) => format(d, job.resolved.projectRoot)).join('\n      '));
         continue;
       }
       const marker = markerFile(job, markerDirOf(job));
@@ -119,6 +125,99 @@ export function typeCheckJobs<J extends TypeCheckJob>(jobs: J[], markerDirOf: (j
   return { checked: checkedJobs, programs: byConfig.size };
 }
 
+/** A type error, its file absolute; line and column 1-based. */
+interface Problem {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly code: number;
+  readonly text: string;
+}
+
+/** What one program checked: its errors and every file in it (absolute). A string is a failure to run at all. */
+type CheckResult = { readonly diagnostics: Problem[]; readonly files: string[] } | string;
+
+/** TypeScript 4 to 6: one program through the compiler API, in this process. */
+function checkWithApi(ts: TypeScriptApi, entries: string[], config: string | undefined): CheckResult {
+  let options: Record<string, unknown> = {};
+  if (config) {
+    const read = ts.readConfigFile(config, ts.sys.readFile);
+    options = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, path.dirname(config)).options;
+  }
+  const program = ts.createProgram(entries, { ...options, ...CHECK_ONLY });
+  const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.category === 1).map((d): Problem => {
+    const text = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+    if (!d.file || d.start === undefined) {
+      return { code: d.code, text };
+    }
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return { file: path.resolve(d.file.fileName), line: line + 1, column: character + 1, code: d.code, text };
+  });
+  return { diagnostics, files: program.getSourceFiles().map((f) => path.resolve(f.fileName)) };
+}
+
+/** The options that make a program a check: nothing written, no build info. */
+const CHECK_ONLY = { noEmit: true, declaration: false, composite: false, incremental: false };
+
+/**
+ * TypeScript 7: its `tsc` on a temporary tsconfig, next to the function's (so that its relative settings and the
+ * `@types` it sees are the same), that extends it and lists only the entries; `--listFiles` gives the program's files.
+ */
+function checkWithTsc(compiler: TscCompiler, entries: string[], config: string | undefined, projectRoot: string): CheckResult {
+  const dir = config ? path.dirname(config) : projectRoot;
+  const temp = path.join(dir, `.cdk-lambda-kit-typecheck-${process.pid}-${crypto.randomBytes(4).toString('hex')}.json`);
+  fs.writeFileSync(temp, JSON.stringify({ ...(config ? { extends: config } : {}), compilerOptions: CHECK_ONLY, files: entries, include: [] }));
+  let run;
+  try {
+    run = spawnSync(process.execPath, [compiler.tsc, '-p', temp, '--pretty', 'false', '--listFiles'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+  if (run.error || (run.status !== 0 && run.status !== 1 && run.status !== 2)) {
+    return `\`bundling.typeCheck\`: typescript@${compiler.version}'s tsc (${compiler.tsc}) did not run: ${run.error?.message ?? `exit code ${run.status}`}\n${`${run.stdout}${run.stderr}`.trim().split('\n').slice(-10).join('\n')}`;
+  }
+  const diagnostics: Problem[] = [];
+  const files: string[] = [];
+  let last: { text: string } | undefined;
+  for (const line of `${run.stdout}`.split('\n')) {
+    const located = /^(.+)\((\d+),(\d+)\): error TS(\d+): (.*)$/.exec(line);
+    const global = /^error TS(\d+): (.*)$/.exec(line);
+    if (located) {
+      const [, file, line_, column, code, text] = located;
+      const problem = { file: path.resolve(dir, file), line: Number(line_), column: Number(column), code: Number(code), text };
+      diagnostics.push(problem);
+      last = problem;
+    } else if (global) {
+      const problem = { code: Number(global[1]), text: global[2] };
+      diagnostics.push(problem);
+      last = problem;
+    } else if (/^\s+\S/.test(line) && last) {
+      // A diagnostic's chained message continues on indented lines.
+      last.text += ` ${line.trim()}`;
+    } else if (path.isAbsolute(line.trim())) {
+      files.push(path.resolve(line.trim()));
+      last = undefined;
+    }
+  }
+  if (run.status !== 0 && diagnostics.length === 0) {
+    return `\`bundling.typeCheck\`: typescript@${compiler.version}'s tsc failed (exit code ${run.status}) without a type error:\n${`${run.stdout}${run.stderr}`.trim().split('\n').slice(-10).join('\n')}`;
+  }
+  return { diagnostics, files };
+}
+
+/** The tsconfig.json nearest a directory, as \`tsc\` and TypeScript's \`findConfigFile\` find it. */
+function findConfig(from: string): string | undefined {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'tsconfig.json');
+    if (fs.existsSync(candidate)) {
+      return candidate;
+    }
+    if (path.dirname(dir) === dir) {
+      return undefined;
+    }
+  }
+}
+
 /** The files of a function's import graph, as esbuild recorded them, absolute. */
 function closureOf(job: TypeCheckJob): Set<string> {
   // The record's files are its `f:` inputs (see fingerprint.ts): what esbuild read, and the config files above them.
@@ -133,13 +232,11 @@ function fail(job: TypeCheckJob, message: string): void {
   job.state = 'failed';
 }
 
-function format(ts: TypeScriptApi, d: TsDiagnostic, projectRoot: string): string {
-  const text = ts.flattenDiagnosticMessageText(d.messageText, ' ');
-  if (!d.file || d.start === undefined) {
-    return `TS${d.code}: ${text}`;
+function format(d: Problem, projectRoot: string): string {
+  if (!d.file || d.line === undefined) {
+    return `TS${d.code}: ${d.text}`;
   }
-  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-  return `${path.relative(projectRoot, d.file.fileName)}:${line + 1}:${character + 1} TS${d.code}: ${text}`;
+  return `${path.relative(projectRoot, d.file)}:${d.line}:${d.column} TS${d.code}: ${d.text}`;
 }
 
 /** The file recording a job's last passing check: keyed on its bundle (entry, options, output). */
@@ -169,17 +266,54 @@ function hashFile(file: string): string | undefined {
   }
 }
 
-const loaded = new Map<string, TypeScriptApi | undefined>();
+/** TypeScript 4 to 6, through its API. */
+interface ApiCompiler { readonly kind: 'api'; readonly ts: TypeScriptApi }
+/** TypeScript 7, through its tsc. */
+interface TscCompiler { readonly kind: 'cli'; readonly tsc: string; readonly version: string }
+/** A typescript package offering neither. */
+interface UnsupportedCompiler { readonly kind: 'unsupported'; readonly version: string; readonly dir: string }
+type Compiler = ApiCompiler | TscCompiler | UnsupportedCompiler;
 
-/** TypeScript as the project resolves it (one load per project root). */
-function loadTypeScript(projectRoot: string): TypeScriptApi | undefined {
-  if (!loaded.has(projectRoot)) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      loaded.set(projectRoot, require(require.resolve('typescript', { paths: [projectRoot] })) as TypeScriptApi);
-    } catch {
-      loaded.set(projectRoot, undefined);
+const loaded = new Map<string, Compiler>();
+
+/**
+ * TypeScript as the project resolves it (one load per project root); undefined when the project has none, which is
+ * not remembered: a process that synthesizes again after `npm install --save-dev typescript` finds it.
+ */
+function loadTypeScript(projectRoot: string): Compiler | undefined {
+  const compiler = loaded.get(projectRoot) ?? resolveCompiler(projectRoot);
+  if (compiler) {
+    loaded.set(projectRoot, compiler);
+  }
+  return compiler;
+}
+
+function resolveCompiler(projectRoot: string): Compiler | undefined {
+  // Node's lookup of a package: node_modules/typescript in the project root or a directory above it.
+  let dir: string | undefined;
+  for (let from = projectRoot; !dir; from = path.dirname(from)) {
+    if (fs.existsSync(path.join(from, 'node_modules', 'typescript', 'package.json'))) {
+      dir = path.join(from, 'node_modules', 'typescript');
+    } else if (path.dirname(from) === from) {
+      return undefined;
     }
   }
-  return loaded.get(projectRoot);
+  const manifestFile = path.join(dir, 'package.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { version?: string; bin?: string | Record<string, string> };
+  const version = manifest.version ?? 'unknown';
+  let api: Partial<TypeScriptApi> | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    api = require(dir) as Partial<TypeScriptApi>;
+  } catch {
+    api = undefined;
+  }
+  if (api && typeof api.createProgram === 'function' && api.sys) {
+    return { kind: 'api', ts: api as TypeScriptApi };
+  }
+  const bin = typeof manifest.bin === 'object' ? manifest.bin.tsc : undefined;
+  if (Number(version.split('.')[0]) >= 7 && bin && fs.existsSync(path.join(dir, bin))) {
+    return { kind: 'cli', tsc: path.join(dir, bin), version };
+  }
+  return { kind: 'unsupported', version, dir };
 }

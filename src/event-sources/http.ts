@@ -14,6 +14,9 @@ import { invokerOf } from './delivery';
  * group's ARN would have to be created after it.
  *
  * ```ts
+ * import { LoadBalancerTarget } from 'cdk-lambda-kit';
+ *
+ * // listener: an elbv2.ApplicationListener
  * listener.addTargets('Orders', { targets: [new LoadBalancerTarget(fn)] });
  * ```
  */

@@ -112,6 +112,10 @@ export interface ScheduleSourceOptions {
  * queue; the expression, the time window and the retry policy are checked at synth.
  *
  * ```ts
+ * import { TimeZone } from 'aws-cdk-lib';
+ * import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+ * import { ScheduleSource } from 'cdk-lambda-kit';
+ *
  * fn.addEventSource(new ScheduleSource(scheduler.ScheduleExpression.cron({ hour: '8', minute: '0', timeZone: TimeZone.EUROPE_PARIS })));
  * ```
  */

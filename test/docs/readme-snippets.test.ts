@@ -4,70 +4,59 @@ import * as ts from 'typescript';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** The README and every page of docs/ (the ADRs hold no code). */
+/** The README and every page of docs/. */
 const DOCS = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
 /**
- * Every TypeScript snippet in the README and docs/ compiles against the library's sources: each becomes the body of a
- * Stack's constructor (its imports hoisted), after a prelude that imports the library and declares the resources
- * snippets refer to (a queue, a table, a stream, a bucket, an SNS topic for paging, a load balancer listener).
+ * The fenced blocks jsii-rosetta translates (```` ```ts ```` or ```` ```typescript ````, with `key=value` parameters),
+ * and the TypeScript-only ones (```` ```tsx ````: rosetta leaves them alone), which compile all the same.
  */
-function writeSnippets(doc: string, dir: string): string[] {
+function snippetsOf(doc: string): { readonly source: string; readonly fixture: string }[] {
   const text = fs.readFileSync(path.join(ROOT, doc), 'utf8');
-  const snippets = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
-  return snippets.map((snippet, i) => {
-    const lines = snippet.split('\n');
-    const imports = lines.filter((l) => l.startsWith('import '))
-      .filter((l) => !l.includes("from 'cdk-lambda-kit'") && l !== "import * as path from 'path';")
-      .map((l) => l.replace("from 'cdk-lambda-kit/lib/testing'", `from ${JSON.stringify(path.join(ROOT, 'src', 'testing'))}`));
-    const body = lines.filter((l) => !l.startsWith('import ')).join('\n');
-    const file = path.join(dir, `${doc.replace(/\W/g, '_')}_${i}.ts`);
-    fs.writeFileSync(file, [
-      "import * as path from 'path';",
-      "import { App, Duration, Size, Stack, Stage, TimeZone } from 'aws-cdk-lib';",
-      "import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';",
-      "import { Template } from 'aws-cdk-lib/assertions';",
-      "import * as ec2 from 'aws-cdk-lib/aws-ec2';",
-      "import * as rds from 'aws-cdk-lib/aws-rds';",
-      "import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';",
-      "import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';",
-      "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';",
-      "import * as kinesis from 'aws-cdk-lib/aws-kinesis';",
-      "import * as lambda from 'aws-cdk-lib/aws-lambda';",
-      "import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';",
-      "import * as s3 from 'aws-cdk-lib/aws-s3';",
-      "import * as sns from 'aws-cdk-lib/aws-sns';",
-      "import * as sqs from 'aws-cdk-lib/aws-sqs';",
-      `import { Deployment, DependencyLayer, DynamoStreamSource, EventBridgeSource, KinesisStreamSource, LoadBalancerTarget, OutputFormat, PowertoolsLogLevel, ProvisionedConcurrency, S3Source, ScheduleSource, ServerlessFunction, SnsSource, SqsSource, WorkerQueue } from ${JSON.stringify(path.join(ROOT, 'src'))};`,
-      ...imports.filter((l) => !/from 'aws-cdk-lib(\/(assertions|aws-(applicationautoscaling|cloudwatch-actions|dynamodb|ec2|elasticloadbalancingv2|kinesis|lambda|lambda-event-sources|rds|s3|sns|sqs)))?'/.test(l)),
-      'declare const queue: sqs.Queue;',
-      'declare const table: dynamodb.Table;',
-      'declare const stream: kinesis.Stream;',
-      'declare const bucket: s3.Bucket;',
-      'declare const oncall: sns.Topic;',
-      'declare const fn: ServerlessFunction;',
-      'declare const database: rds.DatabaseInstance;',
-      'declare const listener: elbv2.ApplicationListener;',
-      `export class Snippet${i} extends Stack {`,
-      '  constructor() {',
-      '    super(new App(), "Snippet");',
-      body,
-      '  }',
-      '}',
-      // Names the prelude offers that a snippet may leave unused.
-      'export const used = [path, Stage, Duration, Size, TimeZone, elbv2, Template, ec2, appscaling, actions, lambda, SqsEventSource, Deployment, DependencyLayer, DynamoStreamSource, KinesisStreamSource, OutputFormat, PowertoolsLogLevel, ProvisionedConcurrency, S3Source, SqsSource, WorkerQueue, EventBridgeSource, LoadBalancerTarget, ScheduleSource, SnsSource];',
-      '',
-    ].join('\n'));
-    return file;
-  });
+  return [...text.matchAll(/^```(?:ts|typescript|tsx)((?: [^\n]*)?)\n([\s\S]*?)^```/gm)].map((m) => ({
+    source: m[2],
+    fixture: /(?:^| )fixture=(\S+)/.exec(m[1])?.[1] ?? 'default',
+  }));
 }
 
-/** Problems of each doc's snippets, from one TypeScript program over all of them (one program: ~20 s, not 20 s a doc). */
+/**
+ * A snippet completed with its fixture the way jsii-rosetta does it (rosetta's `fixturize`): its imports and `declare`
+ * statements hoisted above the fixture, the rest in place of `/// here`.
+ */
+function fixturize(source: string, fixture: string): string {
+  const file = ts.createSourceFile('snippet.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  let imports = '';
+  let statements = '';
+  for (const statement of file.statements) {
+    const hoisted = ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement)
+      || (ts.isVariableStatement(statement) && statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword));
+    if (hoisted) {
+      imports += statement.getFullText(file);
+    } else {
+      statements += statement.getFullText(file);
+    }
+  }
+  const text = fs.readFileSync(path.join(ROOT, 'rosetta', `${fixture}.ts-fixture`), 'utf8');
+  const here = /[/]{3}[ \t]*here[ \t]*$/im;
+  expect(text).toMatch(here);
+  return `${imports}\n${text.replace(here, statements)}`;
+}
+
+/**
+ * Problems of each doc's snippets. Every TypeScript snippet in the README and docs/ compiles under the rosetta fixture
+ * it names (`rosetta/default.ts-fixture` unless ```` ```ts fixture=NAME ````), against the library's sources, in one
+ * TypeScript program over all of them. `jsii-rosetta extract --strict` (.ci/run) compiles them again against the
+ * compiled package and translates them.
+ */
 let problems: Map<string, string[]>;
 beforeAll(() => {
   const dir = fs.mkdtempSync(path.join(ROOT, 'test', '.snippets-'));
   try {
-    const byDoc = new Map(DOCS.map((doc) => [doc, writeSnippets(doc, dir)]));
+    const byDoc = new Map(DOCS.map((doc) => [doc, snippetsOf(doc).map(({ source, fixture }, i) => {
+      const file = path.join(dir, `${doc.replace(/\W/g, '_')}_${i}.ts`);
+      fs.writeFileSync(file, fixturize(source, fixture));
+      return file;
+    })]));
     const files = [...byDoc.values()].flat();
     const program = ts.createProgram(files, {
       strict: true,
@@ -77,27 +66,40 @@ beforeAll(() => {
       moduleResolution: ts.ModuleResolutionKind.Node16,
       esModuleInterop: true,
       skipLibCheck: true,
-      types: ['node', 'jest'],
+      // Jest's globals are declared by the testing fixture, as rosetta sees them.
+      types: ['node'],
       typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+      paths: {
+        'cdk-lambda-kit': [path.join(ROOT, 'src', 'index.ts')],
+        'cdk-lambda-kit/lib/testing': [path.join(ROOT, 'src', 'testing', 'index.ts')],
+      },
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(path.normalize(d.file.fileName)));
     problems = new Map([...byDoc].map(([doc, docFiles]) => [doc, diagnostics
       .filter((d) => docFiles.includes(path.normalize(d.file!.fileName)))
       .map((d) => {
         const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-        return `${path.basename(d.file!.fileName)}:${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+        const text = d.file!.text.split('\n')[line].trim();
+        return `${path.basename(d.file!.fileName)}:${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')} (${text})`;
       })]));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 120_000);
 
-test.each(DOCS)('%s: its TypeScript snippets compile', (doc) => {
+test.each(DOCS)('%s: its TypeScript snippets compile under their rosetta fixture', (doc) => {
   expect(problems.get(doc)).toEqual([]);
 });
 
+test('a snippet that does not compile is reported, with its doc', () => {
+  // The check itself: the fixture's declared `queue` is an sqs.Queue, not a number.
+  const source = fixturize("import { SqsSource } from 'cdk-lambda-kit';\nconst n: number = queue;\nnew SqsSource(queue);\n", 'default');
+  expect(source.indexOf("import { SqsSource }")).toBeLessThan(source.indexOf('class Fixture'));
+  expect(source).toMatch(/super\(scope, id\);\s+const n: number = queue;/);
+});
+
 test('the README and docs/ hold TypeScript examples', () => {
-  const count = DOCS.map((doc) => [...fs.readFileSync(path.join(ROOT, doc), 'utf8').matchAll(/```ts\n/g)].length);
+  const count = DOCS.map((doc) => snippetsOf(doc).length);
   expect(count.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(12);
   expect(count[0]).toBeGreaterThanOrEqual(1);
 });

@@ -1,4 +1,8 @@
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DependencyLayer, OutputFormat, ServerlessFunction } from '../../src';
@@ -148,5 +152,132 @@ describe('the local Lambda runtime', () => {
     app.synth();
     fs.rmSync(runtimeOptionsOf(fn).bundleDir, { recursive: true });
     expect(() => runtimeOptionsOf(fn)).toThrow(/^Stack\/Fn: the staged asset of its code \(asset\.[0-9a-f]{64}\) was not found in \S+: call app\.synth\(\) \(or Template\.fromStack\) first$/);
+  });
+});
+
+/** A stand-in for DynamoDB's endpoint: answers GetItem, and records what it was asked. */
+async function fakeDynamoDb(): Promise<{ endpoint: string; requests: Array<{ target?: string; body: any }>; close: () => void }> {
+  const requests: Array<{ target?: string; body: any }> = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({ target: req.headers['x-amz-target'] as string | undefined, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ Item: { id: { S: 'o-1' }, customer: { S: 'Ada' } } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => server.close() };
+}
+
+/** Lambda's Node.js runtimes ship the AWS SDK for JavaScript v3; the bundle leaves `@aws-sdk/*` to them. */
+const SDK_HANDLER = `
+  import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+  const client = new DynamoDBClient({ endpoint: process.env.DDB_ENDPOINT });
+  export const handler = async (event: { id: string }) => {
+    const out = await client.send(new GetItemCommand({ TableName: process.env.TABLE_NAME, Key: { id: { S: event.id } } }));
+    return { customer: out.Item?.customer?.S };
+  };
+`;
+
+describe('what the runtime provides', () => {
+  test('a handler using @aws-sdk/client-dynamodb runs with the SDK the runtime provides (the project\'s)', async () => {
+    const ddb = await fakeDynamoDb();
+    try {
+      const options = bundled(SDK_HANDLER);
+      expect(fs.readFileSync(path.join(options.bundleDir, 'index.mjs'), 'utf8')).toMatch(/from"@aws-sdk\/client-dynamodb"/);
+
+      const result = await invokeInLambdaRuntime({ ...options, environment: { ...options.environment, DDB_ENDPOINT: ddb.endpoint } }, { id: 'o-1' });
+
+      expect(result).toEqual({ customer: 'Ada' });
+      expect(ddb.requests).toEqual([{ target: 'DynamoDB_20120810.GetItem', body: { TableName: 'orders', Key: { id: { S: 'o-1' } } } }]);
+    } finally {
+      ddb.close();
+    }
+  });
+
+  test('fails at init, naming the package, when the SDK is not provided', async () => {
+    const options = bundled(SDK_HANDLER);
+    const run = await runInLambdaRuntime({ ...options, provideSdk: false }, [{ id: 'o-1' }]);
+    expect(run.initError?.errorMessage).toMatch(/Cannot find package '@aws-sdk\/client-dynamodb'/);
+  });
+
+  test('an SDK client the project has not installed: the error says where the SDK comes from, and `sdkModulesDir` (the fix) works', async () => {
+    const options = bundled(`
+      import { SFNClient } from '@aws-sdk/client-sfn';
+      export const handler = async () => ({ client: typeof SFNClient });
+    `);
+    await expect(invokeInLambdaRuntime(options, {})).rejects.toThrow(
+      /Cannot find package '@aws-sdk\/client-sfn'[^\n]*\n\(the Node.js runtimes provide @aws-sdk\/client-sfn; here it comes from the project's node_modules: `npm install --save-dev @aws-sdk\/client-sfn`, or pass `sdkModulesDir`\)/);
+
+    // Following the fix: a node_modules directory holding it (here a stand-in package).
+    const sdk = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-sdk-'));
+    fs.mkdirSync(path.join(sdk, '@aws-sdk', 'client-sfn'), { recursive: true });
+    fs.writeFileSync(path.join(sdk, '@aws-sdk', 'client-sfn', 'package.json'), JSON.stringify({ name: '@aws-sdk/client-sfn', version: '3.0.0', main: 'index.js' }));
+    fs.writeFileSync(path.join(sdk, '@aws-sdk', 'client-sfn', 'index.js'), 'exports.SFNClient = class SFNClient {};\n');
+    expect(await invokeInLambdaRuntime({ ...options, sdkModulesDir: sdk }, {})).toEqual({ client: 'function' });
+  });
+
+  test('fails if `sdkModulesDir` holds no @aws-sdk packages, naming the directory', async () => {
+    const options = bundled('export const handler = async () => 1;');
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-sdk-'));
+    await expect(runInLambdaRuntime({ ...options, sdkModulesDir: empty }, [{}])).rejects.toThrow(
+      `\`sdkModulesDir\` must be a node_modules directory holding @aws-sdk packages, got ${empty} (no @aws-sdk in it)`);
+  });
+});
+
+describe('layers in the local runtime', () => {
+  /** A layer directory with one package; its nodejs/node_modules a symbolic link to an install elsewhere if asked. */
+  function layerWith(name: string, options: { symlinked?: boolean } = {}): string {
+    const install = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-install-'));
+    const modules = path.join(install, 'node_modules');
+    fs.mkdirSync(path.join(modules, name), { recursive: true });
+    fs.writeFileSync(path.join(modules, name, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js' }));
+    fs.writeFileSync(path.join(modules, name, 'index.js'), `exports.greet = (n) => \`${name} says hello to \${n}\`;\n`);
+    const layer = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-layer-'));
+    fs.mkdirSync(path.join(layer, 'nodejs'));
+    if (options.symlinked) {
+      fs.symlinkSync(modules, path.join(layer, 'nodejs', 'node_modules'), 'dir');
+    } else {
+      fs.renameSync(modules, path.join(layer, 'nodejs', 'node_modules'));
+    }
+    return layer;
+  }
+
+  const LAYER_HANDLER = `
+    import * as fs from 'fs';
+    import * as path from 'path';
+    import { greet as first } from 'first';
+    import { greet as second } from 'second';
+    export const handler = async () => ({
+      greetings: [first('you'), second('you')],
+      modules: fs.realpathSync(path.join(process.env.LAMBDA_TASK_ROOT!, '..', 'node_modules')),
+    });
+  `;
+
+  test('layers whose nodejs/node_modules is a symbolic link are merged like the others (it failed with ENOTDIR)', async () => {
+    const options = bundled(LAYER_HANDLER, { externalModules: ['first', 'second'] });
+    for (const layerDirs of [[layerWith('first', { symlinked: true }), layerWith('second')], [layerWith('first'), layerWith('second', { symlinked: true })]]) {
+      const result = await invokeInLambdaRuntime({ ...options, layerDirs }, {});
+      expect(result.greetings).toEqual(['first says hello to you', 'second says hello to you']);
+    }
+  });
+
+  test('the merged layers are built once per layer set and reused by later invocations', async () => {
+    const options = bundled(LAYER_HANDLER, { externalModules: ['first', 'second'] });
+    const layerDirs = [layerWith('first'), layerWith('second')];
+    const first = await invokeInLambdaRuntime({ ...options, layerDirs }, {});
+    const second = await invokeInLambdaRuntime({ ...options, layerDirs }, {});
+    const otherSet = await invokeInLambdaRuntime({ ...options, layerDirs: [layerWith('first'), layerWith('second')] }, {});
+    expect(second.modules).toEqual(first.modules);
+    expect(otherSet.modules).not.toEqual(first.modules);
+  });
+
+  test('fails if a layer directory has no nodejs/node_modules, naming it', async () => {
+    const options = bundled('export const handler = async () => 1;');
+    const notALayer = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-layer-'));
+    await expect(runInLambdaRuntime({ ...options, layerDirs: [notALayer] }, [{}])).rejects.toThrow(
+      `a layer directory must hold nodejs/node_modules (as Lambda's Node.js runtimes read it), got ${notALayer}`);
   });
 });
