@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, release, ReleasableCommits } from 'projen';
 
 /** The esbuild release we develop and test against. Users install any 0.x >= this. */
 const ESBUILD_VERSION = '0.28.2';
@@ -28,9 +28,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkLambdaKit', packageId: 'CdkLambdaKit' },
   publishToGo: { moduleName: 'github.com/cdk-lambda-kit/cdk-lambda-kit-go' },
 
-  // No GitHub here: `.ci/run` is the CI.
+  // No GitHub here: `.ci/run` is the CI. Releases are cut by hand (CONTRIBUTING.md): `npx projen release` bumps the
+  // version from the conventional commits since the last tag (feat: minor, fix: patch; 0.x while experimental),
+  // writes CHANGELOG.md, builds and tags; publishing the packages in dist/ is a maintainer's step.
   github: false,
-  release: false,
+  release: true,
+  majorVersion: 0,
+  stability: 'experimental',
+  releaseTrigger: release.ReleaseTrigger.manual({ changelog: true, changelogPath: 'CHANGELOG.md', gitPushCommand: '' }),
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
+  // The first release (no v* tag yet) is 0.1.0; after it, the commits decide.
+  nextVersionCommand: "git tag -l 'v*' | grep -q . || echo 0.1.0",
   depsUpgrade: false,
   pullRequestTemplate: false,
 
@@ -83,7 +91,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     passWithNoTests: false,
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // The starter example's own tests (#28) run as a newcomer's would, against the repository's sources.
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/starter/test/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
       testTimeout: 120_000,
       // Bundling tests spawn esbuild and the CDK CLI; two workers match the two cores we have.
@@ -116,7 +125,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     ignorePatterns: ['test/fixtures/**', 'test/.snippets-*/**', 'benchmarks/.work/**', '**/cdk.out/**'],
   },
 
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/benchmarks/', '/.ci/', 'cdk.out/', '/test/', '/projenrc/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bindings/', '/benchmarks/', '/.ci/', 'cdk.out/', '/test/', '/projenrc/'] },
   gitignore: ['.jsii.tabl.json', 'cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
 });
 

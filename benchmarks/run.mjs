@@ -31,16 +31,30 @@ const argValue = (name) => {
 const scales = (argValue('--n') ?? (quick ? '10' : '10,50,100,200,400')).split(',').map(Number);
 const runsOption = argValue('--runs') !== undefined ? Number(argValue('--runs')) : undefined;
 const sidesOption = argValue('--sides');
+// A git ref of this repository to measure beside the working tree, as the side `kit-baseline` (a paired before/after run).
+const baselineRef = argValue('--baseline');
 // Where RESULTS.md, results.json and chart.svg go (a partial run, e.g. one side, should not replace the full results).
 const outDir = path.resolve(argValue('--out') ?? here);
 const LIBRARIES = ['zod', 'uuid', 'date-fns', 'lodash-es'];
 
-/** The library, compiled to one CommonJS file with esbuild (no jsii build needed), loaded by the generated apps. */
-function buildLibrary() {
+/**
+ * The library, compiled to one CommonJS file with esbuild (no jsii build needed), loaded by the generated apps: from
+ * the working tree, or (`ref`) from that commit's `src/`.
+ */
+function buildLibrary(ref) {
   const esbuild = require('esbuild');
-  const out = path.join(work, 'lib', 'index.js');
+  let src = path.join(repo, 'src');
+  if (ref) {
+    src = path.join(work, 'baseline-src');
+    fs.rmSync(src, { recursive: true, force: true });
+    fs.mkdirSync(src, { recursive: true });
+    const archive = spawnSync('git', ['-C', repo, 'archive', ref, 'src'], { maxBuffer: 256 * 1024 * 1024 });
+    if (archive.status !== 0) throw new Error(`--baseline: git archive ${ref} failed: ${archive.stderr}`);
+    spawnSync('tar', ['-x', '-C', src, '--strip-components=1'], { input: archive.stdout });
+  }
+  const out = path.join(work, ref ? 'lib-baseline' : 'lib', 'index.js');
   esbuild.buildSync({
-    entryPoints: [path.join(repo, 'src', 'index.ts')],
+    entryPoints: [path.join(src, 'index.ts')],
     outfile: out,
     bundle: true,
     platform: 'node',
@@ -89,14 +103,18 @@ const SIDES = {
   'nodejs': 'NodejsFunction (defaults)',
   'nodejs-wired': 'NodejsFunction, hand-wired',
   'cdk-esbuild': 'cdk-esbuild TypeScriptCode, hand-wired',
+  'kit-baseline': 'ServerlessFunction at the --baseline ref',
 };
 const sides = sidesOption ? sidesOption.split(',') : Object.keys(SIDES);
+if (sides.includes('kit-baseline') !== (baselineRef !== undefined)) {
+  throw new Error('--baseline <ref> and the side kit-baseline go together');
+}
 for (const side of sides) {
   if (!(side in SIDES)) throw new Error(`--sides: unknown side '${side}'; the sides are ${Object.keys(SIDES).join(', ')}`);
 }
 
 /** Write the reference app for N functions. */
-function generate(n, libraryFile) {
+function generate(n, libraryFile, baselineFile) {
   const dir = path.join(work, `app-${n}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'src', 'shared'), { recursive: true });
@@ -120,7 +138,8 @@ function generate(n, libraryFile) {
     "const cloudwatch = require('aws-cdk-lib/aws-cloudwatch');",
     "const { NodejsFunction, OutputFormat } = require('aws-cdk-lib/aws-lambda-nodejs');",
     "const { TypeScriptCode } = require('@mrgrain/cdk-esbuild');",
-    `const { ServerlessFunction } = require(${JSON.stringify(libraryFile)});`,
+    // The side kit-baseline: the same app on the library built from the --baseline ref.
+    `const { ServerlessFunction } = require(process.env.BENCH_VARIANT === 'kit-baseline' ? ${JSON.stringify(baselineFile ?? null)} : ${JSON.stringify(libraryFile)});`,
     'const variant = process.env.BENCH_VARIANT;',
     "const skip = process.env.BENCH_SKIP_BUNDLING === '1';",
     "const app = new App(skip ? { postCliContext: { 'aws:cdk:bundling-stacks': [] } } : {});",
@@ -178,7 +197,7 @@ function synth(dir, variant, { skipBundling = false } = {}) {
   const cliArgs = [cdkCli, 'synth', '--quiet', '--app', 'node app.js', '--output', 'cdk.out',
     '-c', `@cdk-lambda-kit/bundling:cacheDir=${path.join(dir, '.kit-cache')}`];
   const command = timeBin ? timeBin : process.execPath;
-  const commandArgs = timeBin ? ['-f', 'maxrss=%M', process.execPath, ...cliArgs] : cliArgs;
+  const commandArgs = timeBin ? ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, ...cliArgs] : cliArgs;
   const started = process.hrtime.bigint();
   const result = spawnSync(command, commandArgs, {
     cwd: dir,
@@ -191,10 +210,13 @@ function synth(dir, variant, { skipBundling = false } = {}) {
     throw new Error(`cdk synth (${variant}) failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
   }
   const rss = /maxrss=(\d+)/.exec(result.stderr);
+  // User + system CPU seconds of the CLI and the app (the processes it waited for): the figure a busy machine moves least.
+  const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(result.stderr);
   // The summary line: `N bundles for M functions (...) in Xs` (older releases: `M functions bundled in Xs`).
   const bundled = /cdk-lambda-kit: (?:\d+ bundles? for \d+ functions? \(.*?\)|\d+ functions? bundled) in ([\d.]+)s/.exec(result.stderr);
   return {
     seconds,
+    cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
     rssMb: rss ? Number(rss[1]) / 1024 : undefined,
     bundlerSeconds: bundled ? Number(bundled[1]) : undefined,
   };
@@ -275,10 +297,10 @@ function runsAt(n) {
   return runsOption !== undefined ? runsOption : quick ? 1 : n <= 100 ? 3 : 1;
 }
 
-function measure(n, libraryFile) {
-  const dir = generate(n, libraryFile);
+function measure(n, libraryFile, baselineFile) {
+  const dir = generate(n, libraryFile, baselineFile);
   const runs = runsAt(n);
-  const samples = Object.fromEntries(sides.map((side) => [side, { cold: [], warm: [], changed: [], floor: [], rss: [], floorRss: [], bundler: [] }]));
+  const samples = Object.fromEntries(sides.map((side) => [side, { cold: [], warm: [], changed: [], floor: [], rss: [], floorRss: [], bundler: [], coldCpu: [], warmCpu: [], changedCpu: [], floorCpu: [] }]));
   const plain = [];
   let revision = 0;
   const sizes = {};
@@ -303,9 +325,14 @@ function measure(n, libraryFile) {
       s.warm.push(warm.seconds);
       s.changed.push(changed.seconds);
       s.rss.push(cold.rssMb);
+      s.floorCpu.push(floor.cpuSeconds);
+      s.coldCpu.push(cold.cpuSeconds);
+      s.warmCpu.push(warm.cpuSeconds);
+      s.changedCpu.push(changed.cpuSeconds);
       s.bundler.push(cold.bundlerSeconds);
       process.stderr.write(`  N=${n} run ${run + 1}/${runs} ${side}: floor ${floor.seconds.toFixed(2)}s, cold ${cold.seconds.toFixed(2)}s, ` +
-        `warm ${warm.seconds.toFixed(2)}s, changed ${changed.seconds.toFixed(2)}s, peak RSS ${fmt(cold.rssMb, 0)} MB\n`);
+        `warm ${warm.seconds.toFixed(2)}s, changed ${changed.seconds.toFixed(2)}s, peak RSS ${fmt(cold.rssMb, 0)} MB; ` +
+        `CPU floor ${fmt(floor.cpuSeconds)}s, cold ${fmt(cold.cpuSeconds)}s, warm ${fmt(warm.cpuSeconds)}s\n`);
     }
     clean(dir);
     plain.push(plainEsbuildPass(dir, n));
@@ -318,6 +345,7 @@ function measure(n, libraryFile) {
     result.sides[side] = {
       cold: median(s.cold), warm: median(s.warm), changed: median(s.changed), floor: median(s.floor),
       peakRssMb: median(s.rss), floorPeakRssMb: median(s.floorRss), bundlerSeconds: median(s.bundler), ...sizes[side],
+      cpu: { floor: median(s.floorCpu), cold: median(s.coldCpu), warm: median(s.warmCpu), changed: median(s.changedCpu) },
       // Every run's figures, in run order: a side's floor, cold, warm and changed synths of one run follow each other.
       samples: s,
     };
@@ -449,7 +477,30 @@ function markdown(results, meta) {
     lines.push(`| ${label} | ${results.map((r) => { const v = get(r); return v === undefined || Number.isNaN(v) ? 'n/a' : `${fmt(v)}×`; }).join(' | ')} |`);
   }
   lines.push('', 'Peak RSS growth, ServerlessFunction cold: ' + rssGrowth(results) + '.', '');
+  if (sides.includes('kit') && sides.includes('kit-baseline')) {
+    lines.push(...pairedTable(results));
+  }
   return lines.join('\n');
+}
+
+/**
+ * The working tree against the --baseline ref, side by side in the same alternating runs: medians of CPU time (user +
+ * system) and wall time for each synth, and after ÷ before.
+ */
+function pairedTable(results) {
+  const lines = ['', `## Paired: working tree (after) against ${baselineRef} (before)`, '',
+    '| N | synth | CPU before | CPU after | CPU after ÷ before | wall before | wall after | wall after ÷ before |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|'];
+  for (const r of results) {
+    const before = r.sides['kit-baseline'];
+    const after = r.sides.kit;
+    for (const mode of ['floor', 'cold', 'warm', 'changed']) {
+      lines.push(`| ${r.n} | ${mode} | ${fmt(before.cpu[mode])} s | ${fmt(after.cpu[mode])} s | ${fmt(after.cpu[mode] / before.cpu[mode], 3)} | ` +
+        `${fmt(before[mode])} s | ${fmt(after[mode])} s | ${fmt(after[mode] / before[mode], 3)} |`);
+    }
+    lines.push(`| ${r.n} | bundler (summary line) | | | | ${fmt(before.bundlerSeconds)} s | ${fmt(after.bundlerSeconds)} s | ${fmt(after.bundlerSeconds / before.bundlerSeconds, 3)} |`);
+  }
+  return lines;
 }
 
 /** The growth of the kit's peak RSS from N=100 to the largest N, against linear growth. */
@@ -464,7 +515,7 @@ function rssGrowth(results) {
   return `${fmt(base, 0)} MB at N=100 → ${fmt(top, 0)} MB at N=${last.n}, ${fmt(growth)}× for ${fmt(linear, 0)}× the functions (${growth < linear ? 'below linear' : '**not below linear**'})`;
 }
 
-const COLORS = { 'kit': '#d62728', 'nodejs': '#7f7f7f', 'nodejs-wired': '#1f77b4', 'cdk-esbuild': '#2ca02c' };
+const COLORS = { 'kit': '#d62728', 'kit-baseline': '#ff9896', 'nodejs': '#7f7f7f', 'nodejs-wired': '#1f77b4', 'cdk-esbuild': '#2ca02c' };
 
 /** An SVG line chart of synth time against N: every side's cold and warm synth, and its floor (dotted). Log scale on y. */
 function chart(results) {
@@ -516,10 +567,11 @@ function chart(results) {
 
 fs.mkdirSync(work, { recursive: true });
 const libraryFile = buildLibrary();
+const baselineFile = baselineRef ? buildLibrary(baselineRef) : undefined;
 const results = [];
 for (const n of scales) {
   process.stderr.write(`benchmark N=${n}, ${runsAt(n)} run(s), sides: ${sides.join(', ')}\n`);
-  results.push(measure(n, libraryFile));
+  results.push(measure(n, libraryFile, baselineFile));
 }
 const meta = {
   date: new Date().toISOString().slice(0, 10),

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { importGraph, layoutProblems } from './harness/layout';
+import { importGraph, layoutProblems, publicApiProblems } from './harness/layout';
 
 const SRC = path.join(__dirname, '..', 'src');
 
@@ -27,10 +27,57 @@ describe('the layout of src/ (shared/STYLE.md)', () => {
   test('src/core/ exists, src/index.ts re-exports something, and src/layers/ imports src/bundling/', () => {
     // Guards the test above against passing on a tree it cannot see.
     expect(fs.readdirSync(path.join(SRC, 'core')).filter((f) => f.endsWith('.ts')).length).toBeGreaterThan(0);
-    expect(fs.readFileSync(path.join(SRC, 'index.ts'), 'utf8')).toMatch(/^export \* from '\.\/function\/serverless-function';$/m);
+    expect(fs.readFileSync(path.join(SRC, 'index.ts'), 'utf8')).toMatch(/^export \{ ServerlessFunction, type ServerlessFunctionProps \} from '\.\/function\/serverless-function';$/m);
     const graph = importGraph(SRC);
     expect(graph.files.filter((f) => f.startsWith('layers/'))
       .flatMap((f) => graph.imports.get(f) ?? []).some((t) => t.startsWith('bundling/'))).toBe(true);
+  });
+});
+
+describe('the public API (shared/STYLE.md: named exports, nothing internal)', () => {
+  test('src/index.ts names each export, and exports no function and no type that no public member uses', () => {
+    expect(publicApiProblems(SRC)).toEqual([]);
+  });
+
+  test('passes an index that exports classes and the types their public members use', () => {
+    const root = tree({
+      'fn.ts': [
+        'export enum Size { SMALL = "small" }',
+        'export interface Limits { readonly size: Size }',
+        'export interface FnProps { readonly limits?: Limits }',
+        'export class Fn { constructor(props: FnProps) { void props; } }',
+        '',
+      ].join('\n'),
+      'index.ts': "export { Fn, type FnProps, type Limits, Size } from './fn';\n",
+    });
+    expect(publicApiProblems(root)).toEqual([]);
+  });
+
+  test('fails on `export *`, an exported function or constant, and a type that only a helper or a private member uses', () => {
+    const root = tree({
+      'fn.ts': [
+        'export interface Spec { readonly name: string }',
+        'export interface Hidden { readonly n: number }',
+        'export interface Internal { readonly n: number }',
+        'export function install(spec: Spec): void { void spec; }',
+        'export const LIMIT = 3;',
+        'export class Fn {',
+        '  private readonly hidden?: Hidden;',
+        '  /** @internal */',
+        '  public _bind(x: Internal): void { void x; void this.hidden; }',
+        '}',
+        '',
+      ].join('\n'),
+      'index.ts': "export * from './fn';\n",
+    });
+    expect(publicApiProblems(root)).toEqual([
+      'index.ts exports a constant: LIMIT',
+      'index.ts exports a function: install',
+      'index.ts exports a type that no public member uses: Hidden',
+      'index.ts exports a type that no public member uses: Internal',
+      'index.ts exports a type that no public member uses: Spec',
+      "index.ts re-exports a whole file: export * from './fn';",
+    ]);
   });
 });
 

@@ -4,10 +4,9 @@ import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
 import { BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, openCache } from './cache';
-import { flushAtSynthesis, flushCacheWrites, writeInBackground } from './cache-writer';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { CopiedFile, addCopiedFiles, copiedFilesKey } from './copy-files';
-import { loadEsbuild, startEsbuild, stopEsbuild } from './esbuild-loader';
+import { loadEsbuild } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
 import { BuiltBundle, PassEntry, buildGroup, esmExportsOf } from './esbuild-pass';
 import { FileProbe, InputRecorder, Inputs, globImportDirs } from './fingerprint';
@@ -15,7 +14,7 @@ import { sha256 } from './hash';
 import { findLockFile } from './project-root';
 import { BundleReport, ReportEntry } from './report';
 import { typeCheckJobs } from './type-check';
-import { cleanLeftovers, directoryHolds, markVerified, replaceDirectory } from './verified-files';
+import { cleanLeftovers, directoryHolds, markVerified, replaceDirectory, tempName } from './verified-files';
 
 /**
  * Context key: the directory of the persistent bundle cache (absolute, or relative to the working directory).
@@ -86,8 +85,6 @@ export class Bundler {
   private readonly cleaned = new Set<string>();
   private cacheWarned = false;
   private passCounter = 0;
-  /** Whether a stage cannot wait for the cache writes at its synthesis: then each pass waits for them itself. */
-  private flushAtEnd = false;
   /** Bundles built in this pass, to store in the cache once the report is written. */
   private toStore: Array<{ job: BundleJob; key: string; cache: BundleCache }> = [];
   /** Dependency layers set up since the last summary line. */
@@ -160,13 +157,6 @@ export class Bundler {
       this.jobs.set(id, job);
     }
     job.functions.push(fn);
-    if (!skip && !flushAtSynthesis(Stage.of(fn) ?? fn.node.root)) {
-      this.flushAtEnd = true;
-    }
-    if (!skip && job.state === 'pending') {
-      // esbuild's service boots while the rest of the app is constructed; no source is read before the pass.
-      startEsbuild(resolved.projectRoot);
-    }
     return job;
   }
 
@@ -178,8 +168,6 @@ export class Bundler {
       return;
     }
     const started = process.hrtime.bigint();
-    // What an earlier synth in this process stored is read below.
-    flushCacheWrites();
     const probe = new FileProbe();
     const toBuild = new Map<string, PassJob[]>();
 
@@ -257,7 +245,6 @@ export class Bundler {
         fs.rmSync(stagingDir, { recursive: true, force: true });
       }
     }
-    stopEsbuild();
     return passes;
   }
 
@@ -265,13 +252,14 @@ export class Bundler {
   private afterPasses(pending: BundleJob[], passes: number, started: bigint): void {
     // Issue 14: `bundling.typeCheck`, one TypeScript program over every function asking for it.
     const typeChecked = typeCheckJobs(pending.filter((j) => j.state === 'built' && j.resolved.typeCheck), (j) => this.cacheDir(j.functions[0], j.resolved.projectRoot));
+    unstageFailed(pending);
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const jobs = pending.filter((j) => j.state !== 'skipped');
     const metafiles = this.summarize(jobs, passes, seconds, typeChecked);
-    // One hand-over for the whole pass: the writer hashes each deferred source once for every record that has it.
-    writeInBackground(this.toStore.flatMap(({ job, key, cache }) =>
-      cache.store(key, job.record!, job.stagedDir!, metafiles.get(job.functions[0].node.path))));
+    for (const { job, key, cache } of this.toStore.filter((s) => s.job.state === 'built')) {
+      cache.store(key, job.record!, job.stagedDir!, metafiles.get(job.functions[0].node.path));
+    }
     this.toStore = [];
     for (const job of jobs) {
       // What synthesis still needs of a bundle is small; its inputs and metafile text are not kept to the end of it.
@@ -280,9 +268,6 @@ export class Bundler {
       if (job.record && Object.keys(job.record.inputs).length > 0) {
         job.record = { ...job.record, inputs: {} };
       }
-    }
-    if (this.flushAtEnd) {
-      flushCacheWrites();
     }
   }
 
@@ -309,7 +294,7 @@ export class Bundler {
       reportFile = written.markdown;
       metafiles = written.metafiles;
       const functions = jobs.reduce((n, j) => n + j.functions.length, 0);
-      const fromCache = jobs.filter((j) => j.fromCache).length;
+      const fromCache = jobs.filter((j) => j.fromCache && j.state !== 'failed').length;
       const failed = jobs.filter((j) => j.state === 'failed').length;
       parts.push(
         `${plural(jobs.length, 'bundle')} for ${plural(functions, 'function')} ` +
@@ -461,13 +446,30 @@ function assetOutdirOf(job: BundleJob): string {
 function stage(job: BundleJob, record: BundleRecord, produce: (tmp: string) => void): string {
   const dir = path.join(assetOutdirOf(job), `asset.${record.hash}`);
   if (!directoryHolds(dir, record)) {
-    const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const tmp = tempName(dir);
     produce(tmp);
     replaceDirectory(tmp, dir, record);
     // Its files are the record's (hashed as written): the checks before templates are written need not hash again.
     markVerified(dir, record);
   }
   return dir;
+}
+
+/**
+ * Take out of the cloud assembly the staged bundles of jobs that failed after staging (their type check), unless a
+ * bundle that did not fail is the same directory.
+ */
+function unstageFailed(jobs: BundleJob[]): void {
+  const kept = new Set(jobs.filter((j) => j.state === 'built').map((j) => j.stagedDir));
+  for (const job of jobs) {
+    if (job.state === 'failed' && job.stagedDir !== undefined) {
+      if (!kept.has(job.stagedDir)) {
+        fs.rmSync(job.stagedDir, { recursive: true, force: true });
+        fs.rmSync(`${job.stagedDir}.verified`, { force: true });
+      }
+      job.stagedDir = undefined;
+    }
+  }
 }
 
 function reportEntry(job: BundleJob): ReportEntry {

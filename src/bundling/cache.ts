@@ -5,10 +5,9 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
-import { CacheWrite } from './cache-writer';
 import { FileProbe, Inputs, inputsHold } from './fingerprint';
 import { sha256 } from './hash';
-import { cleanLeftovers, directoryHolds, mkdirNormalized, normalizeModes, treeManifest, writeNormalized } from './verified-files';
+import { cleanLeftovers, directoryHolds, mkdirNormalized, normalizeModes, replaceDirectory, tempName, treeManifest, writeAtomic, writeNormalized } from './verified-files';
 
 /** Bump when the layout or meaning of cache records changes: old records are then ignored. */
 const CACHE_FORMAT = 'v3';
@@ -103,8 +102,7 @@ export function validRecord(value: unknown): BundleRecord | undefined {
 
 /**
  * Whether a record's inputs are what this version records: at least one file; files and listings as a sha256 or `-`
- * (nothing there), real paths as a non-empty path. A deferred hash the writer did not replace is never valid. One
- * loop without allocations: a warm synth checks every input of every record.
+ * (nothing there), real paths as a non-empty path. One loop without allocations: a warm synth checks every input of every record.
  */
 function validInputs(inputs: Record<string, unknown>): boolean {
   let files = 0;
@@ -198,25 +196,33 @@ export class BundleCache {
   }
 
   /**
-   * What storing a finished bundle takes, for the background writer (cache-writer.ts; the bundler hands it the
-   * writes of a whole pass at once): the bundle's files (copied from where they were staged), its metafile slice
-   * (copied from the report) and its record, in that order, so that a record is only ever there with its bundle. The
-   * writer computes the record's deferred source hashes (see `FileProbe.sourceValue`) and drops the record when a
-   * source changed since esbuild read it. A bundle directory that is there already is kept only if it holds exactly
-   * the record's files; otherwise it is replaced. Failures to write are ignored: the cache is an optimisation, never
-   * a source of truth.
+   * Store a finished bundle: its files (copied from where they were staged), its metafile slice (copied from the
+   * report) and its record, in that order, so that a record is only ever there with its bundle. Each is written under
+   * a temporary name and renamed into place. A bundle directory that is there already is kept only if it holds
+   * exactly the record's files; otherwise it is replaced. A failed write is ignored (the record is then not written):
+   * the cache is an optimisation, never a source of truth, and every restore checks every file's sha256.
    */
-  public store(key: string, record: BundleRecord, stagedDir: string, metafile: string | undefined): CacheWrite[] {
+  public store(key: string, record: BundleRecord, stagedDir: string, metafile: string | undefined): void {
     const bundleDir = this.bundleDir(record.hash);
-    const writes: CacheWrite[] = [];
-    if (!directoryHolds(bundleDir, record)) {
-      writes.push({ kind: 'directory', dir: bundleDir, from: stagedDir, files: record.files });
+    try {
+      if (!directoryHolds(bundleDir, record)) {
+        const tmp = tempName(bundleDir);
+        try {
+          for (const file of record.files) {
+            writeNormalized(path.join(tmp, file), fs.readFileSync(path.join(stagedDir, file)));
+          }
+          replaceDirectory(tmp, bundleDir, record);
+        } finally {
+          fs.rmSync(tmp, { recursive: true, force: true });
+        }
+      }
+      if (metafile !== undefined) {
+        writeAtomic(bundleDir + '.metafile.json', fs.readFileSync(metafile));
+      }
+      writeAtomic(this.entryFile(key), JSON.stringify(record));
+    } catch {
+      // The next synth rebuilds what is missing.
     }
-    if (metafile !== undefined) {
-      writes.push({ kind: 'copy', file: bundleDir + '.metafile.json', from: metafile });
-    }
-    writes.push({ kind: 'record', file: this.entryFile(key), record });
-    return writes;
   }
 
   /** Remove what killed synths left in the cache. */
@@ -292,7 +298,7 @@ export function openCacheDir(dir: string, options: { private?: boolean; noSymlin
   }
   try {
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
-    const probe = path.join(dir, `.write-test.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    const probe = tempName(path.join(dir, '.write-test'));
     fs.writeFileSync(probe, '');
     fs.rmSync(probe);
   } catch (e) {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BundleRecord, rehashRecord } from './cache';
+import { isFile } from './project-root';
 
 /**
  * Files copied into a function's bundle beside the code (`bundling.copyFiles`): certificates such as the RDS CA
@@ -157,12 +158,4 @@ function segmentRegex(segment: string): string {
     }
   }
   return out;
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -6,7 +6,7 @@ import { CopiedFile, resolveCopyFiles } from './copy-files';
 import { translateEsbuildArgs } from './esbuild-args';
 import { sha256 } from './hash';
 import type { NativeModules } from './native-modules';
-import { findProjectRoot } from './project-root';
+import { findProjectRoot, isDirectory, isFile } from './project-root';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
@@ -259,18 +259,3 @@ function sortKeys<T extends Record<string, any>>(obj: T): T {
   return out as T;
 }
 
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { BundleRecord, ModuleSize, bundleHash } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
-import { SideWork, localSideWork } from './esbuild-service';
 import { FileProbe, Inputs } from './fingerprint';
 import { sha256 } from './hash';
 import { normalizeModes } from './verified-files';
@@ -70,14 +70,17 @@ export function buildGroup(
   // Issue 14: the `file` and `copy` loaders emit files beside the bundle. Each entry gets a pass of its own whose
   // assets are named into the entry's directory, so that they belong to its bundle.
   const assets = emitsAssets(options);
-  if (assets && entries.length > 1) {
-    let passes = 0;
+  // Each entry in a pass of its own, after `passes` made already.
+  const oneByOne = (passes: number) => {
     for (const entry of entries) {
       const single = buildGroup(esbuild, [entry], stagingDir, metafileDir, inputsOf, probe);
       passes += single.passes;
       bundles.set(entry.id, single.bundles.get(entry.id)!);
     }
     return { passes, bundles };
+  };
+  if (assets && entries.length > 1) {
+    return oneByOne(0);
   }
   let result: EsbuildResult;
   try {
@@ -93,21 +96,13 @@ export function buildGroup(
     });
   } catch (e) {
     if (entries.length > 1) {
-      let passes = 1;
-      for (const entry of entries) {
-        const single = buildGroup(esbuild, [entry], stagingDir, metafileDir, inputsOf, probe);
-        passes += single.passes;
-        bundles.set(entry.id, single.bundles.get(entry.id)!);
-      }
-      return { passes, bundles };
+      return oneByOne(1);
     }
     bundles.set(entries[0].id, { errors: formatMessages(e, projectRoot), warnings: [] });
     return { passes: 1, bundles };
   }
 
-  // Beside the records: the own-file scan of every package file the pass read, and each bundle's gzip size.
-  const side = esbuild.sideWork?.() ?? localSideWork();
-  side.scanFiles(packageFiles(result.metafile, projectRoot), OWN_FILE_WORDS, OWN_FILE_PATTERNS);
+  fs.mkdirSync(metafileDir, { recursive: true });
   const exportsOfCjsOutput = options.format === 'cjs' ? sourceExports(esbuild, entries, projectRoot) : undefined;
   // Each entry's outputs, found in one walk over the pass's outputs (not one walk per entry: N² at hundreds).
   const outputsByDir = new Map<string, Array<[string, Metafile['outputs'][string]]>>();
@@ -117,32 +112,32 @@ export function buildGroup(
     list.push([key, value]);
     outputsByDir.set(dir, list);
   }
-  const collected = entries.map((entry) => {
+  // Each package file is scanned once for the whole pass, however many bundles hold it.
+  const ownFileUse = memoized(scanOwnFileUse);
+  for (const entry of entries) {
     const outputs = outputsByDir.get(path.join(stagingDir, entry.id)) ?? [];
-    return collect(entry, result, stagingDir, metafileDir, inputsOf, exportsOfCjsOutput?.get(entry.id), side, outputs);
-  });
-  const { gzipSizes, scans, failures } = side.results();
-  if (failures.length > 0) {
-    throw new Error(`cdk-lambda-kit could not write the bundles' metafiles into ${metafileDir}: ${failures[0]}`);
-  }
-  for (const { id, bundle, sources } of collected) {
-    const ownFiles = ownFileReadersOf(sources, (file) => scans.get(file), probe);
-    const record = { ...bundle.record!, gzipBytes: gzipSizes.get(id) ?? 0, ownFileReaders: ownFiles };
-    bundles.set(id, { ...bundle, record });
+    const context = { result, stagingDir, metafileDir, inputsOf, probe, ownFileUse };
+    bundles.set(entry.id, collect(entry, context, exportsOfCjsOutput?.get(entry.id), outputs));
   }
   return { passes: 1, bundles };
 }
 
+/** What every entry of a pass is collected with. */
+interface PassContext {
+  readonly result: EsbuildResult;
+  readonly stagingDir: string;
+  readonly metafileDir: string;
+  readonly inputsOf: InputsOf;
+  readonly probe: FileProbe;
+  readonly ownFileUse: (file: string) => string | undefined;
+}
+
 function collect(
   entry: PassEntry,
-  result: EsbuildResult,
-  stagingDir: string,
-  metafileDir: string,
-  inputsOf: InputsOf,
+  { result, stagingDir, metafileDir, inputsOf, probe, ownFileUse }: PassContext,
   cjsExports: string[] | undefined,
-  side: SideWork,
   outputs: Array<[string, Metafile['outputs'][string]]>,
-): { id: string; bundle: BuiltBundle; sources: string[] } {
+): BuiltBundle {
   const { projectRoot, outputFileName } = entry.resolved;
   const entryDir = path.join(stagingDir, entry.id);
   const canonicalDir = path.join(projectRoot, VIRTUAL_OUTDIR, entry.id);
@@ -175,9 +170,8 @@ function collect(
     files: files.map(([name]) => name),
     fileHashes,
     bytes: files.reduce((n, [, contents]) => n + contents.byteLength, 0),
-    // Filled in by the pass from the side work (gzip level 1: close to the zip Lambda receives, at a fraction of the
-    // cost of the default level).
-    gzipBytes: 0,
+    // gzip level 1: close to the zip Lambda receives, at a fraction of the cost of the default level.
+    gzipBytes: zlib.gzipSync(main[1], { level: 1 }).byteLength,
     exports: esm ? output.exports : (cjsExports ?? []),
     exportsKnown: esm || cjsExports !== undefined,
     inputs,
@@ -185,16 +179,15 @@ function collect(
     ...outputImports(output.imports ?? [], entry.resolved.buildOptions),
     // Filled in by the bundler when it installs the native packages the output imports.
     installedModules: [],
-    ownFileReaders: [],
+    ownFileReaders: ownFileReadersOf(sources, ownFileUse, probe),
   };
-  side.gzipSize(entry.id, main[1]);
 
   const slice: Metafile = {
     inputs: Object.fromEntries(closure.filter((i) => result.metafile.inputs[i]).map((i) => [i, result.metafile.inputs[i]])),
     outputs: Object.fromEntries(outputs.map(([key, value]) => [path.basename(key), value])),
   };
   const metafile = path.join(metafileDir, `${entry.id}.json`);
-  side.writeFile(metafile, JSON.stringify(slice));
+  fs.writeFileSync(metafile, JSON.stringify(slice));
 
   const inClosure = new Set(closure);
   const warnings = result.warnings
@@ -204,14 +197,7 @@ function collect(
 
   // The exports esbuild reports for the file it has just written (a cached bundle's are read from its bytes).
   const mainExports = esm && outputFileName.endsWith('.mjs') ? output.exports : undefined;
-  return { id: entry.id, bundle: { errors: [], warnings, dir: entryDir, record, metafile, mainExports }, sources };
-}
-
-/** The files of npm packages (but the AWS SDK's) that a pass read, absolute. */
-function packageFiles(metafile: Metafile, projectRoot: string): string[] {
-  return Object.keys(metafile.inputs)
-    .filter((input) => !input.startsWith('<') && !input.includes(':') && packageOf(input) !== undefined && !packageOf(input)!.startsWith('@aws-sdk/'))
-    .map((input) => path.resolve(projectRoot, input));
+  return { errors: [], warnings, dir: entryDir, record, metafile, mainExports };
 }
 
 /**
@@ -471,14 +457,39 @@ const OWN_FILE_PATTERNS: Array<[RegExp, string]> = [
 
 /**
  * Bundled packages whose code reaches their own files at run time: one finding per package (the first file found),
- * so that the warning can name it and the fix. The files are scanned the way a pass scans them (the own-file scan of
- * the side work, here on the calling thread), each once however many times it is listed.
+ * so that the warning can name it and the fix. Each file is scanned once however many times it is listed.
  */
 export function ownFileReaders(sources: string[], probe: FileProbe = new FileProbe()): BundleRecord['ownFileReaders'] {
-  const side = localSideWork();
-  side.scanFiles([...new Set(sources)], OWN_FILE_WORDS, OWN_FILE_PATTERNS);
-  const { scans } = side.results();
-  return ownFileReadersOf(sources, (file) => scans.get(file), probe);
+  return ownFileReadersOf(sources, memoized(scanOwnFileUse), probe);
+}
+
+/**
+ * How a file reaches its own package's files (the label of the first of OWN_FILE_PATTERNS it matches), or undefined.
+ * A file without any of OWN_FILE_WORDS is not decoded.
+ */
+function scanOwnFileUse(file: string): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (!OWN_FILE_WORDS.some((word) => bytes.includes(word))) {
+    return undefined;
+  }
+  const text = bytes.toString('utf8');
+  return OWN_FILE_PATTERNS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/** A one-argument function that computes each argument's value once. */
+function memoized<T>(compute: (key: string) => T): (key: string) => T {
+  const values = new Map<string, T>();
+  return (key) => {
+    if (!values.has(key)) {
+      values.set(key, compute(key));
+    }
+    return values.get(key) as T;
+  };
 }
 
 /** {@link ownFileReaders}, given how each file reaches its own package's files (`useOf`, see OWN_FILE_PATTERNS). */

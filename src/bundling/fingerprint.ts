@@ -1,6 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { namesIn } from './project-root';
 
 /**
  * What a bundle was built from, as the cache checks it: a map from `<kind>:<path>` to what was found there.
@@ -36,8 +37,7 @@ const CONFIG_NAMES = ['package.json', 'tsconfig.json', 'jsconfig.json'];
 
 /**
  * Reads the file system at most once per path per bundling pass: content hashes, listings and real paths. What is
- * recorded and compared is always content, never timestamps: a stat signature only guards a source's hash while the
- * cache writer computes it in the background. It also remembers what is derived from them and shared by many bundles of a pass (the inputs a
+ * recorded and compared is always content, never timestamps. It also remembers what is derived from them and shared by many bundles of a pass (the inputs a
  * directory's ancestors contribute, relative paths, source scans), so that a pass of N bundles over the same
  * packages costs about one bundle's file system work plus N merges.
  */
@@ -69,30 +69,6 @@ export class FileProbe {
         case 'r': return realpath(abs);
         default: return '?';
       }
-    });
-  }
-
-  /**
-   * A source file esbuild just read, as a record's value: its sha256 if this pass knows it already, or else a
-   * {@link deferredHash} for the cache writer to hash in the background (see {@link RACY_MS} for when a file is hashed
-   * at once instead). What the cache checks is the same either way; only who computes it differs.
-   */
-  public sourceValue(file: string): string {
-    if (this.memo.has('f:' + file)) {
-      return this.memo.get('f:' + file) as string;
-    }
-    return this.once('s:' + file, () => {
-      let stat: fs.BigIntStats | undefined;
-      try {
-        stat = fs.statSync(file, { bigint: true });
-      } catch {
-        stat = undefined;
-      }
-      const changedAt = stat ? (stat.mtimeMs > stat.ctimeMs ? stat.mtimeMs : stat.ctimeMs) : undefined;
-      if (!stat || !stat.isFile() || changedAt === undefined || Number(changedAt) > Date.now() - racyWindowMs) {
-        return this.probe('f:' + file);
-      }
-      return deferredHash(file, statSignature(stat));
     });
   }
 
@@ -182,40 +158,6 @@ export class FileProbe {
   }
 }
 
-/**
- * A file changed less than this long ago (by its mtime or ctime) is hashed at once, not in the background: on a file
- * system with coarse timestamps, a second change within the same tick could leave its stat signature as it was.
- */
-export const RACY_MS = 2000;
-
-/** The window in use: {@link RACY_MS}, or what a test set (see {@link setRacyWindow}). */
-let racyWindowMs = RACY_MS;
-
-/**
- * Tests only: how recent a change must be for a source to be hashed at once; 0 has the cache writer hash every
- * source (on file systems with nanosecond timestamps, like the ones tests run on). Returns the window it replaces.
- */
-export function setRacyWindow(ms: number): number {
-  const previous = racyWindowMs;
-  racyWindowMs = ms;
-  return previous;
-}
-
-/**
- * A record value that the cache writer still has to compute: the sha256 of `file`, provided the file still has the
- * stat signature it had when the bundler recorded it (just after esbuild read it). Any change since (content, size,
- * replacement, rename: mtime, ctime, size or inode) makes the writer drop the record instead of storing a hash of
- * content that esbuild did not read. Never stored: the writer replaces it, and a record holding one is invalid.
- */
-export function deferredHash(file: string, signature: string): string {
-  return `\0${signature}\0${file}`;
-}
-
-/** What changes when a file is written, replaced or renamed over: size, mtime and ctime (ns), inode. */
-export function statSignature(stat: fs.BigIntStats): string {
-  return `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
-}
-
 /** Whether every recorded input still holds: same contents, listings and real paths. */
 export function inputsHold(inputs: Inputs, projectRoot: string, probe: FileProbe): boolean {
   for (const key in inputs) {
@@ -273,15 +215,14 @@ export class InputRecorder {
   }
 
   /**
-   * A source file esbuild read: its content (hashed in the background unless it changed just now: see
-   * {@link FileProbe.sourceValue}), the listing of its directory, and what resolution looks at in every directory
+   * A source file esbuild read: its content, the listing of its directory, and what resolution looks at in every directory
    * above it (config files, `node_modules`).
    */
   public source(abs: string): void {
     const facts = this.probe.sourceFacts(this.projectRoot, abs, () => {
       const parent = path.dirname(abs);
       return {
-        file: ['f:' + this.rel(abs), this.probe.sourceValue(abs)],
+        file: ['f:' + this.rel(abs), this.probe.probe('f:' + abs)],
         directory: ['d:' + this.rel(parent), this.probe.probe('d:' + parent)],
         dir: parent,
       };
@@ -367,13 +308,7 @@ export class InputRecorder {
     if (this.probe.probe('d:' + abs) === '-') {
       return;
     }
-    let names: string[];
-    try {
-      names = fs.readdirSync(abs);
-    } catch {
-      return;
-    }
-    for (const name of names) {
+    for (const name of namesIn(abs)) {
       if (name.startsWith('@')) {
         this.directory(path.join(abs, name));
       }

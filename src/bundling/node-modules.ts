@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { CopiedFile } from './copy-files';
 import { sha256 } from './hash';
 import { install } from './npm-install';
+import { listFiles } from './verified-files';
 import { workspaceVersions } from './workspace-versions';
 
 /**
@@ -58,23 +59,8 @@ export function installNodeModules(scope: Construct, constructPath: string, opti
     projectRoot: options.projectRoot,
   }, hash, options.architecture, options.runInstallScripts);
   const nodeModules = path.join(built.dir, 'nodejs', 'node_modules');
-  return listFiles(nodeModules).map((rel) => ({ source: path.join(nodeModules, ...rel.split('/')), target: `node_modules/${rel}` }));
-}
-
-/** Files under a directory, recursively, as sorted POSIX paths (symbolic links to files included). */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      const full = path.join(dir, child);
-      if (entry.isDirectory()) {
-        walk(child);
-      } else if (entry.isFile() || (entry.isSymbolicLink() && fs.statSync(full).isFile())) {
-        out.push(child);
-      }
-    }
-  };
-  walk('');
-  return out.sort();
+  // Files, and symbolic links to files.
+  return listFiles(nodeModules)
+    .map((rel) => ({ source: path.join(nodeModules, ...rel.split('/')), target: `node_modules/${rel}` }))
+    .filter(({ source }) => fs.statSync(source).isFile());
 }

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Bundler } from './bundler';
 import { isPlainRelativePath } from './cache';
-import { directoryHolds, normalizeModes, replaceDirectory, treeManifest, writeAtomic } from './verified-files';
+import { directoryHolds, normalizeModes, replaceDirectory, tempName, treeManifest, writeAtomic } from './verified-files';
 
 /**
  * npm packages installed for Lambda: into `nodejs/node_modules` for Linux and the target architecture, in the cache
@@ -69,7 +69,7 @@ export function install(
   let manifest = cacheRoot ? readManifest(manifestFile) : undefined;
   const reused = manifest !== undefined && directoryHolds(dir, manifest);
   if (!reused) {
-    const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const tmp = tempName(dir);
     const nodejs = path.join(tmp, 'nodejs');
     fs.mkdirSync(nodejs, { recursive: true });
     fs.writeFileSync(path.join(nodejs, 'package.json'), spec.packageJson);

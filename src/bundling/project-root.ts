@@ -20,6 +20,33 @@ export function findLockFile(projectRoot: string): string | undefined {
   return LOCK_FILES.map((f) => path.join(projectRoot, f)).find((f) => fs.existsSync(f));
 }
 
+/** Whether a path leads to a file (symbolic links followed). */
+export function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a path leads to a directory (symbolic links followed). */
+export function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The names in a directory; none when it cannot be read (gone, not a directory). */
+export function namesIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 function findUp(start: string, matches: (dir: string) => boolean): string | undefined {
   let dir = start;
   for (;;) {

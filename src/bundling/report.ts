@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BundleRecord } from './cache';
-import { writeAtomic } from './verified-files';
+import { tempName, writeAtomic } from './verified-files';
 
 /** One bundle in the report. */
 export interface ReportEntry {
@@ -101,7 +101,7 @@ export class BundleReport {
  * are never written in place, only replaced, so the two names cannot change each other), else a copy.
  */
 function linkOrCopy(from: string, to: string): void {
-  const tmp = `${to}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmp = tempName(to);
   try {
     fs.linkSync(from, tmp);
   } catch {

@@ -1,10 +1,12 @@
 import { spawnSync } from 'child_process';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BundleRecord } from './cache';
 import type { ResolvedBundling } from './esbuild-options';
+import { hashFile } from './fingerprint';
+import { sha256 } from './hash';
 import { findLockFile } from './project-root';
+import { tempName } from './verified-files';
 
 /**
  * `bundling.typeCheck`: one TypeScript program (`tsc --noEmit`) over the entries of every function that asks for it,
@@ -165,7 +167,7 @@ const CHECK_ONLY = { noEmit: true, declaration: false, composite: false, increme
  */
 function checkWithTsc(compiler: TscCompiler, entries: string[], config: string | undefined, projectRoot: string): CheckResult {
   const dir = config ? path.dirname(config) : projectRoot;
-  const temp = path.join(dir, `.cdk-lambda-kit-typecheck-${process.pid}-${crypto.randomBytes(4).toString('hex')}.json`);
+  const temp = `${tempName(path.join(dir, '.cdk-lambda-kit-typecheck'))}.json`;
   fs.writeFileSync(temp, JSON.stringify({ ...(config ? { extends: config } : {}), compilerOptions: CHECK_ONLY, files: entries, include: [] }));
   let run;
   try {
@@ -244,7 +246,7 @@ function markerFile(job: TypeCheckJob, dir: string | undefined): string | undefi
   if (!dir || !job.record) {
     return undefined;
   }
-  const key = crypto.createHash('sha256').update(`${job.resolved.entry}\0${job.resolved.groupKey}\0${job.record.hash}`).digest('hex').slice(0, 32);
+  const key = sha256(`${job.resolved.entry}\0${job.resolved.groupKey}\0${job.record.hash}`).slice(0, 32);
   return path.join(dir, 'typecheck', `${key}.json`);
 }
 
@@ -256,14 +258,6 @@ function stillPasses(marker: string): boolean {
     return false;
   }
   return Object.entries(files).every(([file, hash]) => hashFile(file) === hash);
-}
-
-function hashFile(file: string): string | undefined {
-  try {
-    return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-  } catch {
-    return undefined;
-  }
 }
 
 /** TypeScript 4 to 6, through its API. */

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { hashFile } from './fingerprint';
 import { sha256 } from './hash';
+import { namesIn } from './project-root';
 
 /**
  * Directories whose files are known by sha256 (staged assets, cached bundles, layer installs): checking them,
@@ -145,7 +146,7 @@ export function replaceDirectory(tmp: string, dir: string, record: { readonly fi
     fs.rmSync(tmp, { recursive: true, force: true });
     return;
   }
-  const old = `${dir}.tmp-${process.pid}-old-${Math.random().toString(36).slice(2)}`;
+  const old = tempName(`${dir}-old`);
   fs.renameSync(dir, old);
   fs.rmSync(`${dir}.verified`, { force: true });
   fs.renameSync(tmp, dir);
@@ -196,10 +197,22 @@ export function normalizeModes(dir: string): void {
 /** Write a file through a temporary name, so that readers never see half of it. */
 export function writeAtomic(file: string, content: string | Uint8Array): void {
   mkdirNormalized(path.dirname(file));
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  fs.writeFileSync(tmp, content, { mode: FILE_MODE });
-  fixMode(tmp);
-  fs.renameSync(tmp, file);
+  const tmp = tempName(file);
+  try {
+    fs.writeFileSync(tmp, content, { mode: FILE_MODE });
+    fixMode(tmp);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * A temporary name beside `target` (`<target>.tmp-<pid>-<random>`): written, then renamed into place, so that
+ * readers never see half of it; {@link cleanLeftovers} removes those of killed synths.
+ */
+export function tempName(target: string): string {
+  return `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
 }
 
 /** The process id in a leftover's name (`.lambda-kit-staging-<pid>-…`, `….tmp-<pid>-…`), if it is one. */
@@ -213,13 +226,7 @@ export function leftoverPid(name: string): number | undefined {
  * whose process is gone, or that are older than an hour. Those of this process and of live ones are left alone.
  */
 export function cleanLeftovers(dir: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const name of namesIn(dir)) {
     const pid = leftoverPid(name);
     if (pid === undefined || pid === process.pid) {
       continue;

@@ -40,6 +40,9 @@ const DEFAULT_TIMEOUT = Duration.seconds(30);
 const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 const DEFAULT_ALIAS = 'live';
 
+/** Marks ServerlessFunctions across copies of this library (see {@link ServerlessFunction.isServerlessFunction}). */
+const SERVERLESS_FUNCTION = Symbol.for('cdk-lambda-kit.ServerlessFunction');
+
 /**
  * Properties of a {@link ServerlessFunction}.
  *
@@ -204,6 +207,14 @@ export interface ServerlessFunctionProps extends lambda.FunctionOptions {
  * invoker should go through the alias.
  */
 export class ServerlessFunction extends lambda.Function {
+  /**
+   * Whether `x` is a ServerlessFunction, from this copy of the library or another one (where `instanceof` is false:
+   * two installed copies of cdk-lambda-kit each have their own class).
+   */
+  public static isServerlessFunction(x: any): x is ServerlessFunction {
+    return x !== null && typeof x === 'object' && SERVERLESS_FUNCTION in x;
+  }
+
   /** The name of the exported function Lambda invokes. */
   public readonly handlerExport: string;
 
@@ -245,7 +256,7 @@ export class ServerlessFunction extends lambda.Function {
 
     const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     const layers = props.layers ?? [];
-    const dependencyLayers = layers.filter((l): l is DependencyLayer => l instanceof DependencyLayer);
+    const dependencyLayers = layers.filter((l): l is DependencyLayer => DependencyLayer.isDependencyLayer(l));
     const problems = checkFunctionProps({ ...props, memorySize, timeout, aliasName });
     problems.push(...checkLayers(layers, runtime, architecture));
     const handlerProblem = checkHandlerName(handlerExport);
@@ -304,6 +315,7 @@ export class ServerlessFunction extends lambda.Function {
       handler: `index.${handlerExport}`,
       code,
     });
+    Object.defineProperty(this, SERVERLESS_FUNCTION, { value: true });
     this.handlerExport = handlerExport;
     this._alarmAction = props.alarms?.action;
     this.entry = resolved.entry;
@@ -382,7 +394,7 @@ export class ServerlessFunction extends lambda.Function {
     if (props.asyncInvocation === true) {
       this.configureAsyncInvocation();
     }
-    watchStackLimits(this.stack, (c) => c instanceof ServerlessFunction);
+    watchStackLimits(this.stack, (c) => ServerlessFunction.isServerlessFunction(c));
     // Sources, permissions and policy statements may still be added after construction: finish when the app is complete.
     Aspects.of(this).add({ visit: (node) => node === this && this.completeAtSynth(props) });
 
@@ -419,7 +431,7 @@ export class ServerlessFunction extends lambda.Function {
    */
   public addLayers(...layers: lambda.ILayerVersion[]): void {
     if (this.alias !== undefined) {
-      const dependencyLayer = layers.find((l) => l instanceof DependencyLayer);
+      const dependencyLayer = layers.find((l) => DependencyLayer.isDependencyLayer(l));
       if (dependencyLayer) {
         throw new Error(`${this.node.path}: \`addLayers\` cannot add the DependencyLayer ${dependencyLayer.node.path} after construction: pass it in \`layers\` so that its packages are left out of the bundle`);
       }

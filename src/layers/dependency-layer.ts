@@ -11,9 +11,8 @@ import { directoryHolds } from '../bundling/verified-files';
 import { workspaceVersions } from '../bundling/workspace-versions';
 import { formatProblems } from '../core/problems';
 
-// The install lives in bundling/ (`bundling.nodeModules` installs the same way); `LayerSpec` (in API.md) and `install`
-// have always been exported beside DependencyLayer, and so from the package: they still are.
-export { install, type LayerSpec } from '../bundling/npm-install';
+/** Marks DependencyLayers across copies of this library (see {@link DependencyLayer.isDependencyLayer}). */
+const DEPENDENCY_LAYER = Symbol.for('cdk-lambda-kit.DependencyLayer');
 
 /** Properties of a {@link DependencyLayer}. */
 export interface DependencyLayerProps {
@@ -89,6 +88,14 @@ export interface DependencyLayerProps {
  * skips reinstalling an unchanged layer.
  */
 export class DependencyLayer extends lambda.LayerVersion {
+  /**
+   * Whether `x` is a DependencyLayer, from this copy of the library or another one (where `instanceof` is false:
+   * two installed copies of cdk-lambda-kit each have their own class).
+   */
+  public static isDependencyLayer(x: any): x is DependencyLayer {
+    return x !== null && typeof x === 'object' && DEPENDENCY_LAYER in x;
+  }
+
   /** The packages the layer provides (its top-level dependencies). */
   public readonly modules: string[];
 
@@ -145,6 +152,7 @@ export class DependencyLayer extends lambda.LayerVersion {
       description: props.description ?? truncate(`npm: ${spec.modules.join(', ')}`, 256),
       removalPolicy: props.removalPolicy,
     });
+    Object.defineProperty(this, DEPENDENCY_LAYER, { value: true });
     this.modules = spec.modules;
     this.moduleVersions = built.versions;
     this.architecture = architecture;

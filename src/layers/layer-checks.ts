@@ -14,7 +14,7 @@ export function checkLayers(layers: lambda.ILayerVersion[], runtime: lambda.Runt
     if (runtimes && !runtimes.some((r) => r.runtimeEquals(runtime))) {
       problems.push(`\`layers\`: ${layer.node.path} is compatible with ${runtimes.map((r) => r.name).join(', ')}, not with the function's ${runtime.name}`);
     }
-    if (layer instanceof DependencyLayer && layer.architecture.name !== architecture.name) {
+    if (DependencyLayer.isDependencyLayer(layer) && layer.architecture.name !== architecture.name) {
       problems.push(`\`layers\`: ${layer.node.path} is built for ${layer.architecture.name}, not for the function's ${architecture.name}`);
     }
   }

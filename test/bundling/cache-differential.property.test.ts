@@ -4,7 +4,6 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { BundleCacheContext, ServerlessFunction } from '../../src';
-import { RACY_MS, setRacyWindow } from '../../src/bundling/fingerprint';
 import { captureSummary, makeProject } from '../helpers';
 
 /**
@@ -116,17 +115,10 @@ function synth(root: string, context: Record<string, unknown>): Record<string, s
   return out;
 }
 
-describe.each([
-  ['sources hashed at once', RACY_MS],
-  // Every source hashed by the cache writer in the background, guarded by its stat signature (fingerprint.ts).
-  ['sources hashed by the cache writer', 0],
-])('differential: cached synth = uncached synth (%s)', (_mode, racyWindow) => {
-  let previousWindow: number;
+describe('differential: cached synth = uncached synth', () => {
   beforeAll(() => {
-    previousWindow = setRacyWindow(racyWindow);
     restoredFromCache = 0;
   });
-  afterAll(() => setRacyWindow(previousWindow));
 
   test('after any sequence of edits, the cached synth stages byte-identical bundles to an uncached synth', () => {
     fc.assert(

@@ -4,7 +4,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { BundleCacheContext } from '../../src';
 import { loadEsbuild } from '../../src/bundling/esbuild-loader';
-import { EsbuildService, SideWork, localSideWork } from '../../src/bundling/esbuild-service';
 import { makeProject } from '../helpers';
 
 describe('loading esbuild', () => {
@@ -19,7 +18,7 @@ describe('loading esbuild', () => {
     );
   });
 
-  test('the service ended after a pass is the bundler\'s own: an esbuild context the app holds keeps working', () => {
+  test('bundling leaves esbuild running for the app: an esbuild context the app holds keeps working', () => {
     const root = makeProject({ 'src/fn.ts': 'export const handler = async () => 1;\n', 'src/other.ts': 'export const x = 1;\n' });
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'out-'));
     // The app's own esbuild (the same module the bundler resolves), with a long-lived service, used across a synth.
@@ -40,37 +39,5 @@ describe('loading esbuild', () => {
     `;
     const out = execFileSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     expect(out).toBe('rebuilt 1');
-  });
-
-  test('side work gives the same results on the service\'s thread as on the calling thread', () => {
-    const root = makeProject({
-      'node_modules/a/index.js': "const t = require('fs').readFileSync(require('path').join(__dirname, 'x.txt'));\n",
-      'node_modules/b/index.js': 'module.exports = typeof __dirname;\n',
-      'node_modules/c/index.js': 'module.exports = 1;\n',
-    });
-    const files = ['a', 'b', 'c', 'missing'].map((name) => path.join(root, 'node_modules', name, 'index.js'));
-    const patterns: Array<[RegExp, string]> = [[/\bjoin\(\s*__dirname\s*,/, 'join'], [/typeof __dirname/, 'typeof']];
-    const bytes = Buffer.from('export const handler = async () => "x".repeat(100);\n'.repeat(50));
-    const run = (side: SideWork) => {
-      const written = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'side-')), 'deep', 'slice.json');
-      side.scanFiles(files, ['__dirname'], patterns);
-      side.gzipSize('fn', bytes);
-      side.writeFile(written, '{"inputs":{}}');
-      side.writeFile('/dev/null/cannot', 'x');
-      const results = side.results();
-      expect(fs.readFileSync(written, 'utf8')).toBe('{"inputs":{}}');
-      return results;
-    };
-    const service = new EsbuildService(require.resolve('esbuild'));
-    try {
-      const remote = run(service.sideWork());
-      const local = run(localSideWork());
-      expect(remote).toEqual(local);
-      expect([...local.scans.values()]).toEqual(['join', 'typeof', undefined, undefined]);
-      expect(local.gzipSizes.get('fn')).toBeLessThan(bytes.byteLength / 10);
-      expect(local.failures).toEqual([expect.stringMatching(/^E[A-Z]+: .*dev\/null/)]);
-    } finally {
-      service.stop();
-    }
   });
 });

@@ -49,10 +49,14 @@ function fixturize(source: string, fixture: string): string {
  * compiled package and translates them.
  */
 let problems: Map<string, string[]>;
+/** A snippet that must not compile, in the same program: proof that the check reports problems. */
+const NEGATIVE_CONTROL = 'negative control';
 beforeAll(() => {
   const dir = fs.mkdtempSync(path.join(ROOT, 'test', '.snippets-'));
   try {
-    const byDoc = new Map(DOCS.map((doc) => [doc, snippetsOf(doc).map(({ source, fixture }, i) => {
+    const snippets = new Map(DOCS.map((doc) => [doc, snippetsOf(doc)]));
+    snippets.set(NEGATIVE_CONTROL, [{ source: "import { SqsSource } from 'cdk-lambda-kit';\nnew SqsSource(table);\n", fixture: 'default' }]);
+    const byDoc = new Map([...snippets].map(([doc, docSnippets]) => [doc, docSnippets.map(({ source, fixture }, i) => {
       const file = path.join(dir, `${doc.replace(/\W/g, '_')}_${i}.ts`);
       fs.writeFileSync(file, fixturize(source, fixture));
       return file;
@@ -91,11 +95,11 @@ test.each(DOCS)('%s: its TypeScript snippets compile under their rosetta fixture
   expect(problems.get(doc)).toEqual([]);
 });
 
-test('a snippet that does not compile is reported, with its doc', () => {
-  // The check itself: the fixture's declared `queue` is an sqs.Queue, not a number.
-  const source = fixturize("import { SqsSource } from 'cdk-lambda-kit';\nconst n: number = queue;\nnew SqsSource(queue);\n", 'default');
-  expect(source.indexOf("import { SqsSource }")).toBeLessThan(source.indexOf('class Fixture'));
-  expect(source).toMatch(/super\(scope, id\);\s+const n: number = queue;/);
+test('a snippet that does not compile is reported (a table given where a queue is expected)', () => {
+  expect(problems.get(NEGATIVE_CONTROL)).toEqual([expect.stringMatching(/Argument of type 'Table' is not assignable to parameter of type 'IQueue'/)]);
+  const source = fixturize("import { SqsSource } from 'cdk-lambda-kit';\nnew SqsSource(queue);\n", 'default');
+  expect(source.indexOf('import { SqsSource }')).toBeLessThan(source.indexOf('class Fixture'));
+  expect(source).toMatch(/super\(scope, id\);\s+new SqsSource\(queue\);/);
 });
 
 test('the README and docs/ hold TypeScript examples', () => {
@@ -104,8 +108,9 @@ test('the README and docs/ hold TypeScript examples', () => {
   expect(count[0]).toBeGreaterThanOrEqual(1);
 });
 
-/** A relative link in the README, docs/, CONTRIBUTING.md or SECURITY.md names a file or folder that exists. */
-test.each([...DOCS, 'CONTRIBUTING.md', 'SECURITY.md'])('%s: its relative links resolve', (doc) => {
+/** A relative link in the README, docs/ (its ADRs too), CONTRIBUTING.md, SECURITY.md or bindings/ names a file or folder that exists. */
+const ADRS = fs.readdirSync(path.join(ROOT, 'docs', 'adr')).map((f) => `docs/adr/${f}`);
+test.each([...DOCS, ...ADRS, 'CONTRIBUTING.md', 'SECURITY.md', 'bindings/README.md'])('%s: its relative links resolve', (doc) => {
   const text = fs.readFileSync(path.join(ROOT, doc), 'utf8');
   const targets = [...text.matchAll(/\]\((\.{1,2}\/[^)#\s]*)(#[^)]*)?\)/g)].map((m) => m[1]);
   const missing = targets.filter((t) => !fs.existsSync(path.join(ROOT, path.dirname(doc), t)));

@@ -6,7 +6,9 @@ import * as path from 'path';
 const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
 const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'app.ts'))).sort();
+const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'cdk.json'))).sort();
+/** An example's app file: `app.ts`, or `bin/app.ts` as `cdk init` lays a project out (examples/starter). */
+const appFile = (name: string) => [path.join(EXAMPLES, name, 'app.ts'), path.join(EXAMPLES, name, 'bin', 'app.ts')].find((f) => fs.existsSync(f))!;
 
 /**
  * Every example, as written (default props unless the example is about a prop) and under its cdk.json, checked with cdk-nag 3's
@@ -17,7 +19,7 @@ describe.each(apps)('examples/%s', (name) => {
   test('has no AwsSolutions or Serverless findings', () => {
     // The context the CDK CLI would pass: the example's cdk.json (cdk init's feature flags), bundling skipped.
     const context = JSON.parse(fs.readFileSync(path.join(EXAMPLES, name, 'cdk.json'), 'utf8')).context ?? {};
-    const result = spawnSync(process.execPath, [TSX, '--tsconfig', path.join(EXAMPLES, 'tsconfig.json'), path.join(__dirname, '..', 'harness', 'nag-app.ts'), path.join(EXAMPLES, name, 'app.ts')], {
+    const result = spawnSync(process.execPath, [TSX, '--tsconfig', path.join(EXAMPLES, 'tsconfig.json'), path.join(__dirname, '..', 'harness', 'nag-app.ts'), appFile(name)], {
       cwd: path.join(EXAMPLES, name),
       encoding: 'utf8',
       env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ ...context, 'aws:cdk:bundling-stacks': [] }), CDK_OUTDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-nag-')) },

@@ -64,7 +64,7 @@ function invoke(example: { template: any; outdir: string }, prefix: string, even
 
 test('every example\'s cdk.json carries exactly the feature flags `cdk init` writes for the pinned CLI', () => {
   const cdkInit = JSON.parse(fs.readFileSync(path.join(REPO, 'test', 'fixtures', 'cdk-init-context.json'), 'utf8'));
-  const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'app.ts')));
+  const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'cdk.json')));
   for (const app of apps) {
     expect({ app, context: JSON.parse(fs.readFileSync(path.join(EXAMPLES, app, 'cdk.json'), 'utf8')).context }).toEqual({ app, context: cdkInit });
   }
@@ -72,7 +72,7 @@ test('every example\'s cdk.json carries exactly the feature flags `cdk init` wri
 
 test('every example has a cdk.json and is indexed in examples/README.md', () => {
   const index = fs.readFileSync(path.join(EXAMPLES, 'README.md'), 'utf8');
-  const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'app.ts')));
+  const apps = fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'cdk.json')));
   expect(apps.length).toBeGreaterThan(0);
   for (const app of apps) {
     expect(fs.existsSync(path.join(EXAMPLES, app, 'cdk.json'))).toBe(true);
@@ -423,6 +423,38 @@ describe('powertools-service', () => {
     expect(run.logs).toMatch(/"message":"checkout".*"service":"checkout"|"service":"checkout".*"message":"checkout"/);
     expect(run.logs).toMatch(/"Namespace":"Shop"/);
     expect(run.logs).toMatch(/"ItemsSold":3/);
+  });
+});
+
+describe('starter', () => {
+  let example: ReturnType<typeof synthExample>;
+  beforeAll(() => {
+    example = synthExample('starter');
+  });
+
+  test('synthesizes a function URL, a stream consumer, a queue worker, a schedule and a layer', () => {
+    expect(example.output).toMatch(/ok {3}starter/);
+    // Its layer and its project agree on date-fns: a newcomer's first synth has no warning.
+    // (the CLI keeps each stack's annotations in `<stack>.metadata.json`).
+    const metadata = JSON.parse(fs.readFileSync(path.join(example.outdir, 'OrdersService.metadata.json'), 'utf8'));
+    const warnings = Object.values<any>(metadata).flat().filter((m: any) => m.type === 'aws:cdk:warning').map((m: any) => m.data);
+    expect(warnings).toEqual([]);
+    const types = Object.values<any>(example.template.Resources).map((r) => r.Type);
+    expect(types).toEqual(expect.arrayContaining([
+      'AWS::Lambda::Url', 'AWS::Lambda::EventSourceMapping', 'AWS::SQS::Queue', 'AWS::Scheduler::Schedule', 'AWS::Lambda::LayerVersion',
+    ]));
+    expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(4);
+  });
+
+  test('its bundles answer in the Lambda runtime, the layer\'s packages included', async () => {
+    expect(fs.readFileSync(path.join(bundleOf(example, 'ProcessOrder'), 'index.mjs'), 'utf8')).toMatch(/from"date-fns"/);
+    expect((await invoke(example, 'Api', functionUrlEvent({ method: 'POST', body: '{"customerId":""}' }))).statusCode).toEqual(400);
+    const sent = Date.UTC(2026, 0, 2);
+    const worker = await invoke(example, 'ProcessOrder', { Records: [{ messageId: 'm-1', body: '{"orderId":"ord-1"}', attributes: { SentTimestamp: String(sent) } }] });
+    expect(worker).toEqual({ batchItemFailures: [], shipping: { 'ord-1': '2026-01-06' } });
+    expect(await invoke(example, 'NightlyReport', { report: 'nightly', now: '2026-03-01T03:00:00Z' })).toEqual({ report: 'nightly', covers: '2026-02-28' });
+    const created = await invoke(example, 'OrderEvents', { Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: { pk: { S: 'ord-9' } } } }] });
+    expect(created).toEqual({ batchItemFailures: [], created: ['ord-9'] });
   });
 });
 

@@ -146,3 +146,77 @@ export function layoutProblems(root: string): string[] {
   }
   return problems;
 }
+
+/* eslint-disable no-bitwise */ // symbol flags are bit masks
+/**
+ * What the public API (the exports of `index.ts`) holds by accident, one sentence each: `export *` (which exports
+ * whatever a file exports, helpers included), an exported function or constant (an internal helper: jsii gives it to
+ * no other language, yet TypeScript users can import it), and an exported type that no public member uses (an
+ * internal struct that lands in API.md and every generated language). A type is used when a public member of an
+ * exported class names it (in a property, a parameter, a return type or a heritage clause), or a member of a used
+ * type does. Members that are private, `_`-prefixed or `@internal` do not count.
+ */
+export function publicApiProblems(root: string): string[] {
+  const index = path.join(root, 'index.ts');
+  const program = ts.createProgram([index], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, skipLibCheck: true, noEmit: true });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(index)!;
+  const problems: string[] = [];
+  for (const statement of source.statements) {
+    if (ts.isExportDeclaration(statement) && statement.exportClause === undefined) {
+      problems.push(`index.ts re-exports a whole file: ${statement.getText(source)}`);
+    }
+  }
+  const resolve = (symbol: ts.Symbol) => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
+  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(source)!).map((symbol) => ({ name: symbol.name, symbol: resolve(symbol) }));
+  const inTree = (symbol: ts.Symbol) => (symbol.declarations ?? []).some((d) => !path.relative(root, d.getSourceFile().fileName).startsWith('..'));
+
+  // Every type the public members of exported classes reach, from the classes down.
+  const used = new Set<ts.Symbol>();
+  const queue = exported.filter((e) => e.symbol.flags & ts.SymbolFlags.Class).map((e) => e.symbol);
+  const reference = (name: ts.Node) => {
+    const symbol = checker.getSymbolAtLocation(name);
+    const target = symbol && resolve(symbol);
+    if (target && inTree(target) && !used.has(target)) {
+      used.add(target);
+      queue.push(target);
+    }
+  };
+  const visitTypes = (node: ts.Node): void => {
+    if (ts.isBlock(node)) {
+      return; // code, not signatures
+    }
+    if (ts.isTypeReferenceNode(node)) {
+      reference(ts.isQualifiedName(node.typeName) ? node.typeName.right : node.typeName);
+    } else if (ts.isExpressionWithTypeArguments(node)) {
+      reference(ts.isPropertyAccessExpression(node.expression) ? node.expression.name : node.expression);
+    }
+    ts.forEachChild(node, visitTypes);
+  };
+  const isPublic = (member: ts.Node) => {
+    const name = (member as { name?: ts.Node }).name;
+    const internal = ts.getJSDocTags(member).some((tag) => tag.tagName.text === 'internal');
+    const modifiers = ts.canHaveModifiers(member) ? ts.getModifiers(member) ?? [] : [];
+    return !internal && !modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)
+      && !(name && ts.isIdentifier(name) && name.text.startsWith('_')) && !(name && ts.isPrivateIdentifier(name));
+  };
+  for (let symbol = queue.shift(); symbol; symbol = queue.shift()) {
+    for (const declaration of symbol.declarations ?? []) {
+      if (ts.isClassDeclaration(declaration) || ts.isInterfaceDeclaration(declaration)) {
+        declaration.heritageClauses?.forEach(visitTypes);
+        declaration.members.filter(isPublic).forEach(visitTypes);
+      } else if (ts.isTypeAliasDeclaration(declaration)) {
+        visitTypes(declaration.type);
+      }
+    }
+  }
+
+  for (const { name, symbol } of exported) {
+    if (symbol.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Variable)) {
+      problems.push(`index.ts exports a ${symbol.flags & ts.SymbolFlags.Function ? 'function' : 'constant'}: ${name}`);
+    } else if (!(symbol.flags & ts.SymbolFlags.Class) && !used.has(symbol)) {
+      problems.push(`index.ts exports a type that no public member uses: ${name}`);
+    }
+  }
+  return problems.sort();
+}
