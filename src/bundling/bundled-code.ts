@@ -92,7 +92,7 @@ export class BundledCode extends lambda.Code {
     if (record.exportsKnown && !exports.includes(handler)) {
       const hint = exports.length === 1 && exports[0] === 'default' && job.resolved.outputFileName === 'index.mjs'
         ? ' — the entry looks like CommonJS: write it as an ES module, or set `bundling.format` to OutputFormat.CJS'
-        : '';
+        : job.resolved.commandHooks ? ` — as \`bundling.commandHooks\` afterBundling left ${job.resolved.outputFileName}` : '';
       problems.push(`\`handler\` "${handler}" is not exported by ${entry} (exports: ${exports.join(', ') || 'none'})${hint}`);
     }
     if (record.bytes > LAMBDA_UNZIPPED_LIMIT_BYTES) {

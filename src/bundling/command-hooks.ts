@@ -126,5 +126,73 @@ export function runAfterBundling(bundle: HookedBundle, record: BundleRecord, ent
   }
   mergeInto(`${entryDir}.before`, entryDir);
   const error = runCommands('afterBundling', bundle.commandHooks.afterBundling(bundle.projectRoot, entryDir), bundle.projectRoot);
-  return { record: rehashRecord(record, entryDir, bundle.outputFileName), error };
+  const rehashed = rehashRecord(record, entryDir, bundle.outputFileName);
+  const main = bundle.outputFileName;
+  if (main.endsWith('.mjs') || rehashed.fileHashes[main] === record.fileHashes[main]) {
+    // An ES module's exports are read from the staged file (bundled-code.ts); an untouched file keeps esbuild's.
+    return { record: rehashed, error };
+  }
+  // Issue 24: afterBundling removed or rewrote the CommonJS main file: its exports are what the file now exports.
+  const file = path.join(entryDir, main);
+  const exports = fs.existsSync(file) ? cjsExportsOf(fs.readFileSync(file, 'utf8')) : [];
+  return { record: { ...rehashed, exports: exports ?? [], exportsKnown: exports !== undefined }, error };
+}
+
+/**
+ * The names a CommonJS file exports, as far as its text says: `exports.name =`, `module.exports.name =`,
+ * `Object.defineProperty(exports, 'name'`, the keys of `module.exports = { ... }`, and esbuild's
+ * `__export(x, { name: ... })` with `module.exports = __toCommonJS(x)`. Undefined when `module.exports` is set to
+ * anything else (only running the file would tell).
+ */
+export function cjsExportsOf(text: string): string[] | undefined {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/(?:^|[^.\w$])(?:module\.)?exports(?:\.([A-Za-z_$][\w$]*)|\[\s*["']([^"']+)["']\s*\])\s*=[^=]/g)) {
+    names.add(m[1] ?? m[2]);
+  }
+  for (const m of text.matchAll(/Object\.defineProperty\(\s*(?:module\.)?exports\s*,\s*["']([^"']+)["']/g)) {
+    names.add(m[1]);
+  }
+  for (const m of text.matchAll(/(?:^|[^.\w$])module\.exports\s*=\s*/g)) {
+    const at = m.index! + m[0].length;
+    if (text[at] === '{') {
+      objectKeys(text, at).forEach((k) => names.add(k));
+    } else if (/^__toCommonJS\(/.test(text.slice(at))) {
+      for (const e of text.matchAll(/__export\(\s*[\w$]+\s*,\s*\{/g)) {
+        objectKeys(text, e.index! + e[0].length - 1).forEach((k) => names.add(k));
+      }
+    } else {
+      return undefined;
+    }
+  }
+  names.delete('__esModule');
+  return [...names].sort();
+}
+
+/** The top-level keys of the object literal whose `{` is at `start`. */
+function objectKeys(text: string, start: number): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let segment = '';
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if ('{[('.includes(ch)) {
+      depth++;
+      if (depth === 1) {
+        continue;
+      }
+    } else if ('}])'.includes(ch)) {
+      depth--;
+    }
+    if (depth === 0) {
+      break;
+    }
+    if (depth === 1 && ch === ',') {
+      keys.push(segment);
+      segment = '';
+    } else {
+      segment += ch;
+    }
+  }
+  keys.push(segment);
+  return keys.map((k) => /^\s*(?:async\s+)?(?:["']([^"']+)["']|([A-Za-z_$][\w$]*))/.exec(k)).filter((m): m is RegExpExecArray => m !== null).map((m) => m[1] ?? m[2]);
 }

@@ -22,6 +22,29 @@ const RESERVED_ENVIRONMENT_KEYS = [
   'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
 ];
 
+/**
+ * A duration as a message quotes it, exactly. `Duration.toHumanString()` shows two units at most, so it drops what a
+ * rule refuses: 90.5 seconds reads "1 minute 30 seconds", 3661 seconds "1 hour 1 minute". Here every unit shows
+ * ("1 hour 1 minute 1 second"), and a fraction of a second in a minute or more reads in seconds ("90.5 seconds").
+ */
+export function formatDuration(value: Duration): string {
+  const ms = value.toMilliseconds();
+  if (ms % 1000 !== 0 && ms >= 60_000) {
+    return `${ms / 1000} seconds`;
+  }
+  const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second'], [1, 'milli']];
+  const parts: string[] = [];
+  let rest = ms;
+  for (const [size, unit] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) {
+      parts.push(`${n} ${unit}${n === 1 && unit !== 'milli' ? '' : 's'}`);
+    }
+  }
+  return parts.length > 0 ? parts.join(' ') : '0 seconds';
+}
+
 /** An integer within [min, max]. */
 export function checkIntegerRange(prop: string, value: number | undefined, min: number, max: number, unit = ''): string | undefined {
   if (value === undefined || Token.isUnresolved(value)) {
@@ -57,7 +80,7 @@ export function checkTimeout(value: Duration | undefined): string | undefined {
   }
   const ms = value.toMilliseconds();
   if (ms % 1000 !== 0 || ms < 1000 || ms > 900_000) {
-    return `\`timeout\` must be whole seconds from 1 to 900 seconds (15 minutes), got ${value.toHumanString()}`;
+    return `\`timeout\` must be whole seconds from 1 to 900 seconds (15 minutes), got ${formatDuration(value)}`;
   }
   return undefined;
 }
@@ -98,12 +121,21 @@ export function checkEnvironment(variables: Record<string, string> | undefined):
   return problems;
 }
 
-/** At most five layers. */
-export function checkLayerCount(count: number): string | undefined {
-  if (count > LAYER_LIMIT) {
+/**
+ * At most five layers, counting those other props add (`insightsVersion`, `paramsAndSecrets`, `adotInstrumentation`,
+ * `powertools`): `added` names each prop that adds one.
+ */
+export function checkLayerCount(count: number, added: string[] = []): string | undefined {
+  const total = count + added.length;
+  if (total <= LAYER_LIMIT) {
+    return undefined;
+  }
+  if (added.length === 0) {
     return `\`layers\` must hold at most ${LAYER_LIMIT} layers, got ${count}`;
   }
-  return undefined;
+  const props = added.map((p) => `\`${p}\``).join(', ');
+  return `\`layers\` must hold at most ${Math.max(0, LAYER_LIMIT - added.length)} layers with ${props}, which add ${added.length === 1 ? 'a layer' : 'a layer each'} ` +
+    `(Lambda's limit is ${LAYER_LIMIT} a function), got ${count} in \`layers\`: ${total} in all`;
 }
 
 /** An alias name: 1 to 128 letters, digits, `-` or `_`, not only digits. */

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { checkIntegerRange } from '../core/limits';
+import { checkIntegerRange, formatDuration } from '../core/limits';
 import { createFailureQueue } from '../failure-handling/failure-queue';
 
 /**
@@ -31,7 +31,7 @@ export function checkRetryPolicy(source: string, retryAttempts: number | undefin
   if (maxEventAge && !maxEventAge.isUnresolved()) {
     const ms = maxEventAge.toMilliseconds();
     if (ms % 1000 !== 0 || ms < 60_000 || ms > 86_400_000) {
-      problems.push(`\`${source}.maxEventAge\` must be whole seconds from 60 seconds to 24 hours, got ${maxEventAge.toHumanString()}`);
+      problems.push(`\`${source}.maxEventAge\` must be whole seconds from 60 seconds to 24 hours, got ${formatDuration(maxEventAge)}`);
     }
   }
   return problems.filter((p): p is string => p !== undefined);
@@ -44,7 +44,7 @@ export function checkMinutes(prop: string, value: Duration | undefined, min: num
   }
   const ms = value.toMilliseconds();
   if (ms % 60_000 !== 0 || ms < min * 60_000 || ms > max * 60_000) {
-    return `\`${prop}\` must be whole minutes from ${min} to ${max} minutes, got ${value.toHumanString()}`;
+    return `\`${prop}\` must be whole minutes from ${min} to ${max} minutes, got ${formatDuration(value)}`;
   }
   return undefined;
 }

@@ -116,6 +116,12 @@ export class EventBridgeSource implements lambda.IEventSource {
     const pattern = o.eventPattern ? renderPattern(Stack.of(fn), o.eventPattern) : undefined;
     if (pattern !== undefined) {
       problems.push(...checkEventPattern(`${source}.eventPattern`, pattern));
+      const size = JSON.stringify(pattern).length;
+      if (size > PATTERN_QUOTA) {
+        Annotations.of(fn).addWarningV2('cdk-lambda-kit:eventPatternSize',
+          `\`${source}.eventPattern\` is ${size} characters, over EventBridge's default quota of ${PATTERN_QUOTA} characters an event ` +
+          'pattern: the deployment fails unless the account\'s quota was raised; match on fewer values, or with prefix or wildcard filters');
+      }
     }
     const id = o.id ?? stableId('Rule', [pattern ?? null, o.eventBus?.node.path ?? null]);
     if (!o.rule && fn.node.tryFindChild(id)) {
@@ -142,10 +148,41 @@ export class EventBridgeSource implements lambda.IEventSource {
       maxEventAge: o.maxEventAge ?? Duration.hours(24),
       deadLetterQueue: dlq.queue,
     }));
+    limitTargets(rule);
     this.rule = rule;
     this.deadLetterQueue = dlq.queue;
     this.deadLetterQueueAlarm = dlq.alarm;
   }
+}
+
+/** EventBridge's default quota on the size of an event pattern, in characters (adjustable). */
+const PATTERN_QUOTA = 2048;
+/** EventBridge's limit of targets per rule (not adjustable). */
+const TARGETS_PER_RULE = 5;
+const LIMITED = Symbol.for('cdk-lambda-kit.EventBridgeSource.targetsLimited');
+
+/**
+ * A rule has at most five targets (EventBridge refuses a sixth at deploy): checked at synth, once every target is
+ * added.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+ */
+function limitTargets(rule: events.IRule): void {
+  const marked = rule as unknown as Record<symbol, boolean>;
+  if (marked[LIMITED]) {
+    return;
+  }
+  marked[LIMITED] = true;
+  rule.node.addValidation({
+    validate: () => {
+      const cfn = rule.node.defaultChild as events.CfnRule | undefined;
+      const rendered = cfn ? Stack.of(rule).resolve(cfn.targets) : undefined;
+      const count = Array.isArray(rendered) ? rendered.length : 0;
+      return count > TARGETS_PER_RULE
+        ? [`\`targets\` of ${rule.node.path} must be at most ${TARGETS_PER_RULE} (EventBridge's limit per rule), got ${count}: add another rule with the same pattern`]
+        : [];
+    },
+  });
 }
 
 /**
@@ -190,6 +227,25 @@ export function checkEventPattern(prop: string, pattern: unknown): string[] {
   return problems;
 }
 
+/**
+ * What is wrong with a static pattern of content filters whatever its top-level fields (the grammar Lambda's event
+ * filters share with EventBridge): an object with at least one field, every leaf a non-empty array of values or
+ * content filters.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+ */
+export function checkPatternFields(prop: string, pattern: unknown): string[] {
+  if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern)) {
+    return [`\`${prop}\` must be an object of fields, got ${JSON.stringify(pattern)}`];
+  }
+  if (Object.keys(pattern).length === 0) {
+    return [`\`${prop}\` must match on at least one field, got an empty pattern`];
+  }
+  const problems: string[] = [];
+  checkNode(prop, pattern as Record<string, unknown>, '', problems);
+  return problems;
+}
+
 function checkNode(prop: string, node: Record<string, unknown>, at: string, problems: string[]): void {
   for (const [key, value] of Object.entries(node)) {
     const path = at ? `${at}.${key}` : key;
@@ -210,6 +266,9 @@ function checkNode(prop: string, node: Record<string, unknown>, at: string, prob
       }
       value.forEach((v) => checkMatcher(prop, path, v, problems));
     } else if (typeof value === 'object' && value !== null) {
+      if (Object.keys(value).length === 0) {
+        problems.push(`\`${prop}\` ${path} must match on at least one field, got {}`);
+      }
       checkNode(prop, value as Record<string, unknown>, path, problems);
     } else {
       problems.push(`\`${prop}\` ${path} must be an array of values or a nested object, got ${JSON.stringify(value)}`);
@@ -259,7 +318,7 @@ function checkMatcher(prop: string, path: string, matcher: unknown, problems: st
       break;
     case 'numeric':
       if (!numericValid(value)) {
-        bad('numeric must be one or two comparisons ("<", "<=", "=", ">", ">=" each followed by a number)');
+        bad('numeric must be one comparison ("<", "<=", "=", ">", ">=" followed by a number) or a range (">" or ">=" a number, then "<" or "<=" a higher one)');
       }
       break;
     case 'anything-but':
@@ -278,6 +337,11 @@ function numericValid(value: unknown): boolean {
     if (!NUMERIC_OPERATORS.includes(value[i]) || typeof value[i + 1] !== 'number') {
       return false;
     }
+  }
+  if (value.length === 4) {
+    // A range: a lower bound, then a higher one (CloudFormation's rule E9014 wants the lower strictly less).
+    const [lowOp, low, highOp, high] = value as [string, number, string, number];
+    return ['>', '>='].includes(lowOp) && ['<', '<='].includes(highOp) && low < high;
   }
   return true;
 }

@@ -1,8 +1,9 @@
-import { ArnFormat, Names, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { invokerOf } from './delivery';
+import { formatProblems } from '../core/problems';
 
 /**
  * A function (through its alias, when it is a ServerlessFunction) as the target of an Application Load Balancer
@@ -31,6 +32,18 @@ export class LoadBalancerTarget implements elbv2.IApplicationLoadBalancerTarget 
   /** Register the function with an application target group; used by the target group. */
   public attachToApplicationTargetGroup(targetGroup: elbv2.IApplicationTargetGroup): elbv2.LoadBalancerTargetProps {
     const stack = Stack.of(targetGroup);
+    // "The Lambda function and target group must be in the same account and in the same Region."
+    const fnStack = Stack.of(this.invoked);
+    const problems: string[] = [];
+    for (const [what, here, there] of [['region', stack.region, fnStack.region], ['account', stack.account, fnStack.account]]) {
+      if (!Token.isUnresolved(here) && !Token.isUnresolved(there) && here !== there) {
+        problems.push(`\`LoadBalancerTarget\` must be in the ${what} of target group ${targetGroup.node.path} (${here}), got ${this.invoked.node.path} in ${there}: ` +
+          'Elastic Load Balancing invokes functions of its own account and region only');
+      }
+    }
+    if (problems.length > 0) {
+      throw new Error(formatProblems(this.invoked.node.path, problems));
+    }
     const id = `AllowInvokeFrom${Names.nodeUniqueId(targetGroup.node)}`;
     this.invoked.addPermission(id, {
       principal: new iam.ServicePrincipal('elasticloadbalancing.amazonaws.com'),

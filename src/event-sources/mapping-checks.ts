@@ -1,9 +1,11 @@
-import { Annotations, AspectPriority, Aspects, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnResource, IAspect, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
+import { checkPatternFields } from './eventbridge';
 import { checkIntegerRange } from '../core/limits';
 import { formatProblems } from '../core/problems';
+import { referencedIds } from '../core/template-rules';
 
 /** A warning for `Annotations.addWarningV2`: a stable id and the message. */
 export interface MappingWarning {
@@ -156,14 +158,24 @@ class EventSourceMappingChecks implements IAspect {
       return;
     }
     const source = this.sourceOf(node);
+    const arn = this.stack.resolve(node.eventSourceArn);
+    const isQueue = source ? source instanceof sqs.CfnQueue : typeof arn === 'string' && arn.startsWith('arn:') && arn.split(':')[2] === 'sqs';
+    const problems = checkMappingTarget(this.stack, node, source, arn, isQueue);
+    const warnings = checkMappingFilters(node, this.stack.resolve(node.filterCriteria), problems);
+    for (const w of warnings) {
+      Annotations.of(fn).addWarningV2(w.id, w.message);
+    }
     if (source instanceof sqs.CfnQueue) {
-      this.checkQueue(node, source, fn);
+      problems.push(...this.checkQueue(node, source, fn));
     } else if (source && STREAM_TYPES.includes(source.cfnResourceType)) {
       this.checkStream(node, constructPath(source), fn);
     }
+    if (problems.length > 0) {
+      throw new Error(formatProblems(fn.node.path, problems));
+    }
   }
 
-  private checkQueue(mapping: lambda.CfnEventSourceMapping, queue: sqs.CfnQueue, fn: lambda.Function): void {
+  private checkQueue(mapping: lambda.CfnEventSourceMapping, queue: sqs.CfnQueue, fn: lambda.Function): string[] {
     const windowSeconds = known(mapping.maximumBatchingWindowInSeconds) ?? 0;
     const visibility = queue.visibilityTimeout ?? 30;
     const timeout = fn.timeout ?? undefined;
@@ -181,9 +193,7 @@ class EventSourceMappingChecks implements IAspect {
     for (const w of findings.warnings) {
       Annotations.of(fn).addWarningV2(w.id, w.message);
     }
-    if (problems.length > 0) {
-      throw new Error(formatProblems(fn.node.path, problems));
-    }
+    return problems;
   }
 
   private checkStream(mapping: lambda.CfnEventSourceMapping, sourcePath: string, fn: lambda.Function): void {
@@ -219,8 +229,19 @@ class EventSourceMappingChecks implements IAspect {
     return undefined;
   }
 
-  /** The resource of this stack the mapping reads from, when its ARN refers to one. */
+  /**
+   * The resource the mapping reads from, when its ARN refers to one: in this stack, or in another stack of the app
+   * (a reference CloudFormation resolves with `Fn::ImportValue`).
+   */
   private sourceOf(mapping: lambda.CfnEventSourceMapping): CfnResource | undefined {
+    const arn = mapping.eventSourceArn;
+    if (typeof arn === 'string' && Token.isUnresolved(arn)) {
+      for (const token of Tokenization.reverseString(arn).tokens) {
+        if (Reference.isReference(token) && CfnResource.isCfnResource(token.target)) {
+          return token.target;
+        }
+      }
+    }
     if (!this.resources) {
       this.resources = new Map(this.stack.node.findAll()
         .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === this.stack)
@@ -236,6 +257,86 @@ class EventSourceMappingChecks implements IAspect {
   }
 }
 
+/**
+ * What Lambda refuses of a mapping whatever class made it: an event source in another region than the function, and
+ * (standard SQS queues) more than 10 messages a batch without a batching window.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
+ */
+function checkMappingTarget(
+  stack: Stack, mapping: lambda.CfnEventSourceMapping, source: CfnResource | undefined, arn: unknown, isQueue: boolean,
+): string[] {
+  const problems: string[] = [];
+  const name = mappingName(mapping);
+  const knownText = (v: string | undefined) => (v === undefined || Token.isUnresolved(v) || v === '' ? undefined : v);
+  const here = knownText(stack.region);
+  const sourceRegion = source
+    ? knownText(Stack.of(source).region)
+    : typeof arn === 'string' && !Token.isUnresolved(arn) ? knownText(arn.split(':')[3]) : undefined;
+  if (here && sourceRegion && here !== sourceRegion) {
+    const what = source ? constructPath(source) : String(arn);
+    problems.push(`\`${name}.eventSourceArn\` must be in the function's region (${here}), got ${what} in ${sourceRegion}: ` +
+      'Lambda polls queues and streams of its own region only; put the function in a stack of that region');
+  }
+  const batchSize = typeof mapping.batchSize === 'number' && !Token.isUnresolved(mapping.batchSize) ? mapping.batchSize : undefined;
+  const window = typeof mapping.maximumBatchingWindowInSeconds === 'number' ? mapping.maximumBatchingWindowInSeconds : 0;
+  const fifo = source instanceof sqs.CfnQueue && source.fifoQueue === true;
+  if (isQueue && !fifo && batchSize !== undefined && batchSize > 10 && window === 0 && !Token.isUnresolved(window)) {
+    problems.push(`\`${name}.maxBatchingWindow\` must be at least 1 second when \`batchSize\` is over 10, got ${batchSize} ` +
+      'messages a batch and no batching window: set `maxBatchingWindow`, or a `batchSize` of at most 10');
+  }
+  return problems;
+}
+
+/** Lambda's default quota of filters per event source mapping, and the most a quota increase allows. */
+const FILTER_QUOTA = 5;
+const FILTER_MAX = 10;
+
+/**
+ * A mapping's filters: at most 10 (an error), more than the default quota of 5 a warning, and each pattern a valid
+ * JSON pattern of the content filters Lambda knows (the grammar of EventBridge patterns).
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+ */
+function checkMappingFilters(mapping: lambda.CfnEventSourceMapping, criteria: unknown, problems: string[]): MappingWarning[] {
+  const filters = (criteria as { filters?: Array<{ pattern?: unknown }> } | undefined)?.filters;
+  if (!Array.isArray(filters)) {
+    return [];
+  }
+  const name = mappingName(mapping);
+  const warnings: MappingWarning[] = [];
+  if (filters.length > FILTER_MAX) {
+    problems.push(`\`${name}.filters\` must hold at most ${FILTER_MAX} filters (Lambda's quota, ${FILTER_QUOTA} by default and at most ${FILTER_MAX} on request), got ${filters.length}: ` +
+      'combine patterns with `$or`');
+  } else if (filters.length > FILTER_QUOTA) {
+    warnings.push({
+      id: 'cdk-lambda-kit:eventFilterQuota',
+      message: `${name} has ${filters.length} filters, over Lambda's default quota of ${FILTER_QUOTA} per event source mapping: ` +
+        'the deployment fails unless the account\'s quota was raised (up to 10); combine patterns with `$or`',
+    });
+  }
+  filters.forEach((f, i) => {
+    const extra = typeof f === 'object' && f !== null ? Object.keys(f).filter((k) => k !== 'pattern') : [];
+    if (extra.length > 0) {
+      problems.push(`\`${name}.filters[${i}]\` must be a { pattern } made with lambda.FilterCriteria.filter(...), got ${JSON.stringify(f)}`);
+      return;
+    }
+    const pattern = f?.pattern;
+    if (typeof pattern !== 'string' || Token.isUnresolved(pattern)) {
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(pattern);
+    } catch {
+      problems.push(`\`${name}.filters[${i}]\` must be a JSON pattern, got ${JSON.stringify(pattern)}`);
+      return;
+    }
+    problems.push(...checkPatternFields(`${name}.filters[${i}]`, parsed));
+  });
+  return warnings;
+}
+
 /** The path of the construct a resource stands for: its L2 construct when it is one's default child. */
 function constructPath(resource: CfnResource): string {
   const scope = resource.node.scope;
@@ -245,28 +346,6 @@ function constructPath(resource: CfnResource): string {
 /** How a mapping is named in messages. */
 function mappingName(mapping: lambda.CfnEventSourceMapping): string {
   return constructPath(mapping);
-}
-
-/** Logical IDs referenced (`Ref`, `Fn::GetAtt`) anywhere in a resolved value. */
-function referencedIds(value: unknown): string[] {
-  const ids: string[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      v.forEach(walk);
-    } else if (v && typeof v === 'object') {
-      for (const [key, inner] of Object.entries(v)) {
-        if (key === 'Ref' && typeof inner === 'string') {
-          ids.push(inner);
-        } else if (key === 'Fn::GetAtt' && Array.isArray(inner) && typeof inner[0] === 'string') {
-          ids.push(inner[0]);
-        } else {
-          walk(inner);
-        }
-      }
-    }
-  };
-  walk(value);
-  return ids;
 }
 
 const CHECKS = Symbol.for('cdk-lambda-kit.EventSourceMappingChecks');

@@ -6,6 +6,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deliveryDeadLetterQueue } from './delivery';
+import { checkFilterPolicy, renderAttributePolicy, renderBodyPolicy } from './sns-filter-policy';
 import { stableId } from '../core/ids';
 import { formatProblems } from '../core/problems';
 import { DestinationWriter, destinationFindings, known, queueFacts } from '../failure-handling/destination-rules';
@@ -78,6 +79,14 @@ export class SnsSource implements lambda.IEventSource {
     const problems: string[] = [];
     if (o.filterPolicy && o.filterPolicyWithMessageBody) {
       problems.push(`\`${source}.filterPolicy\` and \`filterPolicyWithMessageBody\` cannot both be set: a subscription filters either attributes or the body`);
+    }
+    // Checked here, before aws-cdk-lib's Subscription checks some of it with a message that names neither the
+    // construct nor the value.
+    if (o.filterPolicy) {
+      problems.push(...checkFilterPolicy(`${source}.filterPolicy`, renderAttributePolicy(o.filterPolicy), false));
+    }
+    if (o.filterPolicyWithMessageBody) {
+      problems.push(...checkFilterPolicy(`${source}.filterPolicyWithMessageBody`, renderBodyPolicy(o.filterPolicyWithMessageBody), true));
     }
     // The subscription lives in the topic's Region (and is the topic's), so its dead-letter queue must be there too.
     const topicEnv = { account: known(this.topic.env.account), region: known(this.topic.env.region) };

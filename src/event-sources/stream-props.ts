@@ -5,7 +5,7 @@ import { IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
 import { StreamEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct, IConstruct } from 'constructs';
 import { StreamSourceOptions } from './stream';
-import { checkIntegerRange } from '../core/limits';
+import { checkIntegerRange, formatDuration } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { functionOf } from '../core/targets';
 import { createFailureBucket } from '../failure-handling/failure-bucket';
@@ -61,7 +61,7 @@ function checkSeconds(prop: string, value: Duration | undefined, min: number, ma
   }
   const ms = value.toMilliseconds();
   if (ms % 1000 !== 0 || ms < min * 1000 || ms > max * 1000) {
-    return `\`${prop}\` must be whole seconds from ${min} to ${max}, got ${value.toHumanString()}`;
+    return `\`${prop}\` must be whole seconds from ${min} to ${max}, got ${formatDuration(value)}`;
   }
   return undefined;
 }

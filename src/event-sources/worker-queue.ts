@@ -4,9 +4,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SqsSource, SqsSourceOptions } from './sqs';
-import { checkIntegerRange } from '../core/limits';
+import { checkIntegerRange, formatDuration } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { timeoutOf } from '../core/targets';
+import { enforceTemplateRules } from '../core/template-rules';
 import { createDepthAlarm, failureQueueProps } from '../failure-handling/failure-queue';
 import { acknowledgeFailureQueue } from '../monitoring/acknowledgements';
 
@@ -49,7 +50,7 @@ function checkRetention(value: Duration | undefined): string | undefined {
   }
   const ms = value.toMilliseconds();
   if (ms % 1000 !== 0 || ms < 60_000 || ms > 1_209_600_000) {
-    return `\`retentionPeriod\` must be whole seconds from 60 seconds to 14 days, got ${value.toHumanString()}`;
+    return `\`retentionPeriod\` must be whole seconds from 60 seconds to 14 days, got ${formatDuration(value)}`;
   }
   return undefined;
 }
@@ -61,7 +62,7 @@ function retentionBelowRedrive(props: WorkerQueueProps, visibilitySeconds: numbe
   if (retention.isUnresolved() || retention.toSeconds() >= visibilitySeconds * receives) {
     return undefined;
   }
-  return `\`retentionPeriod\` (${retention.toHumanString()}) must be at least the visibility timeout × \`maxReceiveCount\` ` +
+  return `\`retentionPeriod\` (${formatDuration(retention)}) must be at least the visibility timeout × \`maxReceiveCount\` ` +
     `(${visibilitySeconds} seconds × ${receives} = ${Duration.seconds(visibilitySeconds * receives).toHumanString()}): ` +
     'a message that keeps failing would expire before it reaches the dead-letter queue; raise `retentionPeriod` or lower `maxReceiveCount`';
 }
@@ -84,6 +85,7 @@ export class WorkerQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkerQueueProps) {
     super(scope, id);
+    enforceTemplateRules(this);
     const timeout = timeoutOf(props.consumer) ?? Duration.seconds(3);
     const window = props.maxBatchingWindow && !props.maxBatchingWindow.isUnresolved() ? props.maxBatchingWindow.toSeconds() : 0;
     const problems = [

@@ -1,7 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { workspaceVersion } from '../bundling/workspace-versions';
-import { LAYER_LIMIT } from '../core/limits';
 
 /**
  * The version of Powertools for AWS Lambda (TypeScript) whose official layer `powertools` attaches.
@@ -169,9 +168,7 @@ export function powertoolsSetup(options: PowertoolsOptions, context: {
     if (!LAYER_RUNTIMES.some((r) => r.runtimeEquals(context.runtime))) {
       problems.push(`\`powertools\`: the Powertools layer is published for ${LAYER_RUNTIMES.map((r) => r.name).join(' and ')}, not for the function's ${context.runtime.name}: use one of those runtimes or \`powertools.layer: false\` to bundle Powertools`);
     }
-    if (context.layerCount + 1 > LAYER_LIMIT) {
-      problems.push(`\`layers\` must hold at most ${LAYER_LIMIT - 1} layers with \`powertools\`, which adds the Powertools layer (Lambda's limit is ${LAYER_LIMIT}), got ${context.layerCount}`);
-    }
+    // The layer count, with this layer and those of other props, is checked with the function's props.
     const suffix = `layer:AWSLambdaPowertoolsTypeScriptV2:${POWERTOOLS_LAYER_VERSION}`;
     if (Token.isUnresolved(context.region)) {
       layerArn = `arn:aws:lambda:${context.region}:${COMMERCIAL_ACCOUNT}:${suffix}`;

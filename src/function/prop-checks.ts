@@ -2,7 +2,7 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
-import { checkAliasName, checkEnvironment, checkEphemeralStorage, checkIntegerRange, checkLayerCount, checkMemorySize, checkTimeout } from '../core/limits';
+import { checkAliasName, checkEnvironment, checkEphemeralStorage, checkIntegerRange, checkLayerCount, checkMemorySize, checkTimeout, formatDuration } from '../core/limits';
 import { Deployment } from '../deployment/deployment';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
@@ -32,7 +32,6 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     checkMemorySize(props.memorySize),
     checkTimeout(props.timeout),
     checkEphemeralStorage(props.ephemeralStorageSize),
-    checkLayerCount(props.layers?.length ?? 0),
     checkIntegerRange('reservedConcurrentExecutions', props.reservedConcurrentExecutions, 0, 1_000_000),
     checkAliasName(props.aliasName),
     checkDescription(props.description),
@@ -78,6 +77,25 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     problems.push('`logRetention` cannot be combined with `logGroup`: set the retention on your log group');
   }
   return problems.filter((p): p is string => p !== undefined);
+}
+
+/**
+ * The props that add a layer to the function besides \`layers\`: aws-cdk-lib's \`insightsVersion\`,
+ * \`paramsAndSecrets\` and \`adotInstrumentation\`, and \`powertools\` (unless \`powertools.layer\` is false).
+ */
+export function layersAddedBy(props: Pick<lambda.FunctionOptions, 'insightsVersion' | 'paramsAndSecrets' | 'adotInstrumentation'>, powertoolsLayer: boolean): string[] {
+  return [
+    props.insightsVersion ? 'insightsVersion' : undefined,
+    props.paramsAndSecrets ? 'paramsAndSecrets' : undefined,
+    props.adotInstrumentation ? 'adotInstrumentation' : undefined,
+    powertoolsLayer ? 'powertools' : undefined,
+  ].filter((p): p is string => p !== undefined);
+}
+
+/** Every layer problem: the count, with the layers other props add. */
+export function checkLayerTotal(layerCount: number, added: string[]): string[] {
+  const problem = checkLayerCount(layerCount, added);
+  return problem ? [problem] : [];
 }
 
 /** A description: at most 256 characters (Lambda's limit). */
@@ -141,7 +159,7 @@ function checkMaxEventAge(value: Duration | undefined): string | undefined {
   }
   const ms = value.toMilliseconds();
   if (ms % 1000 !== 0 || ms < 60_000 || ms > 21_600_000) {
-    return `\`maxEventAge\` must be whole seconds from 60 seconds to 6 hours, got ${value.toHumanString()}`;
+    return `\`maxEventAge\` must be whole seconds from 60 seconds to 6 hours, got ${formatDuration(value)}`;
   }
   return undefined;
 }
@@ -150,6 +168,28 @@ function checkMaxEventAge(value: Duration | undefined): string | undefined {
 export interface Warning {
   readonly id: string;
   readonly message: string;
+}
+
+/** Lambda's default quota of concurrent executions a region, and what must stay unreserved. */
+const DEFAULT_CONCURRENCY_QUOTA = 1000;
+const UNRESERVED_MINIMUM = 100;
+
+/**
+ * Reserved concurrency over what the default account quota allows (1,000 concurrent executions, of which 100 stay
+ * unreserved): the deployment fails unless the account's quota was raised, so a warning.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+ */
+export function checkReservedConcurrencyQuota(reserved: number | undefined): Warning[] {
+  const most = DEFAULT_CONCURRENCY_QUOTA - UNRESERVED_MINIMUM;
+  if (reserved === undefined || Token.isUnresolved(reserved) || reserved <= most) {
+    return [];
+  }
+  return [{
+    id: 'cdk-lambda-kit:reservedConcurrencyQuota',
+    message: `\`reservedConcurrentExecutions\` is ${reserved}, over the ${most} the default quota allows (${DEFAULT_CONCURRENCY_QUOTA} concurrent ` +
+      `executions a region, of which ${UNRESERVED_MINIMUM} stay unreserved): the deployment fails unless the account's quota was raised`,
+  }];
 }
 
 /** Non-fatal concerns with a function URL's options. */

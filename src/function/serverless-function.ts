@@ -14,7 +14,7 @@ import { invokingServices } from './async-permissions';
 import { resolveFunctionBundling, withNodeModules } from './function-bundling';
 import { invokedWithoutAliasMessage, unqualifiedInvokers } from './invokers';
 import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
-import { checkFunctionProps, checkFunctionUrl, hasDeadLetterQueue } from './prop-checks';
+import { checkFunctionProps, checkFunctionUrl, checkLayerTotal, checkReservedConcurrencyQuota, hasDeadLetterQueue, layersAddedBy } from './prop-checks';
 import { narrowVpcPermissions, scopeLogPermissions } from './roles';
 import { bindSecrets, checkSecretKeys, warnPlaintextCredentials } from './secrets';
 import { watchStackLimits } from './stack-limits';
@@ -22,15 +22,16 @@ import { BundledCode } from '../bundling/bundled-code';
 import { BundlingOptions } from '../bundling/bundling-options';
 import { loadEsbuild } from '../bundling/esbuild-loader';
 import { checkHandlerName } from '../bundling/esbuild-options';
-import { checkEnvironment } from '../core/limits';
+import { checkEnvironment, LAYER_LIMIT } from '../core/limits';
 import { formatProblems } from '../core/problems';
+import { enforceTemplateRules } from '../core/template-rules';
 import { Deployment } from '../deployment/deployment';
 import { createLiveAlias } from '../deployment/live-alias';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { checkEventSourceMappingsOf } from '../event-sources/mapping-checks';
 import { eventSourceMappingsOf, watchFailureDestinations } from '../failure-handling/destination-watch';
 import { DependencyLayer } from '../layers/dependency-layer';
-import { bundleLayerProblems, checkLayers, versionSkew } from '../layers/layer-checks';
+import { bundleLayerProblems, checkLayerPlacement, checkLayers, versionSkew } from '../layers/layer-checks';
 import { acknowledgeFunctionFindings } from '../monitoring/acknowledgements';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
 
@@ -268,6 +269,9 @@ export class ServerlessFunction extends lambda.Function {
       id, region: Stack.of(scope).region, runtime, environment: props.environment, layerCount: layers.length,
     });
     problems.push(...powertools?.problems ?? []);
+    // Lambda's five layers, with those aws-cdk-lib's props and Powertools add (aws-cdk-lib would refuse the sixth
+    // with a message that names neither the prop nor the count).
+    problems.push(...checkLayerTotal(layers.length, layersAddedBy(props, powertools?.layerArn !== undefined)));
     // Secrets and parameters (issue 14): their references go into the environment below.
     problems.push(...checkSecretKeys(props.secrets, props.parameters, props.environment));
     // The bundling options, with the packages of the layers and `bundling.nodeModules` left out of the bundle.
@@ -366,6 +370,8 @@ export class ServerlessFunction extends lambda.Function {
 
     // Event source mappings from any class (aws-cdk-lib's SqsEventSource too) get this library's checks at synth.
     checkEventSourceMappingsOf(this);
+    // CloudFormation's schema findings on the function's resources, and those bound to it, are errors at synth.
+    enforceTemplateRules(this);
 
     // The alias, its provisioned concurrency, the alarms and the deployment group.
     const live = createLiveAlias(this, {
@@ -380,6 +386,9 @@ export class ServerlessFunction extends lambda.Function {
     this.alarms = live.alarms;
     this.deploymentGroup = live.deploymentGroup;
 
+    for (const warning of checkReservedConcurrencyQuota(props.reservedConcurrentExecutions)) {
+      Annotations.of(this).addWarningV2(warning.id, warning.message);
+    }
     if (props.functionUrl) {
       for (const warning of checkFunctionUrl(props.functionUrl)) {
         Annotations.of(this).addWarningV2(warning.id, warning.message);
@@ -409,6 +418,7 @@ export class ServerlessFunction extends lambda.Function {
         ...this.environmentProblems(),
         ...code.problems(handlerExport),
         ...bundleLayerProblems(this, code, this.layerModules, layers, dependencyLayers),
+        ...checkLayerPlacement(this, this.addedLayers(), this.stack.region, this.architecture),
       ],
     });
   }
@@ -430,6 +440,11 @@ export class ServerlessFunction extends lambda.Function {
    * of the bundle.
    */
   public addLayers(...layers: lambda.ILayerVersion[]): void {
+    const count = this.addedLayers().length;
+    if (count + layers.length > LAYER_LIMIT) {
+      throw new Error(formatProblems(this.node.path,
+        [`\`addLayers\` cannot add ${layers.length} more layers to the ${count} the function has: Lambda's limit is ${LAYER_LIMIT} a function`]));
+    }
     if (this.alias !== undefined) {
       const dependencyLayer = layers.find((l) => DependencyLayer.isDependencyLayer(l));
       if (dependencyLayer) {
@@ -517,6 +532,16 @@ export class ServerlessFunction extends lambda.Function {
    */
   public addFunctionUrl(options: lambda.FunctionUrlOptions = {}): lambda.FunctionUrl {
     return this.alias.addFunctionUrl({ ...options, authType: options.authType ?? lambda.FunctionUrlAuthType.AWS_IAM });
+  }
+
+  /**
+   * The layers the function has: aws-cdk-lib keeps them in `_layers` (an array, or a box of one); empty should a
+   * later version rename it.
+   */
+  private addedLayers(): lambda.ILayerVersion[] {
+    const held = (this as unknown as { _layers?: unknown })._layers as { get?: () => unknown } | undefined;
+    const value = typeof held?.get === 'function' ? held.get() : held;
+    return Array.isArray(value) ? value : [];
   }
 
   /** Environment checks at synth, when every `addEnvironment` call has been made. */

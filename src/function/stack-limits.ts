@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import * as path from 'path';
-import { AspectPriority, Aspects, Annotations, CfnElement, CfnResource, ISynthesisSession, Stack } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, Annotations, CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { afterTemplateWritten } from '../core/template-file';
 
 /**
  * CloudFormation's limits on one stack: 500 resources, and a template of at most 1 MB (uploaded through S3, as the
@@ -81,7 +81,7 @@ export function watchStackLimits(stack: Stack, isFunction: (c: IConstruct) => bo
     }
     return result.errors;
   };
-  const sizedWhenWritten = watchTemplateFile(stack, (templateFile) => {
+  const sizedWhenWritten = afterTemplateWritten(stack, (templateFile) => {
     const templateBytes = fs.statSync(templateFile).size;
     const count = counted ?? countResources(stack, isFunction);
     const near = templateBytes >= TEMPLATE_SIZE_LIMIT_BYTES * WARN_AT;
@@ -168,26 +168,6 @@ function functionBytes(stack: Stack, count: ResourceCount, template: { Resources
     }
   }
   return bytes;
-}
-
-/**
- * Call `check` with the path of the stack's template right after the CDK has written it. `_synthesizeTemplate` is
- * how a stack writes its template (aws-cdk-lib's synthesizers call it); should a later aws-cdk-lib rename it, this
- * returns false and the caller measures the template by rendering it.
- */
-function watchTemplateFile(stack: Stack, check: (templateFile: string) => void): boolean {
-  type Writer = { _synthesizeTemplate?: (session: ISynthesisSession, ...rest: unknown[]) => unknown };
-  const writer = stack as unknown as Writer;
-  const original = writer._synthesizeTemplate;
-  if (typeof original !== 'function') {
-    return false;
-  }
-  writer._synthesizeTemplate = function (this: Stack, session: ISynthesisSession, ...rest: unknown[]) {
-    const result = original.call(this, session, ...rest);
-    check(path.join(session.assembly.outdir, stack.templateFile));
-    return result;
-  };
-  return true;
 }
 
 /** Size the template by rendering it (the CDK writes it indented by one space). */

@@ -10,6 +10,7 @@ import { findProjectRoot } from '../bundling/project-root';
 import { directoryHolds } from '../bundling/verified-files';
 import { workspaceVersions } from '../bundling/workspace-versions';
 import { formatProblems } from '../core/problems';
+import { enforceTemplateRules } from '../core/template-rules';
 
 /** Marks DependencyLayers across copies of this library (see {@link DependencyLayer.isDependencyLayer}). */
 const DEPENDENCY_LAYER = Symbol.for('cdk-lambda-kit.DependencyLayer');
@@ -158,6 +159,7 @@ export class DependencyLayer extends lambda.LayerVersion {
     this.architecture = architecture;
     this.runtime = runtime;
     this.sizeBytes = built.bytes;
+    enforceTemplateRules(this);
     if (unlocked && unlocked.length > 0) {
       Annotations.of(this).addWarningV2('cdk-lambda-kit:layerDependencyNotLocked',
         `\`packageJson\`: ${unlocked.join(', ')} ${unlocked.length === 1 ? 'is' : 'are'} not locked or installed for ${props.packageJson}, ` +

@@ -1,4 +1,4 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { DependencyLayer } from './dependency-layer';
@@ -16,6 +16,37 @@ export function checkLayers(layers: lambda.ILayerVersion[], runtime: lambda.Runt
     }
     if (DependencyLayer.isDependencyLayer(layer) && layer.architecture.name !== architecture.name) {
       problems.push(`\`layers\`: ${layer.node.path} is built for ${layer.architecture.name}, not for the function's ${architecture.name}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Layers whose region or architecture is known and differs from the function's: a layer ARN of another region is
+ * refused by Lambda (an error); a layer built for another architecture is accepted but its native code cannot load
+ * (a warning, `cdk-lambda-kit:layerArchitecture`).
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html
+ */
+export function checkLayerPlacement(
+  fn: IConstruct, layers: lambda.ILayerVersion[], region: string, architecture: lambda.Architecture,
+): string[] {
+  const problems: string[] = [];
+  const known = (v: string | undefined) => (v && !Token.isUnresolved(v) ? v : undefined);
+  for (const layer of layers) {
+    const arn = known(layer.layerVersionArn);
+    const layerRegion = arn?.startsWith('arn:') ? arn.split(':')[3] : known(Stack.of(layer).region);
+    if (known(region) && layerRegion && layerRegion !== region) {
+      problems.push(`\`layers\`: ${arn ?? layer.node.path} is in ${layerRegion}, not in the function's region (${region}): Lambda uses layers of ` +
+        'the function\'s region only; use the layer\'s ARN in that region');
+    }
+    const cfn = layer.node.defaultChild;
+    const architectures = cfn instanceof lambda.CfnLayerVersion ? Stack.of(layer).resolve(cfn.compatibleArchitectures) as unknown : undefined;
+    const otherArchitecture = Array.isArray(architectures) && architectures.length > 0 && !architectures.includes(architecture.name);
+    if (!(layer instanceof DependencyLayer) && otherArchitecture) {
+      Annotations.of(fn).addWarningV2('cdk-lambda-kit:layerArchitecture',
+        `\`layers\`: ${layer.node.path} is built for ${(architectures as string[]).join(', ')}, not for the function's ${architecture.name}: ` +
+        'Lambda accepts it, but native code in the layer cannot load; build the layer for both or set the function\'s `architecture`');
     }
   }
   return problems;

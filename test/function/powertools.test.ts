@@ -115,7 +115,7 @@ describe('powertools', () => {
     const stack = unbundledStack('us-east-1');
     const layers = [1, 2, 3, 4, 5].map((n) => lambda.LayerVersion.fromLayerVersionArn(stack, `L${n}`, `arn:aws:lambda:us-east-1:123456789012:layer:l${n}:1`));
     expect(() => new ServerlessFunction(stack, 'Fn', { entry, layers, powertools: {} }))
-      .toThrow(/`layers` must hold at most 4 layers with `powertools`/);
+      .toThrow(/`layers` must hold at most 4 layers with `powertools`, which add a layer/);
   });
 });
 

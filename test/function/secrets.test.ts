@@ -103,7 +103,6 @@ describe('plaintextSecret', () => {
         API_KEY_PARAMETER: '/shop/api-key',
         SECRET_NAME: 'prod/db',
         AUTH_TOKEN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x',
-        DB_PASSWORD: '{{resolve:secretsmanager:prod/db:SecretString:password}}',
         USE_TOKENS: 'true',
         SERVICE: 'orders',
       },
