@@ -98,7 +98,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Bundling tests spawn esbuild and the CDK CLI; two workers match the two cores we have.
       maxWorkers: 2,
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/examples/', '/benchmarks/'],
-      modulePathIgnorePatterns: ['<rootDir>/test/fixtures/.*/cdk.out', '<rootDir>/examples/.*/cdk.out'],
+      modulePathIgnorePatterns: ['<rootDir>/test/fixtures/.*/cdk.out', '<rootDir>/examples/.*/cdk.out', '<rootDir>/test/corpus/'],
       // Tests import the library as users do (the examples' constructs, and tests written as the README shows).
       moduleNameMapper: {
         '^cdk-lambda-kit$': '<rootDir>/src/index.ts',
@@ -110,7 +110,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDev: {
     // The dev tsconfig lives in test/: these paths are relative to it.
     include: ['../examples/**/*.ts', '../benchmarks/**/*.ts'],
-    exclude: ['../examples/**/cdk.out', '../benchmarks/.work'],
+    exclude: ['../examples/**/cdk.out', '../benchmarks/.work', 'corpus/handlers', 'corpus/node_modules'],
     compilerOptions: {
       // Examples and tests import the library by its package name, from src/ (as jest's moduleNameMapper does).
       paths: {
@@ -122,11 +122,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'benchmarks', 'projenrc', '.projenrc.ts'],
-    ignorePatterns: ['test/fixtures/**', 'test/.snippets-*/**', 'benchmarks/.work/**', '**/cdk.out/**'],
+    // The corpus' handlers import packages only its own package.json installs (test/corpus/node_modules).
+    ignorePatterns: ['test/fixtures/**', 'test/.snippets-*/**', 'benchmarks/.work/**', '**/cdk.out/**', 'test/corpus/handlers/**', 'test/corpus/node_modules/**'],
   },
 
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bindings/', '/benchmarks/', '/.ci/', 'cdk.out/', '/test/', '/projenrc/'] },
-  gitignore: ['.jsii.tabl.json', 'cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/'],
+  gitignore: [
+    '.jsii.tabl.json', 'cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/',
+    '/test/corpus/node_modules/',
+  ],
 });
 
 // The compiled files carry inline source maps whose sources are src/*.ts: ship those sources, so that stack traces
@@ -164,6 +168,17 @@ project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
 project.addTask('synth:examples', {
   description: 'Synthesize every app in examples/ with the CDK CLI',
   exec: 'node examples/synth-all.mjs',
+});
+
+// The compatibility corpus (#23): real npm packages from test/corpus's own package.json and lock (never the library's
+// devDependencies), one handler each, bundled by ServerlessFunction and NodejsFunction and run in the Lambda runtime
+// client; writes docs/compatibility.md. (`compat` is jsii-diff's.)
+project.addTask('corpus', {
+  description: 'Run the compatibility corpus of real npm packages (writes docs/compatibility.md)',
+  steps: [
+    { exec: 'npm install --prefix test/corpus --no-audit --no-fund --loglevel=error' },
+    { exec: 'tsx test/corpus/run.ts' },
+  ],
 });
 
 // The benchmark: cdk-lambda-kit against aws-cdk-lib NodejsFunction.

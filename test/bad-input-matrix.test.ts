@@ -32,6 +32,9 @@ const root = makeProject({
   'src/handler.ts': 'export const handler = async () => 1;\n',
   'src/uses-left-pad.ts': 'import leftPad from "left-pad";\nexport const handler = async () => leftPad("1", 2);\n',
   'tsconfig.json': '{}',
+  // The project installs left-pad: left out of the bundle, it is missing at run time (issue 23: an external the project
+  // does not install is only a warning, `externalNotInstalled`).
+  'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/left-pad': { version: '1.3.0' } } }),
 });
 
 interface Context {

@@ -81,6 +81,29 @@ describe('the public API (shared/STYLE.md: named exports, nothing internal)', ()
   });
 });
 
+describe('source comments', () => {
+  test('name no issue of the project\'s tracker ("issue 14", "#15"): the why belongs in the comment, the history in git', () => {
+    const found: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          walk(full);
+        } else if (entry.name.endsWith('.ts')) {
+          fs.readFileSync(full, 'utf8').split('\n').forEach((line, i) => {
+            // An upstream project's issue (`aws-cdk #29992`) is a reference a reader can follow; ours are not.
+            if (/\b[Ii]ssue #?\d+\b|(?<![\w&'"]|(?:aws-cdk|esbuild|jsii|projen) )#\d{2,}\b/.test(line)) {
+              found.push(`${path.relative(SRC, full)}:${i + 1}: ${line.trim()}`);
+            }
+          });
+        }
+      }
+    };
+    walk(SRC);
+    expect(found).toEqual([]);
+  });
+});
+
 describe('the layout check', () => {
   test('passes a tree that follows the layout', () => {
     // GIVEN a concern over the ground folder, re-exported by the index

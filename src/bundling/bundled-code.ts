@@ -71,10 +71,11 @@ export class BundledCode extends lambda.Code {
     Bundler.of(this.scope!).ensureBuilt();
     const entry = path.relative(job.resolved.projectRoot, job.resolved.entry);
     if (job.state === 'failed') {
-      // Issue 14: a failed command hook is not esbuild's failure.
+      // A failed command hook is not esbuild's failure.
       const how = job.errors.some((e) => e.startsWith('`bundling.commandHooks`')) ? 'in a command hook'
-        : job.errors.some((e) => e.startsWith('`bundling.typeCheck`')) ? 'type checking' : 'with esbuild';
-      return [`bundling ${entry} failed ${how}:\n    ${job.errors.join('\n    ')}`];
+        : job.errors.some((e) => e.startsWith('`bundling.typeCheck`')) ? 'type checking'
+          : job.errors.some((e) => e.startsWith('`bundling.installNativeModules`')) ? 'installing its native packages' : 'with esbuild';
+      return [`bundling ${entry} failed ${how}:\n    ${job.errors.join('\n    ')}${unresolvedInPackagesHint(job.errors)}`];
     }
     if (job.state !== 'built') {
       return [];
@@ -123,7 +124,7 @@ export class BundledCode extends lambda.Code {
   public builtBundle(): { externalImports: string[]; bytes: number } | undefined {
     const job = this.bound();
     Bundler.of(this.scope!).ensureBuilt();
-    // Issue 23: the native packages installed beside the bundle are provided.
+    // The native packages installed beside the bundle are provided.
     const installed = new Set(job.record?.installedModules ?? []);
     return job.state === 'built'
       ? { externalImports: job.record!.externalImports.filter((m) => !installed.has(m)), bytes: job.record!.bytes }
@@ -177,4 +178,27 @@ export function stagedEsmExports(file: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Issue 23: esbuild fails on a package's `require()` of a package that is not installed, outside try/catch (knex's
+ * dialects require every database driver: `oracledb`, `sqlite3`, ...). The fix that works: ship that package
+ * installed, where its require runs only when that code path does.
+ */
+function unresolvedInPackagesHint(errors: string[]): string {
+  const found = new Map<string, Set<string>>();
+  for (const error of errors) {
+    const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/[^:]*:\d+:\d+: Could not resolve "([^"]+)"/.exec(error);
+    if (match) {
+      found.set(match[1], (found.get(match[1]) ?? new Set()).add(match[2]));
+    }
+  }
+  if (found.size === 0) {
+    return '';
+  }
+  const names = [...found.keys()].sort();
+  const what = names.map((n) => `${n} requires ${[...found.get(n)!].sort().join(', ')}`).join('; ');
+  return `\n  ${what}, not installed, outside try/catch (a code path you may never run). Ship ${names.length > 1 ? 'them' : 'it'} installed ` +
+    `beside the bundle: \`bundling.nodeModules: [${names.map((n) => `'${n}'`).join(', ')}]\` (with the optional peers your project has ` +
+    'installed), or install the missing packages';
 }

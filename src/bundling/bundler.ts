@@ -145,8 +145,8 @@ export class Bundler {
    */
   public register(fn: IConstruct, resolved: ResolvedBundling): BundleJob {
     const skip = !Stack.of(fn).bundlingRequired;
-    // Issue 14: copied files and command hooks make it another bundle than the same entry's without them.
-    // Issue 23: so do native packages installed for another architecture or runtime.
+    // Copied files and command hooks make it another bundle than the same entry's without them.
+    // So do native packages installed for another architecture or runtime.
     const variant = resolved.copyFiles || resolved.commandHooks || resolved.typeCheck || resolved.nativeModules
       ? `\0${JSON.stringify([resolved.copyFiles, hookCommandsKey(resolved.commandHooks, resolved.projectRoot), resolved.typeCheck,
         resolved.nativeModules?.platform])}` : '';
@@ -250,7 +250,7 @@ export class Bundler {
 
   /** After the passes: type checks, the report and summary line, the cache writes. */
   private afterPasses(pending: BundleJob[], passes: number, started: bigint): void {
-    // Issue 14: `bundling.typeCheck`, one TypeScript program over every function asking for it.
+    // `bundling.typeCheck`, one TypeScript program over every function asking for it.
     const typeChecked = typeCheckJobs(pending.filter((j) => j.state === 'built' && j.resolved.typeCheck), (j) => this.cacheDir(j.functions[0], j.resolved.projectRoot));
     unstageFailed(pending);
 
@@ -346,7 +346,7 @@ export class Bundler {
     return recorder.inputs;
   }
 
-  /** Issue 14: run `beforeBundling` hooks of a group's bundles; those that fail are left out of the pass. */
+  /** Run `beforeBundling` hooks of a group's bundles; those that fail are left out of the pass. */
   private beforeBundling<T extends { job: BundleJob }>(group: T[], stagingDir: string): T[] {
     return group.filter(({ job }) => {
       const error = runBeforeBundling(job.resolved, path.join(stagingDir, job.id));
@@ -365,9 +365,9 @@ export class Bundler {
       job.state = 'failed';
       return;
     }
-    // Issue 14: files copied beside the code, then `afterBundling` hooks, change the bundle (and its asset hash)
+    // Files copied beside the code, then `afterBundling` hooks, change the bundle (and its asset hash)
     // before it is staged and cached.
-    // Issue 23: the native packages the output imports, installed for the function's platform beside it.
+    // The native packages the output imports, installed for the function's platform beside it.
     const candidates = job.resolved.nativeModules?.candidates ?? {};
     const natives = built.record!.externalImports.filter((name) => candidates[name] !== undefined);
     let installed: CopiedFile[] = [];
@@ -414,7 +414,7 @@ export class Bundler {
       copyFiles: copiedFilesKey(r.copyFiles, probe),
       // `bundling.commandHooks`: the hooks' commands (absent without hooks).
       commandHooks: hookCommandsKey(r.commandHooks, r.projectRoot),
-      // Issue 23: native packages installed for a platform (absent without any: keys unchanged).
+      // Native packages installed for a platform (absent without any: keys unchanged).
       ...(r.nativeModules ? { nativeModules: r.nativeModules.platform } : {}),
     });
   }

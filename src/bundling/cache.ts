@@ -47,7 +47,7 @@ export interface BundleRecord {
    * optional, never an error; listed in the bundle report.
    */
   readonly optionalImports: string[];
-  /** Native packages the output imports, installed beside it for the function's platform (issue 23). */
+  /** Native packages the output imports, installed beside it for the function's platform. */
   readonly installedModules: string[];
   /** Bundled packages whose code reaches its own files at run time, with the file and what it uses. */
   readonly ownFileReaders: Array<{ readonly module: string; readonly file: string; readonly uses: string }>;

@@ -132,7 +132,7 @@ export function runAfterBundling(bundle: HookedBundle, record: BundleRecord, ent
     // An ES module's exports are read from the staged file (bundled-code.ts); an untouched file keeps esbuild's.
     return { record: rehashed, error };
   }
-  // Issue 24: afterBundling removed or rewrote the CommonJS main file: its exports are what the file now exports.
+  // `afterBundling` removed or rewrote the CommonJS main file: its exports are what the file now exports.
   const file = path.join(entryDir, main);
   const exports = fs.existsSync(file) ? cjsExportsOf(fs.readFileSync(file, 'utf8')) : [];
   return { record: { ...rehashed, exports: exports ?? [], exportsKnown: exports !== undefined }, error };

@@ -63,7 +63,7 @@ export interface ResolvedBundling {
   readonly commandHooks?: ICommandHooks;
   /** `bundling.typeCheck`. */
   readonly typeCheck?: boolean;
-  /** Issue 23: the project's native packages, left out of the bundle and installed beside it when imported. */
+  /** The project's native packages, left out of the bundle and installed beside it when imported. */
   readonly nativeModules?: NativeModules;
 }
 
@@ -139,7 +139,7 @@ export function resolveBundling(
     }
   });
 
-  // Issue 14: files copied beside the code, expanded against the project root; esbuild flags.
+  // Files copied beside the code, expanded against the project root; esbuild flags.
   const copied = resolveCopyFiles(options.copyFiles, projectRoot);
   problems.push(...copied.problems);
   const esbuildArgs = translateEsbuildArgs(options.esbuildArgs);
@@ -181,7 +181,7 @@ export function resolveBundling(
     treeShaking: true,
     sourcemap: sourceMap ? 'linked' : false,
     sourcesContent: sourceMap ? (options.sourcesContent ?? false) : false,
-    // Issue 23: minify must not rename classes and functions (`error.constructor.name`, logs, dispatch on names).
+    // Minify must not rename classes and functions (`error.constructor.name`, logs, dispatch on names).
     keepNames: options.keepNames ?? (options.minify ?? true),
     external: [...new Set(external)].sort(),
     define: sortKeys(define),
@@ -194,7 +194,7 @@ export function resolveBundling(
     absWorkingDir: projectRoot,
     outExtension: esm ? { '.js': '.mjs' } : {},
     charset: 'utf8',
-    // Issue 14: `bundling.esbuildArgs` (only flags that keep one bundle per function), over the defaults above.
+    // `bundling.esbuildArgs` (only flags that keep one bundle per function), over the defaults above.
     ...esbuildArgs.options,
   });
 

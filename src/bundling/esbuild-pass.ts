@@ -67,7 +67,7 @@ export function buildGroup(
   const bundles = new Map<string, BuiltBundle>();
   const options = entries[0].resolved.buildOptions;
   const projectRoot = entries[0].resolved.projectRoot;
-  // Issue 14: the `file` and `copy` loaders emit files beside the bundle. Each entry gets a pass of its own whose
+  // The `file` and `copy` loaders emit files beside the bundle. Each entry gets a pass of its own whose
   // assets are named into the entry's directory, so that they belong to its bundle.
   const assets = emitsAssets(options);
   // Each entry in a pass of its own, after `passes` made already.

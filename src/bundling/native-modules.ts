@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { CopiedFile } from './copy-files';
 
 /**
- * Issue 23: packages that need files beside them at run time because they are native addons (a `.node` binary
+ * Packages that need files beside them at run time because they are native addons (a `.node` binary
  * loaded through node-gyp-build, bindings, node-pre-gyp, prebuild-install, or sharp's `@img/sharp-*` packages).
  * Bundling cannot carry their binaries: they stay out of the bundle (external) and, when the bundle imports them,
  * are installed for Linux and the function's architecture beside it, as `bundling.nodeModules` installs.

@@ -14,7 +14,7 @@ import { directoryHolds, normalizeModes, replaceDirectory, tempName, treeManifes
  * `bundling.nodeModules` copies it beside a bundle.
  */
 
-/** What to install (exported for `bundling.nodeModules`, which installs the same way: issue 14). */
+/** What to install (exported for `bundling.nodeModules`, which installs the same way). */
 export interface LayerSpec {
   /** The package.json to install, as text. */
   readonly packageJson: string;

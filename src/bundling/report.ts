@@ -57,9 +57,9 @@ export class BundleReport {
         bytes: e.record?.bytes,
         gzipBytes: e.record?.gzipBytes,
         topModules: e.record?.topModules ?? [],
-        // Issue 23: requires esbuild could not resolve inside try/catch, left to fail inside the try at run time.
+        // Requires esbuild could not resolve inside try/catch, left to fail inside the try at run time.
         optionalImports: e.record?.optionalImports ?? [],
-        // Issue 23: native packages installed beside the bundle for the function's platform.
+        // Native packages installed beside the bundle for the function's platform.
         installedModules: e.record?.installedModules ?? [],
         metafile,
         errors: e.errors,

@@ -61,6 +61,36 @@ export function deliveryDeadLetterQueue(scope: Construct, id: string, target: la
   return createFailureQueue(scope, id, target);
 }
 
+/**
+ * An event source a service delivers to the function (an EventBridge rule, an EventBridge Scheduler schedule, an SNS
+ * subscription), with a dead-letter queue for what the service could not deliver. What binding creates is read
+ * through getters, set by `bind()` only.
+ */
+export abstract class DeliveredEventSource implements lambda.IEventSource {
+  private delivery?: { readonly queue: sqs.IQueue; readonly alarm?: cloudwatch.Alarm };
+
+  /** Where what could not be delivered goes, once bound. */
+  public get deadLetterQueue(): sqs.IQueue | undefined {
+    return this.delivery?.queue;
+  }
+
+  /** The alarm on the dead-letter queue this source created (none on a queue you passed), once bound. */
+  public get deadLetterQueueAlarm(): cloudwatch.Alarm | undefined {
+    return this.delivery?.alarm;
+  }
+
+  public abstract bind(target: lambda.IFunction): void;
+
+  /**
+   * Set up the dead-letter queue of the delivery to `target`: `given`, or a new one beside `scope` (encrypted,
+   * SSL-only, 14 days, an alarm on its depth with the function's alarm action).
+   */
+  protected deliverFailuresTo(scope: Construct, id: string, target: lambda.IFunction, given?: sqs.IQueue): sqs.IQueue {
+    this.delivery = deliveryDeadLetterQueue(scope, id, target, given);
+    return this.delivery.queue;
+  }
+}
+
 /** Whether a value is a token (and so cannot be judged at synth). */
 export function isToken(value: unknown): boolean {
   return (typeof value === 'string' || typeof value === 'number') && Token.isUnresolved(value);

@@ -1,11 +1,10 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { checkRetryPolicy, deliveryDeadLetterQueue, stableId } from './delivery';
+import { DeliveredEventSource, checkRetryPolicy, stableId } from './delivery';
 import { formatProblems } from '../core/problems';
 import { DestinationWriter, destinationFindings, queueFacts } from '../failure-handling/destination-rules';
 import { functionOf, markInvokedAsynchronously } from '../core/targets';
@@ -30,11 +29,13 @@ export interface EventBridgeSourceOptions {
   readonly eventBus?: events.IEventBus;
 
   /**
-   * An existing rule to add the function to as a target. Give either `eventPattern` or `rule`.
+   * A rule defined in this app to add the function to as a target. Give either `eventPattern` or `rule`. A rule
+   * imported by ARN cannot get targets here: CloudFormation defines a rule's targets inside the rule
+   * (`AWS::Events::Rule` `Targets`).
    *
    * @default - a new rule with `eventPattern`
    */
-  readonly rule?: events.Rule;
+  readonly rule?: events.IRule;
 
   /**
    * The construct ID of the new rule, created under the function.
@@ -91,17 +92,17 @@ export interface EventBridgeSourceOptions {
  * EventBridge invokes Lambda asynchronously, so the function's asynchronous failure handling applies to errors it
  * throws.
  */
-export class EventBridgeSource implements lambda.IEventSource {
+export class EventBridgeSource extends DeliveredEventSource {
+  private boundRule?: events.IRule;
+
+  constructor(private readonly options: EventBridgeSourceOptions) {
+    super();
+  }
+
   /** The rule the function is a target of, once bound. */
-  public rule?: events.IRule;
-
-  /** Where undeliverable events go, once bound. */
-  public deadLetterQueue?: sqs.IQueue;
-
-  /** The alarm on the dead-letter queue this source created, once bound. */
-  public deadLetterQueueAlarm?: cloudwatch.Alarm;
-
-  constructor(private readonly options: EventBridgeSourceOptions) {}
+  public get rule(): events.IRule | undefined {
+    return this.boundRule;
+  }
 
   public bind(target: lambda.IFunction): void {
     const fn = functionOf(target) as unknown as Construct;
@@ -112,6 +113,9 @@ export class EventBridgeSource implements lambda.IEventSource {
       problems.push(`\`${source}.rule\` cannot be combined with \`eventPattern\` or \`eventBus\`: add the pattern to the rule you pass`);
     } else if (!o.rule && !o.eventPattern) {
       problems.push(`\`${source}.eventPattern\` or \`rule\` must be given, got neither`);
+    } else if (o.rule && !(o.rule instanceof events.Rule)) {
+      problems.push(`\`${source}.rule\` must be a rule defined in this app, got one imported by ARN: CloudFormation defines ` +
+        'a rule\'s targets inside the rule (`AWS::Events::Rule` `Targets`); pass `eventPattern` (and `eventBus`) to create the rule here');
     }
     const pattern = o.eventPattern ? renderPattern(Stack.of(fn), o.eventPattern) : undefined;
     if (pattern !== undefined) {
@@ -138,20 +142,18 @@ export class EventBridgeSource implements lambda.IEventSource {
       Annotations.of(fn).addWarningV2(w.id, w.message);
     }
     markInvokedAsynchronously(target, source);
-    const rule = o.rule ?? new events.Rule(fn, id, { eventPattern: o.eventPattern, eventBus: o.eventBus, description: o.description });
+    const rule = (o.rule as events.Rule | undefined) ?? new events.Rule(fn, id, { eventPattern: o.eventPattern, eventBus: o.eventBus, description: o.description });
     // An existing rule's queue is named from the rule's path: two rules with one ID in different scopes do not collide.
     const dlqId = o.rule ? stableId(o.rule.node.id, o.rule.node.path) : id;
-    const dlq = deliveryDeadLetterQueue(fn, `${dlqId}DeadLetterQueue`, target, o.deadLetterQueue);
+    const deadLetterQueue = this.deliverFailuresTo(fn, `${dlqId}DeadLetterQueue`, target, o.deadLetterQueue);
     rule.addTarget(new targets.LambdaFunction(target, {
       event: o.event,
       retryAttempts: o.retryAttempts ?? 185,
       maxEventAge: o.maxEventAge ?? Duration.hours(24),
-      deadLetterQueue: dlq.queue,
+      deadLetterQueue,
     }));
     limitTargets(rule);
-    this.rule = rule;
-    this.deadLetterQueue = dlq.queue;
-    this.deadLetterQueueAlarm = dlq.alarm;
+    this.boundRule = rule;
   }
 }
 

@@ -1,11 +1,10 @@
 import { Duration, TimeZone, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { checkMinutes, checkRetryPolicy, deliveryDeadLetterQueue, stableId } from './delivery';
+import { DeliveredEventSource, checkMinutes, checkRetryPolicy, stableId } from './delivery';
 import { formatProblems } from '../core/problems';
 import { DestinationWriter, destinationFindings, queueFacts } from '../failure-handling/destination-rules';
 import { functionOf, markInvokedAsynchronously } from '../core/targets';
@@ -119,17 +118,17 @@ export interface ScheduleSourceOptions {
  * fn.addEventSource(new ScheduleSource(scheduler.ScheduleExpression.cron({ hour: '8', minute: '0', timeZone: TimeZone.EUROPE_PARIS })));
  * ```
  */
-export class ScheduleSource implements lambda.IEventSource {
+export class ScheduleSource extends DeliveredEventSource {
+  private boundSchedule?: scheduler.Schedule;
+
+  constructor(public readonly expression: scheduler.ScheduleExpression, private readonly options: ScheduleSourceOptions = {}) {
+    super();
+  }
+
   /** The schedule, once bound. */
-  public schedule?: scheduler.Schedule;
-
-  /** Where undeliverable invocations go, once bound. */
-  public deadLetterQueue?: sqs.IQueue;
-
-  /** The alarm on the dead-letter queue this source created, once bound. */
-  public deadLetterQueueAlarm?: cloudwatch.Alarm;
-
-  constructor(public readonly expression: scheduler.ScheduleExpression, private readonly options: ScheduleSourceOptions = {}) {}
+  public get schedule(): scheduler.Schedule | undefined {
+    return this.boundSchedule;
+  }
 
   public bind(target: lambda.IFunction): void {
     const fn = functionOf(target) as unknown as Construct;
@@ -153,21 +152,19 @@ export class ScheduleSource implements lambda.IEventSource {
       throw new Error(formatProblems(fn.node.path, problems));
     }
     markInvokedAsynchronously(target, source);
-    const dlq = deliveryDeadLetterQueue(fn, `${id}DeadLetterQueue`, target, o.deadLetterQueue);
-    this.deadLetterQueue = dlq.queue;
-    this.deadLetterQueueAlarm = dlq.alarm;
+    const deadLetterQueue = this.deliverFailuresTo(fn, `${id}DeadLetterQueue`, target, o.deadLetterQueue);
     // aws-cdk-lib refuses tokens for the retry policy and the time window (it compares them as numbers): those
     // are written on the resource instead.
     const retryAttempts = o.retryAttempts ?? 185;
     const maxEventAge = o.maxEventAge ?? Duration.hours(24);
     const window = o.timeWindow;
-    this.schedule = new scheduler.Schedule(fn, id, {
+    const schedule = new scheduler.Schedule(fn, id, {
       schedule: this.expression,
       target: new targets.LambdaInvoke(target, {
         input: o.input ? scheduler.ScheduleTargetInput.fromObject(o.input) : undefined,
         retryAttempts: Token.isUnresolved(retryAttempts) ? undefined : retryAttempts,
         maxEventAge: maxEventAge.isUnresolved() ? undefined : maxEventAge,
-        deadLetterQueue: dlq.queue,
+        deadLetterQueue,
       }),
       timeWindow: window && !window.isUnresolved() ? scheduler.TimeWindow.flexible(window) : undefined,
       description: o.description,
@@ -177,7 +174,8 @@ export class ScheduleSource implements lambda.IEventSource {
       start: o.start,
       end: o.end,
     });
-    const cfn = this.schedule.node.defaultChild as scheduler.CfnSchedule;
+    this.boundSchedule = schedule;
+    const cfn = schedule.node.defaultChild as scheduler.CfnSchedule;
     if (Token.isUnresolved(retryAttempts)) {
       cfn.addPropertyOverride('Target.RetryPolicy.MaximumRetryAttempts', retryAttempts);
     }

@@ -1,11 +1,10 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { deliveryDeadLetterQueue } from './delivery';
+import { DeliveredEventSource } from './delivery';
 import { checkFilterPolicy, renderAttributePolicy, renderBodyPolicy } from './sns-filter-policy';
 import { stableId } from '../core/ids';
 import { formatProblems } from '../core/problems';
@@ -60,17 +59,17 @@ export interface SnsSourceOptions {
  * FIFO topic), in the topic's account and Region, not encrypted with the AWS managed key; one this app does not
  * define gives a warning (`cdk-lambda-kit:importedDeadLetterQueue`), since its queue policy is not written here.
  */
-export class SnsSource implements lambda.IEventSource {
+export class SnsSource extends DeliveredEventSource {
+  private boundSubscription?: sns.Subscription;
+
+  constructor(public readonly topic: sns.ITopic, private readonly options: SnsSourceOptions = {}) {
+    super();
+  }
+
   /** The subscription, once bound. */
-  public subscription?: sns.Subscription;
-
-  /** Where undeliverable messages go, once bound. */
-  public deadLetterQueue?: sqs.IQueue;
-
-  /** The alarm on the dead-letter queue this source created, once bound. */
-  public deadLetterQueueAlarm?: cloudwatch.Alarm;
-
-  constructor(public readonly topic: sns.ITopic, private readonly options: SnsSourceOptions = {}) {}
+  public get subscription(): sns.Subscription | undefined {
+    return this.boundSubscription;
+  }
 
   public bind(target: lambda.IFunction): void {
     const fn = functionOf(target) as unknown as Construct;
@@ -119,21 +118,20 @@ export class SnsSource implements lambda.IEventSource {
     markInvokedAsynchronously(target, source);
     // IDs from the topic's path: two topics with the same ID in different scopes are two subscriptions.
     const id = stableId(this.topic.node.id, this.topic.node.path);
-    const dlq = deliveryDeadLetterQueue(fn, `${id}DeadLetterQueue`, target, o.deadLetterQueue);
-    this.deadLetterQueue = dlq.queue;
-    this.deadLetterQueueAlarm = dlq.alarm;
-    const subscription = new subscriptions.LambdaSubscription(target, {
+    const deadLetterQueue = this.deliverFailuresTo(fn, `${id}DeadLetterQueue`, target, o.deadLetterQueue);
+    const lambdaSubscription = new subscriptions.LambdaSubscription(target, {
       filterPolicy: o.filterPolicy,
       filterPolicyWithMessageBody: o.filterPolicyWithMessageBody,
-      deadLetterQueue: dlq.queue,
+      deadLetterQueue,
     });
-    this.subscription = this.topic.addSubscription({
-      bind: (topic: sns.ITopic) => ({ ...subscription.bind(topic), subscriberId: id }),
+    const subscription = this.topic.addSubscription({
+      bind: (topic: sns.ITopic) => ({ ...lambdaSubscription.bind(topic), subscriberId: id }),
     });
+    this.boundSubscription = subscription;
     if (target instanceof lambda.Alias) {
       // The CloudFormation validator's W3694 expects a function behind a `lambda` endpoint; an alias ARN is a
       // qualified function ARN, which SNS invokes as such.
-      acknowledge(this.subscription, 'CloudFormation-Validate::W3694',
+      acknowledge(subscription, 'CloudFormation-Validate::W3694',
         'the endpoint is the function\'s alias, a qualified Lambda function ARN: SNS invokes that alias (and so the version it points to)');
     }
   }

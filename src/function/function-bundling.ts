@@ -9,7 +9,7 @@ import { layerExternals } from '../layers/layer-checks';
 
 /**
  * The bundling of one function: its `bundling` options with the packages its layers provide left out of the bundle,
- * and the `bundling.nodeModules` it ships beside the bundle (issue 14).
+ * and the `bundling.nodeModules` it ships beside the bundle.
  */
 
 /** A function's bundling, resolved, and what is wrong with it. */
@@ -22,7 +22,7 @@ export interface FunctionBundling {
   /** `bundling.nodeModules` at the versions the project resolves; undefined without any. */
   readonly shipped?: { readonly versions: Record<string, string> };
   readonly runInstallScripts: boolean;
-  /** Issue 23: the project's native packages left out of the bundle, with why each is one. */
+  /** The project's native packages left out of the bundle, with why each is one. */
   readonly nativeCandidates: Record<string, string>;
 }
 
@@ -37,7 +37,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
   /** The packages the function's layers provide (dependency layers, Powertools). */
   readonly layerModules: string[];
 }): FunctionBundling {
-  // Issue 14: `bundling.nodeModules` are shipped beside the bundle.
+  // `bundling.nodeModules` are shipped beside the bundle.
   const nodeModules = bundlingProps?.nodeModules ?? [];
   const problems = checkNodeModules(nodeModules);
   const layerModules = [...context.layerModules, ...nodeModules];
@@ -50,7 +50,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
   const resolveContext = { entry: context.entry, runtimeName: context.runtime.name, cwd: process.cwd() };
   let { resolved, problems: bundlingProblems } = resolveBundling(bundling, resolveContext);
   problems.push(...bundlingProblems);
-  // Issue 23: the project's native packages (but those layers and nodeModules provide) stay out of the bundle; the
+  // The project's native packages (but those layers and nodeModules provide) stay out of the bundle; the
   // ones the bundle imports are installed beside it (see `withNodeModules` and the bundler).
   let nativeCandidates: Record<string, string> = {};
   if (resolved && (bundlingProps?.installNativeModules ?? true)) {
@@ -64,7 +64,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
       }, resolveContext).resolved;
     }
   }
-  // Issue 23 (4): the optional peers the project has installed come with the packages (knex → pg).
+  // The optional peers the project has installed come with the packages (knex → pg).
   const shipped = resolved && nodeModules.length > 0
     ? projectVersions([...nodeModules, ...installedOptionalPeers(nodeModules, resolved.projectRoot)], resolved.entry)
     : undefined;
@@ -74,7 +74,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
 
 /**
  * The options a function is bundled with: its resolved options, and the `bundling.nodeModules` packages, installed
- * for the function's platform, joining the bundle as copied files (issue 14).
+ * for the function's platform, joining the bundle as copied files.
  */
 export function withNodeModules(
   scope: Construct,
@@ -97,7 +97,7 @@ export function withNodeModules(
   if (Object.keys(bundling.nativeCandidates).length === 0) {
     return withShipped;
   }
-  // Issue 23: installed when the bundler finds that the bundle imports them (at the project's versions, with the
+  // Installed when the bundler finds that the bundle imports them (at the project's versions, with the
   // optional peers the project has installed).
   const nativeModules: NativeModules = {
     candidates: bundling.nativeCandidates,
@@ -107,10 +107,39 @@ export function withNodeModules(
       const { versions, problems } = projectVersions([...names, ...installedOptionalPeers(names, root)], resolvedOptions.entry);
       if (problems.length > 0) {
         const what = `the native package${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
-        throw new Error(`${constructPath}: the bundle imports ${what}, which must be installed beside it, but: ${problems.join('; ')}`);
+        throw new Error(`\`bundling.installNativeModules\`: the bundle imports ${what}, which must be installed beside it, but: ${problems.join('; ')}`);
       }
-      return install(versions);
+      const files = install(versions);
+      const cpu = platform.architecture === lambda.Architecture.ARM_64 ? 'arm64' : 'x64';
+      const missing = names.filter((name) => !hasBinary(files, name, cpu));
+      if (missing.length > 0) {
+        // The package's install script builds or downloads its binary (argon2 from source): it must run, for Linux.
+        throw new Error(`\`bundling.installNativeModules\`: the bundle imports ${missing.join(', ')}, a native addon (${bundling.nativeCandidates[missing[0]]}), ` +
+          `but its npm package holds no binary for linux-${cpu}: its install script builds or downloads one. ` +
+          `Set \`bundling.nodeModules: [${missing.map((m) => `'${m}'`).join(', ')}]\` with \`bundling.runInstallScripts: true\` ` +
+          `on a linux-${cpu} machine (or in a linux-${cpu} container), or provide it from a layer built there`);
+      }
+      return files;
     },
   };
   return { ...withShipped, nativeModules };
+}
+
+/**
+ * Whether an install holds a native binary of a package for linux-`cpu`: a `.node` file in its directory (in
+ * `prebuilds/linux-<cpu>/` when it has prebuilds), or in a platform package for linux-`cpu` (sharp's
+ * `@img/sharp-linux-arm64`).
+ */
+function hasBinary(files: Array<{ readonly target: string }>, name: string, cpu: string): boolean {
+  const own = `node_modules/${name}/`;
+  const binaries = files.map((f) => f.target).filter((t) => t.endsWith('.node'));
+  const ownBinaries = binaries.filter((t) => t.startsWith(own) && !t.slice(own.length).includes('node_modules/'));
+  const prebuilt = ownBinaries.filter((t) => t.startsWith(`${own}prebuilds/`));
+  if (prebuilt.some((t) => t.startsWith(`${own}prebuilds/linux-${cpu}/`))) {
+    return true;
+  }
+  if (ownBinaries.some((t) => !t.startsWith(`${own}prebuilds/`))) {
+    return true;
+  }
+  return binaries.some((t) => t.split('/').some((segment) => segment.includes(`linux-${cpu}`)));
 }

@@ -105,15 +105,16 @@ export function referencesIn(stack: Stack, references: string[]): string[] | und
 /**
  * Every invoker of the unqualified function in the app: resource permissions (`AWS::Lambda::Permission`) for a service
  * principal whose function name is the function itself, and IAM policy statements that allow `lambda:InvokeFunction`
- * on the function's unqualified ARN. Grants on `<arn>:*` or on the alias are not reported.
+ * on the function's unqualified ARN. Grants on `<arn>:*` or on the alias are not reported, nor the policies of
+ * `grantees` (what `grantInvoke` granted) that also allow every qualifier.
  */
-export function unqualifiedInvokers(fn: lambda.IFunction): UnqualifiedInvoker[] {
+export function unqualifiedInvokers(fn: lambda.IFunction, grantees: IConstruct[] = []): UnqualifiedInvoker[] {
   const found: UnqualifiedInvoker[] = [];
   const index = grantIndex(fn);
   const byStack = new Map<Stack, string[] | undefined>();
   const refs = (stack: Stack) => {
     if (!byStack.has(stack)) {
-      byStack.set(stack, referencesIn(stack, [fn.functionArn, fn.functionName]));
+      byStack.set(stack, referencesIn(stack, [fn.functionArn, fn.functionName, `${fn.functionArn}:*`]));
     }
     return byStack.get(stack);
   };
@@ -123,8 +124,9 @@ export function unqualifiedInvokers(fn: lambda.IFunction): UnqualifiedInvoker[] 
     }
   }
   for (const p of index.policies) {
-    const arn = refs(p.stack)?.[0];
-    if (arn !== undefined && p.resources.includes(arn)) {
+    const [arn, , qualifiers] = refs(p.stack) ?? [];
+    const granted = grantees.some((g) => p.policy.node.path.startsWith(`${g.node.path}/`)) && p.resources.includes(qualifiers!);
+    if (arn !== undefined && p.resources.includes(arn) && !granted) {
       found.push({ description: `the IAM policy ${p.policy.node.scope?.node.path ?? p.policy.node.path}, which allows lambda:InvokeFunction on the unqualified function` });
     }
   }

@@ -245,6 +245,8 @@ export class ServerlessFunction extends lambda.Function {
   private readonly asyncInvocation: AsyncInvocation;
   /** The packages layers provide (dependency layers, Powertools): externals the runtime will find. */
   private readonly layerModules: string[];
+  /** The roles, users and groups granted invoke with {@link ServerlessFunction.grantInvoke}. */
+  private readonly invokeGrantees: Construct[] = [];
 
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
@@ -264,7 +266,7 @@ export class ServerlessFunction extends lambda.Function {
     if (handlerProblem) {
       problems.unshift(handlerProblem);
     }
-    // Powertools (issue 14): its environment, layer and the packages the layer provides.
+    // Powertools: its environment, layer and the packages the layer provides.
     const powertools = props.powertools && powertoolsSetup(props.powertools, {
       id, region: Stack.of(scope).region, runtime, environment: props.environment, layerCount: layers.length,
     });
@@ -272,7 +274,7 @@ export class ServerlessFunction extends lambda.Function {
     // Lambda's five layers, with those aws-cdk-lib's props and Powertools add (aws-cdk-lib would refuse the sixth
     // with a message that names neither the prop nor the count).
     problems.push(...checkLayerTotal(layers.length, layersAddedBy(props, powertools?.layerArn !== undefined)));
-    // Secrets and parameters (issue 14): their references go into the environment below.
+    // Secrets and parameters: their references go into the environment below.
     problems.push(...checkSecretKeys(props.secrets, props.parameters, props.environment));
     // The bundling options, with the packages of the layers and `bundling.nodeModules` left out of the bundle.
     const bundling = resolveFunctionBundling(props.bundling, {
@@ -285,7 +287,7 @@ export class ServerlessFunction extends lambda.Function {
     if (problems.length > 0 || !resolvedOptions) {
       throw new Error(formatProblems(path, problems));
     }
-    // Issue 14: the nodeModules packages, installed for the function's platform, join the bundle as copied files.
+    // The nodeModules packages, installed for the function's platform, join the bundle as copied files.
     const resolved = Stack.of(scope).bundlingRequired
       ? withNodeModules(scope, path, resolvedOptions, bundling, { architecture, runtime })
       : resolvedOptions;
@@ -417,7 +419,7 @@ export class ServerlessFunction extends lambda.Function {
       validate: () => [
         ...this.environmentProblems(),
         ...code.problems(handlerExport),
-        ...bundleLayerProblems(this, code, this.layerModules, layers, dependencyLayers),
+        ...bundleLayerProblems(this, code, this.layerModules, layers, dependencyLayers, resolved.entry),
         ...checkLayerPlacement(this, this.addedLayers(), this.stack.region, this.architecture),
       ],
     });
@@ -433,6 +435,22 @@ export class ServerlessFunction extends lambda.Function {
       throw new Error(formatProblems(this.node.path, problems));
     }
     return super.addEnvironment(key, value, options);
+  }
+
+  /**
+   * Grant `grantee` the right to invoke the function and every qualifier, the alias included, as aws-cdk-lib does: a
+   * role granted this way may invoke `fn.alias` (which is what it should call), and aws-cdk-lib integrations that
+   * grant with this method and then call the unqualified ARN (an ALB `LambdaTarget`, an AppSync data source, a
+   * custom resource provider) keep working. Such a grant to a role, user or group is not reported as an invoker
+   * that bypasses the alias (a grant says who may invoke, not what is called); a service principal's grant, a
+   * resource permission on the function itself, is (`cdk-lambda-kit:invokedWithoutAlias`): give that integration
+   * `fn.alias`. See docs/alias-deployments-and-alarms.md.
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    if (Construct.isConstruct(grantee.grantPrincipal)) {
+      this.invokeGrantees.push(grantee.grantPrincipal);
+    }
+    return super.grantInvoke(grantee);
   }
 
   /**
@@ -481,7 +499,7 @@ export class ServerlessFunction extends lambda.Function {
       this.checkTenantInvokers();
     }
     acknowledgeFunctionFindings(this, { ownRole: !props.role, hasDeadLetterQueue: hasDeadLetterQueue(props), invokedAsync });
-    for (const invoker of unqualifiedInvokers(this)) {
+    for (const invoker of unqualifiedInvokers(this, this.invokeGrantees)) {
       Annotations.of(this).addWarningV2('cdk-lambda-kit:invokedWithoutAlias', invokedWithoutAliasMessage(invoker, this.alias.aliasName));
     }
   }

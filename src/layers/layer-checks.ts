@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
@@ -62,7 +63,7 @@ export function layerExternals(modules: string[]): string[] {
  * and `bundling.nodeModules` provide), and the total size.
  */
 export function bundleLayerProblems(
-  fn: IConstruct, code: BundledCode, provided: string[], layers: lambda.ILayerVersion[], dependencyLayers: DependencyLayer[],
+  fn: IConstruct, code: BundledCode, provided: string[], layers: lambda.ILayerVersion[], dependencyLayers: DependencyLayer[], entry: string,
 ): string[] {
   const built = code.builtBundle();
   if (!built) {
@@ -72,6 +73,19 @@ export function bundleLayerProblems(
   const providedModules = new Set(provided);
   // The Node.js runtimes ship the AWS SDK for JavaScript v3.
   const missing = built.externalImports.filter((m) => !providedModules.has(m) && !m.startsWith('@aws-sdk/'));
+  // Issue 23: an external the project does not install either is what esbuild makes of an optional require (in
+  // try/catch: `externalModules: ['pg-native']`, NodejsFunction's usual advice for pg): fine when guarded, "Cannot
+  // find module" otherwise. Its require can only be judged at run time: a warning, never an error.
+  const notInstalled = layers.length > dependencyLayers.length ? []
+    : missing.filter((m) => workspaceVersion(m, path.dirname(entry)) === undefined);
+  if (notInstalled.length > 0) {
+    const it = notInstalled.length === 1 ? 'it' : 'them';
+    Annotations.of(fn).addWarningV2('cdk-lambda-kit:externalNotInstalled',
+      `the bundle imports ${notInstalled.join(', ')} but leaves ${it} out (\`bundling.externalModules\`), and your project does not install ${it}: ` +
+      'fine for a require() inside try/catch (an optional package, as pg requires pg-native); otherwise "Cannot find module" at run time: ' +
+      `install ${it} and list ${it} in \`bundling.nodeModules\`, or remove ${it} from \`bundling.externalModules\``);
+  }
+  missing.splice(0, missing.length, ...missing.filter((m) => !notInstalled.includes(m)));
   if (missing.length > 0) {
     const it = missing.length === 1 ? 'it' : 'them';
     const message = `the bundle imports ${missing.join(', ')} but leaves ${it} out (external), ` +

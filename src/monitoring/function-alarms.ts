@@ -78,7 +78,7 @@ export interface FunctionAlarmsOptions {
 /** Properties of {@link FunctionAlarms}. */
 export interface FunctionAlarmsProps extends FunctionAlarmsOptions {
   /** The alias whose metrics are watched. */
-  readonly alias: lambda.Alias;
+  readonly alias: lambda.IAlias;
 
   /** The function's timeout, for the duration alarm. */
   readonly timeout: Duration;

@@ -83,13 +83,23 @@ describe('external check', () => {
     expect(() => synth(root, 'src/fn.ts', { bundling: { externalModules: ['left-pad'] } })).not.toThrow();
   });
 
-  test('fails if a module named in `externalModules` is imported by the output and provided by nobody, naming the module and the fix', () => {
+  test('fails if a package the project installs is named in `externalModules`, imported by the output and provided by nobody', () => {
     const root = makeProject({
       'src/fn.ts': "let color: unknown;\ntry { color = require('supports-color'); } catch {}\nexport const handler = async () => color;\n",
+      'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/supports-color': { version: '7.2.0' } } }),
     });
-    // Told to leave it out: the user's word stands, even in a try (the package would never load).
+    // Told to leave it out, and the project has it: it would be missing at run time.
     expect(() => synth(root, 'src/fn.ts', { bundling: { externalModules: ['supports-color'] } }))
       .toThrow(/\[Stack\/Fn\] the bundle imports supports-color but leaves it out \(external\).*`bundling\.nodeModules`/);
+  });
+
+  test('`externalModules: [\'pg-native\']` (NodejsFunction\'s usual advice) for a package the project does not install: a warning, and the function runs', async () => {
+    const root = makeProject({
+      'src/fn.ts': "let native: unknown;\ntry { native = require('pg-native'); } catch {}\nexport const handler = async () => ({ native: native !== undefined });\n",
+    });
+    const { fn, stack } = synth(root, 'src/fn.ts', { bundling: { externalModules: ['pg-native'] } });
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('pg-native.*does not install it.*\\[ack: cdk-lambda-kit:externalNotInstalled\\]'));
+    expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ native: false });
   });
 
   test('following the message\'s fix (`bundling.nodeModules`) gives a function that runs', async () => {

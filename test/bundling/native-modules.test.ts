@@ -89,6 +89,18 @@ describe('native addons', () => {
     expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ width: 20 });
   });
 
+  test('fails if the native package\'s npm package holds no Linux binary (bcrypt 5 downloads or builds its own), naming the fix; following it works', async () => {
+    const handler = "import bcrypt from 'bcrypt';\nexport const handler = async () => ({ ok: await bcrypt.compare('pw', await bcrypt.hash('pw', 4)) });\n";
+    const root = project(handler, { bcrypt: { version: '5.1.1', main: 'bcrypt', dependencies: { '@mapbox/node-pre-gyp': '^1.0.11', 'node-addon-api': '^5.0.0' } } });
+    const cpu = process.arch === 'arm64' ? 'arm64' : 'x64';
+    expect(() => synth(root, { architecture: HOST })).toThrow(new RegExp(
+      `\\[Stack/Fn\\] bundling src/fn\\.ts failed installing its native packages:\\s+\`bundling\\.installNativeModules\`: the bundle imports bcrypt, a native addon \\(it loads a native binary through @mapbox/node-pre-gyp\\), but its npm package holds no binary for linux-${cpu}.*` +
+      `Set \`bundling\\.nodeModules: \\['bcrypt'\\]\` with \`bundling\\.runInstallScripts: true\` on a linux-${cpu} machine`));
+    // Followed (this machine is linux-<its arch>): the install script builds the binary, and the function runs.
+    const { fn } = synth(root, { architecture: HOST, bundling: { nodeModules: ['bcrypt'], runInstallScripts: true } });
+    expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ ok: true });
+  });
+
   test('`installNativeModules: false` turns it off: the package is bundled as esbuild bundles it', () => {
     const root = project("import bcrypt from 'bcrypt';\nexport const handler = async () => bcrypt.hash;\n", { bcrypt: BCRYPT });
     fs.writeFileSync(path.join(root, 'node_modules/bcrypt/bcrypt.js'), 'exports.hash = "bundled";\n');

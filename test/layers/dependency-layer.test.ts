@@ -101,7 +101,11 @@ describe('DependencyLayer', () => {
 
 describe('layer checks', () => {
   test('fails if an external module is provided by neither the runtime nor a layer', () => {
-    const root = makeProject({ 'src/left.ts': "import pad from 'left-pad';\nimport { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => [pad, DynamoDBClient];\n" });
+    const root = makeProject({
+      'src/left.ts': "import pad from 'left-pad';\nimport { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => [pad, DynamoDBClient];\n",
+      // Installed in the project: left out, it would be missing at run time.
+      'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/left-pad': { version: '1.3.0' } } }),
+    });
     const { app, stack } = makeApp();
     new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/left.ts'), bundling: { externalModules: ['left-pad'] } });
     expect(() => app.synth()).toThrow(/\[Stack\/Fn\] the bundle imports left-pad but leaves it out \(external\), and neither the runtime nor a dependency layer provides it/);

@@ -1,0 +1,2 @@
+import Mustache from 'mustache';
+export const handler = async () => ({ ok: Mustache.render('Hi {{name}}!', { name: 'Ana' }) === 'Hi Ana!' });

@@ -1,0 +1,2 @@
+import { v4, validate } from 'uuid';
+export const handler = async () => ({ ok: validate(v4()) });
