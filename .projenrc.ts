@@ -188,4 +188,35 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// `npm test` stays the whole suite CI runs. A maintainer's quick check: the suites that start no process beyond
+// esbuild (no CDK CLI, npm, runtime client, TypeScript installs or network) as `test:unit`; the rest as
+// `test:integration`. Both read jest's configuration above.
+const INTEGRATION_SUITES = [
+  '/test/examples/', // the CDK CLI, cfn-lint and the runtime client on every example
+  '/test/testing/', // the Lambda runtime client
+  '/test/layers/', // npm installs of dependency layers
+  '/test/benchmarks/', // the benchmark harness through the CDK CLI
+  '/test/docs/', // every README and docs/ example compiled
+  '/test/package-contents.test.ts', // npm pack
+  '/test/function/cdk-init-app.test.ts', // the CDK CLI
+  '/test/bundling/node-modules.test.ts', // npm installs (bundling.nodeModules)
+  '/test/bundling/native-modules.test.ts', // npm installs for the function's platform
+  '/test/bundling/workspaces.test.ts', // npm, pnpm and yarn workspaces
+  '/test/bundling/type-check-typescript-versions.test.ts', // TypeScript 5 to 7 installed
+  '/test/bundling/after-bundling-handler.test.ts', // bundles run in Node.js
+  '/test/bundling/esbuild-loader.test.ts', // apps run in a fresh Node.js
+  '/test/bundling/cache-differential.property.test.ts', // hundreds of synths
+  '/examples/starter/test/',
+];
+project.addTask('test:unit', {
+  description: 'The unit tests: no CDK CLI, npm, runtime client or network (a quick check of a change; npm test runs everything)',
+  exec: `jest --passWithNoTests=false --testPathIgnorePatterns ${INTEGRATION_SUITES.map((p) => `'${p}'`).join(' ')}`,
+  receiveArgs: true,
+});
+project.addTask('test:integration', {
+  description: 'The suites test:unit leaves out: the CDK CLI, npm, the runtime client, TypeScript installs',
+  exec: `jest --passWithNoTests=false --testPathPattern ${INTEGRATION_SUITES.map((p) => `'${p}'`).join(' ')}`,
+  receiveArgs: true,
+});
+
 project.synth();

@@ -181,7 +181,7 @@ export function stagedEsmExports(file: string): string[] {
 }
 
 /**
- * Issue 23: esbuild fails on a package's `require()` of a package that is not installed, outside try/catch (knex's
+ * esbuild fails on a package's `require()` of a package that is not installed, outside try/catch (knex's
  * dialects require every database driver: `oracledb`, `sqlite3`, ...). The fix that works: ship that package
  * installed, where its require runs only when that code path does.
  */

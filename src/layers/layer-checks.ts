@@ -73,7 +73,7 @@ export function bundleLayerProblems(
   const providedModules = new Set(provided);
   // The Node.js runtimes ship the AWS SDK for JavaScript v3.
   const missing = built.externalImports.filter((m) => !providedModules.has(m) && !m.startsWith('@aws-sdk/'));
-  // Issue 23: an external the project does not install either is what esbuild makes of an optional require (in
+  // An external the project does not install either is what esbuild makes of an optional require (in
   // try/catch: `externalModules: ['pg-native']`, NodejsFunction's usual advice for pg): fine when guarded, "Cannot
   // find module" otherwise. Its require can only be judged at run time: a warning, never an error.
   const notInstalled = layers.length > dependencyLayers.length ? []
