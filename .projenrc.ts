@@ -98,7 +98,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Bundling tests spawn esbuild and the CDK CLI; two workers match the two cores we have.
       maxWorkers: 2,
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/examples/', '/benchmarks/'],
-      modulePathIgnorePatterns: ['<rootDir>/test/fixtures/.*/cdk.out', '<rootDir>/examples/.*/cdk.out', '<rootDir>/test/corpus/'],
+      modulePathIgnorePatterns: ['<rootDir>/test/fixtures/.*/cdk.out', '<rootDir>/examples/.*/cdk.out', '<rootDir>/test/corpus/', '<rootDir>/benchmarks/coldstart/node_modules', '<rootDir>/benchmarks/.work'],
       // Tests import the library as users do (the examples' constructs, and tests written as the README shows).
       moduleNameMapper: {
         '^cdk-lambda-kit$': '<rootDir>/src/index.ts',
@@ -110,7 +110,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDev: {
     // The dev tsconfig lives in test/: these paths are relative to it.
     include: ['../examples/**/*.ts', '../benchmarks/**/*.ts'],
-    exclude: ['../examples/**/cdk.out', '../benchmarks/.work', 'corpus/handlers', 'corpus/node_modules'],
+    // The cold-start benchmark's handlers type-check against their own dependencies (benchmarks/coldstart/).
+    exclude: ['../examples/**/cdk.out', '../benchmarks/.work', '../benchmarks/coldstart', 'corpus/handlers', 'corpus/node_modules'],
     compilerOptions: {
       // Examples and tests import the library by its package name, from src/ (as jest's moduleNameMapper does).
       paths: {
@@ -123,13 +124,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'examples', 'benchmarks', 'projenrc', '.projenrc.ts'],
     // The corpus' handlers import packages only its own package.json installs (test/corpus/node_modules).
-    ignorePatterns: ['test/fixtures/**', 'test/.snippets-*/**', 'benchmarks/.work/**', '**/cdk.out/**', 'test/corpus/handlers/**', 'test/corpus/node_modules/**'],
+    ignorePatterns: ['test/fixtures/**', 'test/.snippets-*/**', 'benchmarks/.work/**', '**/cdk.out/**', 'test/corpus/handlers/**', 'test/corpus/node_modules/**', 'benchmarks/coldstart/**'],
   },
 
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bindings/', '/benchmarks/', '/.ci/', 'cdk.out/', '/test/', '/projenrc/'] },
   gitignore: [
     '.jsii.tabl.json', 'cdk.out/', '/benchmarks/.work/', '/test/fixtures/**/node_modules/', '.lambda-kit-cache/', '/test/.snippets-*/',
-    '/test/corpus/node_modules/',
+    '/test/corpus/node_modules/', '/benchmarks/coldstart/node_modules/',
   ],
 });
 
@@ -207,6 +208,8 @@ const INTEGRATION_SUITES = [
   '/test/bundling/esbuild-loader.test.ts', // apps run in a fresh Node.js
   '/test/bundling/cache-differential.property.test.ts', // hundreds of synths
   '/examples/starter/test/',
+  '/test/bundling/esm-interop.test.ts', // bundles run in the runtime client
+  '/test/bundling/init-time.test.ts', // the runtime client at synth
 ];
 project.addTask('test:unit', {
   description: 'The unit tests: no CDK CLI, npm, runtime client or network (a quick check of a change; npm test runs everything)',
@@ -216,6 +219,13 @@ project.addTask('test:unit', {
 project.addTask('test:integration', {
   description: 'The suites test:unit leaves out: the CDK CLI, npm, the runtime client, TypeScript installs',
   exec: `jest --passWithNoTests=false --testPathPattern ${INTEGRATION_SUITES.map((p) => `'${p}'`).join(' ')}`,
+  receiveArgs: true,
+});
+
+// The cold-start benchmark: the init time of each side's bundles, in the runtime client on Node.js 24 (#25).
+project.addTask('bench:coldstart', {
+  description: 'Benchmark the cold start of the bundles ServerlessFunction, NodejsFunction and cdk-esbuild ship (writes benchmarks/COLDSTART.md)',
+  exec: 'node benchmarks/coldstart.mjs',
   receiveArgs: true,
 });
 

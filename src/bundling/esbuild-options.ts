@@ -4,6 +4,7 @@ import { BundlingOptions, OutputFormat } from './bundling-options';
 import type { ICommandHooks } from './command-hooks';
 import { CopiedFile, resolveCopyFiles } from './copy-files';
 import { translateEsbuildArgs } from './esbuild-args';
+import { ESM_DIRNAME, ESM_FILENAME, builtinAliases } from './esm-interop';
 import { sha256 } from './hash';
 import type { NativeModules } from './native-modules';
 import { findProjectRoot, isDirectory, isFile } from './project-root';
@@ -19,25 +20,6 @@ const ESBUILD_LOADERS = ['base64', 'binary', 'copy', 'dataurl', 'default', 'empt
 
 /** File extensions an entry may have. */
 const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
-
-/**
- * Names of the module-scoped bindings the ESM banner declares. `__dirname` and `__filename` are mapped onto them
- * with esbuild's `define`, which only rewrites free references: a module that declares its own `__dirname` keeps it.
- */
-const ESM_DIRNAME = '__lambdaKitDirname';
-const ESM_FILENAME = '__lambdaKitFilename';
-
-/**
- * The ESM compatibility banner: `require` for CommonJS packages (esbuild renames any user binding named `require`),
- * `__dirname` and `__filename` through the names above.
- */
-export const ESM_BANNER = [
-  "import{createRequire as __lambdaKitCreateRequire}from'node:module';",
-  "import{fileURLToPath as __lambdaKitFileURLToPath}from'node:url';",
-  "import{dirname as __lambdaKitPathDirname}from'node:path';",
-  'var require=__lambdaKitCreateRequire(import.meta.url);',
-  `var ${ESM_FILENAME}=__lambdaKitFileURLToPath(import.meta.url),${ESM_DIRNAME}=__lambdaKitPathDirname(${ESM_FILENAME});`,
-].join('');
 
 /** Bundling options resolved for one function: what the bundler needs, with every default applied. */
 export interface ResolvedBundling {
@@ -63,6 +45,11 @@ export interface ResolvedBundling {
   readonly commandHooks?: ICommandHooks;
   /** `bundling.typeCheck`. */
   readonly typeCheck?: boolean;
+  /**
+   * Whether the ESM banner (`require`, `__dirname`, `__filename`) is added after the build, only the lines the
+   * bundle uses (`addEsmBanner`): ESM output.
+   */
+  readonly esmBannerAfterBuild: boolean;
   /** The project's native packages, left out of the bundle and installed beside it when imported. */
   readonly nativeModules?: NativeModules;
 }
@@ -170,7 +157,12 @@ export function resolveBundling(
   const define: Record<string, string> = esm ? { __dirname: ESM_DIRNAME, __filename: ESM_FILENAME } : {};
   Object.assign(define, options.define ?? {});
 
-  const banner = [esm ? ESM_BANNER : undefined, options.banner].filter((b) => b !== undefined).join('\n');
+  // An ESM bundle gets the lines of the banner it uses after the build (`addEsmBanner`: its source map, always a
+  // linked file, is moved down a line). The user's banner is esbuild's.
+  const banner = options.banner ?? '';
+  // ESM: Node.js built-ins through `require`, never a static import (esm-interop.ts); `bundling.esbuildArgs`
+  // aliases win.
+  const alias = esm ? { ...builtinAliases(projectRoot), ...(esbuildArgs.options.alias as Record<string, string> | undefined) } : undefined;
 
   const buildOptions: Record<string, unknown> = sortKeys({
     bundle: true,
@@ -196,6 +188,7 @@ export function resolveBundling(
     charset: 'utf8',
     // `bundling.esbuildArgs` (only flags that keep one bundle per function), over the defaults above.
     ...esbuildArgs.options,
+    alias: alias ? sortKeys(alias) : esbuildArgs.options.alias,
   });
 
   const groupKey = sha256(JSON.stringify(buildOptions)).slice(0, 16);
@@ -213,6 +206,7 @@ export function resolveBundling(
       copyFiles: copied.files.length > 0 ? copied.files : undefined,
       commandHooks: options.commandHooks,
       typeCheck: options.typeCheck ? true : undefined,
+      esmBannerAfterBuild: esm,
     },
   };
 }

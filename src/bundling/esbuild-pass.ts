@@ -5,6 +5,7 @@ import * as zlib from 'zlib';
 import { BundleRecord, ModuleSize, bundleHash } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
+import { addEsmBanner } from './esm-interop';
 import { FileProbe, Inputs } from './fingerprint';
 import { sha256 } from './hash';
 import { normalizeModes } from './verified-files';
@@ -141,6 +142,9 @@ function collect(
   const { projectRoot, outputFileName } = entry.resolved;
   const entryDir = path.join(stagingDir, entry.id);
   const canonicalDir = path.join(projectRoot, VIRTUAL_OUTDIR, entry.id);
+  if (entry.resolved.esmBannerAfterBuild) {
+    addEsmBanner(path.join(entryDir, outputFileName));
+  }
   const files: Array<[string, Uint8Array]> = fs.readdirSync(entryDir).sort().map((name) => {
     const file = path.join(entryDir, name);
     if (!name.endsWith('.map')) {

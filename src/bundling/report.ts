@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BundleRecord } from './cache';
+import type { InitMeasurement } from './init-time';
 import { tempName, writeAtomic } from './verified-files';
 
 /** One bundle in the report. */
@@ -15,6 +16,8 @@ export interface ReportEntry {
   /** The file holding the bundle's metafile slice (linked or copied into the report). */
   readonly metafile?: string;
   readonly errors: string[];
+  /** The init measured in the runtime client (context `@cdk-lambda-kit/bundling:initTime`). */
+  readonly init?: InitMeasurement;
 }
 
 /**
@@ -63,8 +66,10 @@ export class BundleReport {
         installedModules: e.record?.installedModules ?? [],
         metafile,
         errors: e.errors,
+        ...(e.init ? { init: e.init } : {}),
       };
     });
+    const withInit = rows.some((r) => r.init);
     writeAtomic(path.join(dir, 'bundle-report.json'), JSON.stringify({ bundles: rows }, undefined, 2));
 
     const lines = [
@@ -75,8 +80,14 @@ export class BundleReport {
       'Optional: packages required inside try/catch that are not installed; the require fails inside the try at run time.',
       'Installed: native packages the bundle imports, installed beside it (node_modules) for the function\'s platform.',
       '',
-      '| function | entry | size | gzip | source | top modules | optional | installed | metafile |',
-      '|---|---|---:|---:|---|---|---|---|---|',
+      ...(withInit ? [
+        `Init: each bundle started in the Lambda runtime client (aws-lambda-ric) on Node.js ${rows.find((r) => r.init)?.init?.node}, ` +
+        'from its start to its first request for an invocation (Lambda\'s Init Duration), and the main thread\'s busy time; ' +
+        'heavy at init: the modules the init spent most time in. Local figures: Lambda gives a function CPU in proportion to its memory.',
+        '',
+      ] : []),
+      `| function | entry | size | gzip | source | top modules | optional | installed |${withInit ? ' init | heavy at init |' : ''} metafile |`,
+      `|---|---|---:|---:|---|---|---|---|${withInit ? '---:|---|' : ''}---|`,
       ...rows.map((r) => [
         r.functions.join('<br>'),
         r.entry,
@@ -86,6 +97,7 @@ export class BundleReport {
         r.topModules.map((m) => `${m.module} ${formatBytes(m.bytes)}`).join('<br>'),
         r.optionalImports.join('<br>') || '-',
         r.installedModules.join('<br>') || '-',
+        ...(withInit ? [formatInit(r.init), (r.init?.heavyModules ?? []).map((m) => `${m.module} ${m.ms.toFixed(1)} ms`).join('<br>')] : []),
         r.metafile ?? '-',
       ].join(' | ')).map((row) => `| ${row} |`),
       '',
@@ -108,6 +120,15 @@ function linkOrCopy(from: string, to: string): void {
     fs.copyFileSync(from, tmp);
   }
   fs.renameSync(tmp, to);
+}
+
+/** An init measurement in a cell: `182 ms (busy 141 ms)`, or the init error. */
+function formatInit(init: InitMeasurement | undefined): string {
+  if (!init) {
+    return '-';
+  }
+  const time = `${init.wallMs.toFixed(0)} ms (busy ${init.busyMs.toFixed(0)} ms)`;
+  return init.error ? `${time}, init failed: ${init.error.replace(/\|/g, '\\|')}` : time;
 }
 
 /** A human size: 1.2 MB, 340.5 kB, 12 B. */

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -18,10 +17,7 @@ export function invokerOf(fn: lambda.IFunction): lambda.IFunction {
   return alias instanceof lambda.Alias ? alias : fn;
 }
 
-/** A construct ID that is stable for the same source settings: `<prefix><8 hex digits of their hash>`. */
-export function stableId(prefix: string, parts: unknown): string {
-  return `${prefix}${createHash('sha256').update(JSON.stringify(parts ?? null)).digest('hex').slice(0, 8).toUpperCase()}`;
-}
+export { stableId } from '../core/ids';
 
 /**
  * The retry policy EventBridge and EventBridge Scheduler share: 0 to 185 retry attempts, and a maximum event age of

@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeliveredEventSource, checkRetryPolicy, stableId } from './delivery';
 import { formatProblems } from '../core/problems';
+import { DestinationWriter, destinationFindings, queueFacts } from '../failure-handling/destination-rules';
 import { functionOf, markInvokedAsynchronously } from '../core/targets';
 
 /** Options of an {@link EventBridgeSource}. */
@@ -75,7 +76,9 @@ export interface EventBridgeSourceOptions {
   readonly maxEventAge?: Duration;
 
   /**
-   * Where events EventBridge could not deliver go once the retry policy is exhausted.
+   * Where events EventBridge could not deliver go once the retry policy is exhausted: a standard (not FIFO) queue.
+   * A queue you pass gets an alarm on its depth (running the function's alarm action) at synth; one this app does not
+   * define gives a warning (`cdk-lambda-kit:importedDeadLetterQueue`), since its queue policy is not written here.
    *
    * @default - a queue created beside the function: encrypted, SSL-only, 14 days, an alarm on its depth that runs
    * the function's alarm action, and a queue policy that lets only this rule send to it
@@ -128,12 +131,21 @@ export class EventBridgeSource extends DeliveredEventSource {
     if (!o.rule && fn.node.tryFindChild(id)) {
       problems.push(`\`${source}\` with this pattern is already on this function (as ${id}): give one of them another \`id\``);
     }
+    const findings = o.deadLetterQueue
+      ? destinationFindings({ prop: `${source}.deadLetterQueue`, writer: DestinationWriter.EVENTS }, queueFacts(o.deadLetterQueue))
+      : { problems: [], warnings: [] };
+    problems.push(...findings.problems);
     if (problems.length > 0) {
       throw new Error(formatProblems(fn.node.path, problems));
     }
+    for (const w of findings.warnings) {
+      Annotations.of(fn).addWarningV2(w.id, w.message);
+    }
     markInvokedAsynchronously(target, source);
     const rule = (o.rule as events.Rule | undefined) ?? new events.Rule(fn, id, { eventPattern: o.eventPattern, eventBus: o.eventBus, description: o.description });
-    const deadLetterQueue = this.deliverFailuresTo(fn, `${o.rule ? o.rule.node.id : id}DeadLetterQueue`, target, o.deadLetterQueue);
+    // An existing rule's queue is named from the rule's path: two rules with one ID in different scopes do not collide.
+    const dlqId = o.rule ? stableId(o.rule.node.id, o.rule.node.path) : id;
+    const deadLetterQueue = this.deliverFailuresTo(fn, `${dlqId}DeadLetterQueue`, target, o.deadLetterQueue);
     rule.addTarget(new targets.LambdaFunction(target, {
       event: o.event,
       retryAttempts: o.retryAttempts ?? 185,

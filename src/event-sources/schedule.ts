@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeliveredEventSource, checkMinutes, checkRetryPolicy, stableId } from './delivery';
 import { formatProblems } from '../core/problems';
+import { DestinationWriter, destinationFindings, queueFacts } from '../failure-handling/destination-rules';
 import { functionOf, markInvokedAsynchronously } from '../core/targets';
 
 /** Options of a {@link ScheduleSource}. */
@@ -52,7 +53,9 @@ export interface ScheduleSourceOptions {
   readonly maxEventAge?: Duration;
 
   /**
-   * Where invocations that could not be delivered go once the retry policy is exhausted.
+   * Where invocations that could not be delivered go once the retry policy is exhausted: a standard (not FIFO) queue
+   * (EventBridge Scheduler does not support FIFO dead-letter queues). A queue you pass gets an alarm on its depth
+   * (running the function's alarm action) at synth.
    *
    * @default - a queue created beside the schedule: encrypted, SSL-only, 14 days, an alarm on its depth that runs
    * the function's alarm action
@@ -139,6 +142,9 @@ export class ScheduleSource extends DeliveredEventSource {
       checkMinutes(`${source}.timeWindow`, o.timeWindow, 1, 1440),
       ...checkRetryPolicy(source, o.retryAttempts, o.maxEventAge),
     ].filter((p): p is string => p !== undefined);
+    if (o.deadLetterQueue) {
+      problems.push(...destinationFindings({ prop: `${source}.deadLetterQueue`, writer: DestinationWriter.SCHEDULER }, queueFacts(o.deadLetterQueue)).problems);
+    }
     if (fn.node.tryFindChild(id)) {
       problems.push(`${source} is already on this function (as ${id}): give one of them another \`id\``);
     }

@@ -4,7 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeFailureBucket } from '../monitoring/acknowledgements';
-import { createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
+import { destinationKey, recordWatched } from './watched-destinations';
+import { alarmActionOf, createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 
 /** The id of the S3 request-metrics filter of a failure bucket (the alarm's `FilterId` dimension). */
 export const FAILED_BATCHES_FILTER = 'FailedBatches';
@@ -35,6 +36,7 @@ export function createFailureBucket(scope: Construct, id: string, target: lambda
     statistic: 'Sum',
     period: Duration.minutes(1),
   });
+  recordWatched(scope, destinationKey(bucket, bucket.bucketArn), alarmActionOf(target));
   const alarm = createFunctionAlarm(scope, `${id}Alarm`, target, firstOccurrence(metric, `A failed batch was written to ${bucket.node.path}`));
   return { bucket, alarm };
 }

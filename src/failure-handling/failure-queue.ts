@@ -4,7 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeFailureQueue } from '../monitoring/acknowledgements';
-import { createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
+import { destinationKey, recordWatched } from './watched-destinations';
+import { alarmActionOf, createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 
 /**
  * Options of the queues this library creates to keep failed events: encrypted, SSL-only, 14 days of retention.
@@ -22,6 +23,7 @@ export function createDepthAlarm(
   scope: Construct, id: string, queue: sqs.IQueue, target: lambda.IFunction | undefined, description: string,
 ): cloudwatch.Alarm {
   const metric = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' });
+  recordWatched(scope, destinationKey(queue, queue.queueArn), alarmActionOf(target));
   return createFunctionAlarm(scope, id, target, firstOccurrence(metric, description));
 }
 

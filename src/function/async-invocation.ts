@@ -30,6 +30,11 @@ export class AsyncInvocation {
     return this._failureQueue;
   }
 
+  /** What this library's sources said invokes the function asynchronously. */
+  public get sourceReasons(): string[] {
+    return [...this.reasons];
+  }
+
   /** Record that a source invokes the function asynchronously. */
   public markInvokedAsynchronously(reason: string): void {
     this.reasons.push(reason);

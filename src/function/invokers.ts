@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { mark, referenced } from '../core/references';
 
 /** Something allowed to invoke a function without a qualifier (so `$LATEST`, not the alias). */
 export interface UnqualifiedInvoker {
@@ -20,11 +21,15 @@ interface IndexedPermission {
   readonly target: string;
 }
 
-/** An IAM policy of the app that allows `lambda:InvokeFunction`: its stack and the resources it allows it on. */
+/**
+ * An IAM policy of the app that allows `lambda:InvokeFunction`: its stack, the resources it allows it on, and the
+ * service principals that may assume the roles it is attached to (the services that invoke through it).
+ */
 interface IndexedPolicy {
   readonly policy: iam.CfnPolicy | iam.CfnManagedPolicy;
   readonly stack: Stack;
   readonly resources: string[];
+  readonly services: string[];
 }
 
 /** The app's service permissions and invoke grants, each resolved once. */
@@ -62,7 +67,7 @@ export function grantIndex(scope: IConstruct): GrantIndex {
           && ([] as unknown[]).concat(st.Action ?? []).some((a) => typeof a === 'string' && INVOKE_ACTIONS.test(a)))
           .flatMap((st) => ([] as unknown[]).concat(st.Resource ?? []).map((r) => JSON.stringify(r)));
         if (resources.length > 0) {
-          policies.push({ policy: c, stack, resources });
+          policies.push({ policy: c, stack, resources, services: trustedServices(c) });
         }
       }
     }
@@ -70,6 +75,18 @@ export function grantIndex(scope: IConstruct): GrantIndex {
     indexes.set(root, index);
   }
   return index;
+}
+
+/** The service principals allowed to assume the roles a policy is attached to. */
+function trustedServices(policy: iam.CfnPolicy | iam.CfnManagedPolicy): string[] {
+  const roles = mark(policy, policy.roles);
+  return referenced(roles).filter((r): r is iam.CfnRole => r instanceof iam.CfnRole).flatMap((role) => {
+    const document = Stack.of(role).resolve(role.assumeRolePolicyDocument);
+    const statements: any[] = ([] as any[]).concat(document?.Statement ?? []);
+    return statements.filter((st) => st.Effect === 'Allow')
+      .flatMap((st) => ([] as unknown[]).concat(st.Principal?.Service ?? []))
+      .filter((service): service is string => typeof service === 'string');
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { IConstruct } from 'constructs';
 import { checkAliasName, checkEnvironment, checkEphemeralStorage, checkIntegerRange, checkLayerCount, checkMemorySize, checkTimeout, formatDuration } from '../core/limits';
 import { Deployment } from '../deployment/deployment';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
@@ -14,7 +15,7 @@ import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-al
 export type CheckedFunctionProps = Pick<lambda.FunctionOptions,
 'ephemeralStorageSize' | 'layers' | 'reservedConcurrentExecutions' | 'logGroup' | 'logRetention' | 'environment' |
 'retryAttempts' | 'maxEventAge' | 'onFailure' | 'deadLetterQueue' | 'deadLetterTopic' | 'deadLetterQueueEnabled' |
-'description' | 'functionName'>
+'description' | 'functionName' | 'codeSigningConfig' | 'tenancyConfig'>
 & {
   readonly runtime?: lambda.Runtime;
   readonly provisionedConcurrency?: ProvisionedConcurrency;
@@ -36,6 +37,7 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     checkDescription(props.description),
     checkFunctionName(props.functionName),
     checkCorsMaxAge(props.functionUrl),
+    checkCodeSigning(props.codeSigningConfig),
     // Checked again at synth, after any `addEnvironment` call; checked here so that aws-cdk-lib's own reserved-key
     // error does not pre-empt the rest of the problems.
     ...checkEnvironment(props.environment),
@@ -52,6 +54,14 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
     problems.push(...(props.provisionedConcurrency?._problems(reserved) ?? []));
   }
   problems.push(...(props.deployment?._problems() ?? []));
+  if (props.tenancyConfig && props.functionUrl) {
+    problems.push('`functionUrl` cannot be used with `tenancyConfig`: a function URL sends no tenant id, and Lambda requires one on every ' +
+      'invocation of a tenant-isolated function; invoke it directly or through an API Gateway REST API that maps a tenant id');
+  }
+  if (props.tenancyConfig && props.provisionedConcurrency) {
+    problems.push('`provisionedConcurrency` cannot be used with `tenancyConfig`: Lambda gives each tenant its own execution environments, ' +
+      'so none can be provisioned in advance; remove one of them');
+  }
   problems.push(...[
     checkIntegerRange('retryAttempts', props.retryAttempts, 0, 2),
     checkMaxEventAge(props.maxEventAge),
@@ -115,6 +125,26 @@ export function checkCorsMaxAge(options: lambda.FunctionUrlOptions | undefined):
     return `\`functionUrl.cors.maxAge\` must be whole seconds, at most 86400 seconds (1 day), got ${ms / 1000} seconds`;
   }
   return undefined;
+}
+
+/**
+ * Code signing that enforces signatures: the bundle this library builds at synth is deployed as CDK uploads it,
+ * unsigned, so Lambda would block every deployment.
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/API_CodeSigningPolicies.html
+ */
+export function checkCodeSigning(config: lambda.ICodeSigningConfigRef | undefined): string | undefined {
+  const cfn = (config as unknown as IConstruct | undefined)?.node?.defaultChild;
+  if (!(cfn instanceof lambda.CfnCodeSigningConfig)) {
+    return undefined;
+  }
+  const policies = Stack.of(cfn).resolve(cfn.codeSigningPolicies) as { untrustedArtifactOnDeployment?: unknown } | undefined;
+  if (policies?.untrustedArtifactOnDeployment !== 'Enforce') {
+    return undefined;
+  }
+  return `\`codeSigningConfig\` enforces signatures (untrustedArtifactOnDeployment ENFORCE), but the code is the bundle this ` +
+    'library builds at synth, which CDK uploads unsigned: Lambda blocks the deployment request when signature validation fails. ' +
+    `Set \`untrustedArtifactOnDeployment: UntrustedArtifactOnDeployment.WARN\`, or deploy code signed by AWS Signer with lambda.Function; got ${cfn.node.path}`;
 }
 
 /** Whether the props give the function a dead-letter queue or topic for failed asynchronous events. */

@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AsyncInvocation } from './async-invocation';
+import { invokingServices } from './async-permissions';
 import { resolveFunctionBundling, withNodeModules } from './function-bundling';
 import { invokedWithoutAliasMessage, unqualifiedInvokers } from './invokers';
 import { POWERTOOLS_VERSION, PowertoolsOptions, powertoolsLayerRuntimes, powertoolsSetup, powertoolsSkew } from './powertools';
@@ -28,6 +29,7 @@ import { Deployment } from '../deployment/deployment';
 import { createLiveAlias } from '../deployment/live-alias';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { checkEventSourceMappingsOf } from '../event-sources/mapping-checks';
+import { eventSourceMappingsOf, watchFailureDestinations } from '../failure-handling/destination-watch';
 import { DependencyLayer } from '../layers/dependency-layer';
 import { bundleLayerProblems, checkLayerPlacement, checkLayers, versionSkew } from '../layers/layer-checks';
 import { acknowledgeFunctionFindings } from '../monitoring/acknowledgements';
@@ -491,9 +493,36 @@ export class ServerlessFunction extends lambda.Function {
   /** What can only be decided once the app is complete: asynchronous invocation, and cdk-nag acknowledgements. */
   private completeAtSynth(props: ServerlessFunctionProps): void {
     const invokedAsync = this.configureAsyncInvocation();
+    // Issue 24: every place failed events can land, whoever wired it, checked against AWS's rules and alarmed on.
+    watchFailureDestinations(this, { alarms: this.alarms !== undefined });
+    if (props.tenancyConfig) {
+      this.checkTenantInvokers();
+    }
     acknowledgeFunctionFindings(this, { ownRole: !props.role, hasDeadLetterQueue: hasDeadLetterQueue(props), invokedAsync });
     for (const invoker of unqualifiedInvokers(this, this.invokeGrantees)) {
       Annotations.of(this).addWarningV2('cdk-lambda-kit:invokedWithoutAlias', invokedWithoutAliasMessage(invoker, this.alias.aliasName));
+    }
+  }
+
+  /**
+   * Tenant isolation: every invocation must carry a tenant id, which only direct invokes and API Gateway REST APIs
+   * (mapping a request value to `X-Amz-Tenant-Id`) send. Sources, services and function URLs send none.
+   *
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/tenant-isolation-invoke.html
+   */
+  private checkTenantInvokers(): void {
+    const invokers = [
+      ...this.asyncInvocation.sourceReasons,
+      ...eventSourceMappingsOf(this).map((p) => `the event source mapping ${p}`),
+      ...invokingServices(this, this.alias).filter((s) => s !== 'apigateway.amazonaws.com'),
+      ...this.url ? ['the function URL'] : [],
+    ];
+    if (invokers.length > 0) {
+      throw new Error(formatProblems(this.node.path, [
+        `\`tenancyConfig\` is PER_TENANT, so every invocation must carry a tenant id, but ${invokers.join(', ')} invoke the function without one: ` +
+        'Lambda rejects them ("When invoking a function that has tenant isolation enabled, you must provide a tenant-id parameter"). ' +
+        'Invoke it directly with a tenant id, or through an API Gateway REST API that maps one to X-Amz-Tenant-Id; or remove `tenancyConfig`',
+      ]));
     }
   }
 

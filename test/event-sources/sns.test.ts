@@ -24,7 +24,7 @@ describe('SnsSource', () => {
     const template = Template.fromStack(stack);
     const aliasRef = { Ref: stack.getLogicalId(fn.alias.node.defaultChild as any) };
     const topicRef = { Ref: stack.getLogicalId(topic.node.defaultChild as any) };
-    const [dlqId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.startsWith('NotifyOrdersDeadLetterQueue'));
+    const [dlqId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => /^NotifyOrders[0-9A-F]{8}DeadLetterQueue/.test(id));
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
       Endpoint: aliasRef,
@@ -83,7 +83,7 @@ describe('SnsSource', () => {
       FilterPolicyScope: Match.absent(),
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as any), 'Arn'] } },
     });
-    expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.startsWith('NotifyOrdersDeadLetterQueue'))).toEqual([]);
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => /^NotifyOrders[0-9A-F]{8}DeadLetterQueue/.test(id))).toEqual([]);
   });
 
   test('a body filter sets the filter policy scope to the message body', () => {
@@ -105,21 +105,25 @@ describe('SnsSource', () => {
     const fn = new ServerlessFunction(stack, 'Notify', { entry, alarms: { action: new actions.SnsAction(pager) } });
     fn.addEventSource(new SnsSource(new sns.Topic(stack, 'Orders')));
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifyOrdersDeadLetterQueue'), 'QueueName'] } }],
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifyOrders[0-9A-F]{8}DeadLetterQueue'), 'QueueName'] } }],
       AlarmActions: [{ Ref: stack.getLogicalId(pager.node.defaultChild as any) }],
     });
   });
 
-  test('a topic in another region is subscribed from the function\'s stack with the topic\'s region', () => {
+  test('a topic in another region is subscribed from the function\'s stack with the topic\'s region, its dead-letter queue in the topic\'s', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Service', { env: { account: '111111111111', region: 'eu-west-1' } });
     const topic = sns.Topic.fromTopicArn(stack, 'Remote', 'arn:aws:sns:us-east-1:222222222222:orders');
     const fn = new ServerlessFunction(stack, 'Notify', { entry });
-    fn.addEventSource(new SnsSource(topic));
+    // Issue 24: SNS writes only to a queue of the subscription's account and Region, so the default queue (beside the
+    // function) cannot be used; one there is given.
+    const deadLetterQueue = sqs.Queue.fromQueueArn(stack, 'RemoteDlq', 'arn:aws:sqs:us-east-1:222222222222:orders-dlq');
+    fn.addEventSource(new SnsSource(topic, { deadLetterQueue }));
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       TopicArn: 'arn:aws:sns:us-east-1:222222222222:orders',
       Region: 'us-east-1',
+      RedrivePolicy: { deadLetterTargetArn: 'arn:aws:sqs:us-east-1:222222222222:orders-dlq' },
       Endpoint: { Ref: stack.getLogicalId(fn.alias.node.defaultChild as any) },
     });
     template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'sns.amazonaws.com', SourceArn: 'arn:aws:sns:us-east-1:222222222222:orders' });
