@@ -78,7 +78,7 @@ function installed(manager: Manager): string {
     fs.mkdirSync(path.dirname(path.join(tmp, name)), { recursive: true });
     fs.writeFileSync(path.join(tmp, name), content);
   }
-  execFileSync(tool.command[0], tool.command.slice(1), { cwd: tmp, stdio: 'pipe', env: { ...process.env, YARN_ENABLE_TELEMETRY: '0', COREPACK_ENABLE_STRICT: '0' } });
+  execFileSync(tool.command[0], tool.command.slice(1), { cwd: tmp, stdio: 'pipe', env: { ...process.env, YARN_ENABLE_TELEMETRY: '0', COREPACK_ENABLE_STRICT: '0', YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } });
   fs.writeFileSync(path.join(tmp, '.installed'), '');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);
