@@ -553,5 +553,5 @@ describe('determinism', () => {
     }
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(path.dirname(copy), { recursive: true, force: true });
-  }, 600_000);
+  }, 1_500_000);
 });
