@@ -493,7 +493,7 @@ export class ServerlessFunction extends lambda.Function {
   /** What can only be decided once the app is complete: asynchronous invocation, and cdk-nag acknowledgements. */
   private completeAtSynth(props: ServerlessFunctionProps): void {
     const invokedAsync = this.configureAsyncInvocation();
-    // Issue 24: every place failed events can land, whoever wired it, checked against AWS's rules and alarmed on.
+    // Every place failed events can land, whoever wired it, checked against AWS's rules and alarmed on.
     watchFailureDestinations(this, { alarms: this.alarms !== undefined });
     if (props.tenancyConfig) {
       this.checkTenantInvokers();
