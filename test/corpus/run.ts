@@ -153,7 +153,9 @@ function firstLine(text: string): string {
 
 /** Temporary and machine paths out of a message, so that the generated table only changes when results do. */
 function scrub(text: string): string {
-  return text.split(path.resolve(CORPUS, '..', '..')).join('<repo>').replace(/\/tmp\/[A-Za-z0-9._-]+/g, '<tmp>');
+  return text.split(path.resolve(CORPUS, '..', '..')).join('<repo>').replace(/\/tmp\/[A-Za-z0-9._-]+/g, '<tmp>')
+    // NodejsFunction's staging directory is named by an asset hash of the source tree, which differs between clones.
+    .replace(/bundling-temp-[0-9a-f]{16,}/g, 'bundling-temp-<hash>');
 }
 
 async function invoke(fn: lambda.Function): Promise<Outcome> {
