@@ -11,8 +11,8 @@ import { ResolvedBundling } from './esbuild-options';
 import { BuiltBundle, PassEntry, buildGroup, esmExportsOf } from './esbuild-pass';
 import { FileProbe, InputRecorder, Inputs, globImportDirs } from './fingerprint';
 import { sha256 } from './hash';
-import { findLockFile } from './project-root';
 import { measureInit } from './init-time';
+import { findLockFile } from './project-root';
 import { BundleReport, ReportEntry } from './report';
 import { typeCheckJobs } from './type-check';
 import { cleanLeftovers, directoryHolds, markVerified, replaceDirectory, tempName } from './verified-files';
@@ -409,7 +409,8 @@ export class Bundler {
     return cacheKey({
       esbuildVersion,
       entry: path.relative(r.projectRoot, r.entry),
-      options: r.buildOptions,
+      // The options by their group key: the built-ins' files named by what they are, not where the package lives.
+      options: r.groupKey,
       lockFile: lockFile ? probe.hash(lockFile) : null,
       configFiles: r.configFiles.map((f) => probe.hash(f) ?? null),
       // `bundling.copyFiles`: each copied file's target and content hash (absent without copyFiles: keys unchanged).

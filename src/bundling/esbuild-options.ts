@@ -4,7 +4,7 @@ import { BundlingOptions, OutputFormat } from './bundling-options';
 import type { ICommandHooks } from './command-hooks';
 import { CopiedFile, resolveCopyFiles } from './copy-files';
 import { translateEsbuildArgs } from './esbuild-args';
-import { ESM_DIRNAME, ESM_FILENAME, builtinAliases } from './esm-interop';
+import { ESM_DIRNAME, ESM_FILENAME, builtinAliases, builtinShimDir } from './esm-interop';
 import { sha256 } from './hash';
 import type { NativeModules } from './native-modules';
 import { findProjectRoot, isDirectory, isFile } from './project-root';
@@ -191,7 +191,11 @@ export function resolveBundling(
     alias: alias ? sortKeys(alias) : esbuildArgs.options.alias,
   });
 
-  const groupKey = sha256(JSON.stringify(buildOptions)).slice(0, 16);
+  // The built-ins' files live wherever this package is installed, and a jsii host (Python, Java, ...) unpacks it into a
+  // new temporary directory in every process: the key names them by what they are, not where, so the cache hits.
+  const shimDir = esm ? JSON.stringify(path.relative(projectRoot, builtinShimDir()).split(path.sep).join('/')).slice(1, -1) : '';
+  const keyed = JSON.stringify(buildOptions);
+  const groupKey = sha256(shimDir ? keyed.split(shimDir).join('<node-builtins>') : keyed).slice(0, 16);
   return {
     problems,
     resolved: {

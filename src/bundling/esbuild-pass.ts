@@ -5,7 +5,7 @@ import * as zlib from 'zlib';
 import { BundleRecord, ModuleSize, bundleHash } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
-import { addEsmBanner } from './esm-interop';
+import { addEsmBanner, builtinShimDir } from './esm-interop';
 import { FileProbe, Inputs } from './fingerprint';
 import { sha256 } from './hash';
 import { normalizeModes } from './verified-files';
@@ -165,7 +165,11 @@ function collect(
   const entryInput = output.entryPoint ?? toPosix(path.relative(projectRoot, entry.resolved.entry));
 
   const closure = inputClosure(result.metafile, entryInput);
-  const sources = closure.filter((i) => !i.startsWith('<') && !i.includes(':')).map((i) => path.resolve(projectRoot, i));
+  // The built-ins' files are part of this package (fixed content, keyed by the group key), not the project's inputs:
+  // where they live changes with every process of a jsii host.
+  const shimDirs = builtinShimDirs();
+  const sources = closure.filter((i) => !i.startsWith('<') && !i.includes(':')).map((i) => path.resolve(projectRoot, i))
+    .filter((source) => !shimDirs.some((dir) => source.startsWith(dir)));
   const inputs = inputsOf(entry, sources);
 
   const esm = entry.resolved.buildOptions.format === 'esm';
@@ -515,3 +519,10 @@ function ownFileReadersOf(sources: string[], useOf: (file: string) => string | u
 
 /** The words every one of OWN_FILE_PATTERNS needs: a file without any of them is not decoded. */
 const OWN_FILE_WORDS = ['__dirname', '__filename', 'require.resolve', 'import.meta.url'];
+
+/** The built-ins' directory of this package, as found and as its real path, each ending in a separator. */
+function builtinShimDirs(): string[] {
+  const dir = builtinShimDir();
+  const real = fs.existsSync(dir) ? fs.realpathSync(dir) : dir;
+  return [...new Set([dir, real])].map((d) => d + path.sep);
+}

@@ -160,7 +160,11 @@ export function moduleName(input: string): string {
  * The main thread's busy time, and its split by module: each sample goes to the innermost function of the bundle on
  * its stack (code the bundle calls, a built-in's loading for example, counts for the module that called it).
  */
-function attribute(profile: CpuProfile, bundleFile: string, ranges: Array<[number, string]> | undefined): { busyMs: number; byModule: Map<string, number> } {
+function attribute(
+  profile: CpuProfile,
+  bundleFile: string,
+  ranges: Array<[number, string]> | undefined,
+): { busyMs: number; byModule: Map<string, number> } {
   const parent = new Map<number, number>();
   const byId = new Map<number, CpuProfileNode>();
   for (const node of profile.nodes) {

@@ -6,8 +6,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeliveredEventSource, checkRetryPolicy, stableId } from './delivery';
 import { formatProblems } from '../core/problems';
-import { DestinationWriter, destinationFindings, queueFacts } from '../failure-handling/destination-rules';
 import { functionOf, markInvokedAsynchronously } from '../core/targets';
+import { DestinationWriter, destinationFindings, queueFacts } from '../failure-handling/destination-rules';
 
 /** Options of an {@link EventBridgeSource}. */
 export interface EventBridgeSourceOptions {
@@ -142,7 +142,8 @@ export class EventBridgeSource extends DeliveredEventSource {
       Annotations.of(fn).addWarningV2(w.id, w.message);
     }
     markInvokedAsynchronously(target, source);
-    const rule = (o.rule as events.Rule | undefined) ?? new events.Rule(fn, id, { eventPattern: o.eventPattern, eventBus: o.eventBus, description: o.description });
+    const rule = (o.rule as events.Rule | undefined)
+      ?? new events.Rule(fn, id, { eventPattern: o.eventPattern, eventBus: o.eventBus, description: o.description });
     // An existing rule's queue is named from the rule's path: two rules with one ID in different scopes do not collide.
     const dlqId = o.rule ? stableId(o.rule.node.id, o.rule.node.path) : id;
     const deadLetterQueue = this.deliverFailuresTo(fn, `${dlqId}DeadLetterQueue`, target, o.deadLetterQueue);

@@ -9,8 +9,8 @@ import { Construct, IConstruct } from 'constructs';
 import { DestinationFacts, DestinationSource, DestinationWarning, DestinationWriter, destinationFindings, known } from './destination-rules';
 import { isWatched, recordWatched } from './watched-destinations';
 import { stableId } from '../core/ids';
-import { MARK, Marked, mark, referenceOf, referenced } from '../core/references';
 import { formatProblems } from '../core/problems';
+import { MARK, Marked, mark, referenceOf, referenced } from '../core/references';
 import { alarmActionOf, createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 
 /**
@@ -51,13 +51,15 @@ function watchIndex(scope: IConstruct): WatchIndex {
     const entries: WatchIndex['entries'] = [];
     for (const c of root.node.findAll()) {
       if (c instanceof sns.CfnSubscription && c.protocol === 'lambda') {
-        entries.push({ resource: c, marked: mark(c, { endpoint: c.endpoint, topicArn: c.topicArn, redrivePolicy: c.redrivePolicy, region: c.region }) });
+        const marked = mark(c, { endpoint: c.endpoint, topicArn: c.topicArn, redrivePolicy: c.redrivePolicy, region: c.region });
+        entries.push({ resource: c, marked });
       } else if (c instanceof events.CfnRule) {
         entries.push({ resource: c, marked: mark(c, { targets: c.targets }) });
       } else if (c instanceof scheduler.CfnSchedule) {
         entries.push({ resource: c, marked: mark(c, { target: c.target }) });
       } else if (c instanceof lambda.CfnEventSourceMapping) {
-        entries.push({ resource: c, marked: mark(c, { functionName: c.functionName, eventSourceArn: c.eventSourceArn, destinationConfig: c.destinationConfig }) });
+        const marked = mark(c, { functionName: c.functionName, eventSourceArn: c.eventSourceArn, destinationConfig: c.destinationConfig });
+        entries.push({ resource: c, marked });
       }
     }
     index = { entries };
@@ -145,7 +147,9 @@ function wiringsOf(fn: lambda.Function): Wiring[] {
   const dlq = mark(cfn, { deadLetterConfig: cfn.deadLetterConfig });
   if (dlq.value.deadLetterConfig?.targetArn !== undefined) {
     wirings.push({
-      via: cfn, marked: dlq, destination: dlq.value.deadLetterConfig.targetArn,
+      via: cfn,
+      marked: dlq,
+      destination: dlq.value.deadLetterConfig.targetArn,
       source: { prop: 'deadLetterQueue` (or `deadLetterTopic`) of the function `' + fn.node.path, writer: DestinationWriter.FUNCTION_DLQ },
     });
   }
@@ -171,7 +175,9 @@ function factsOf(m: Marked, value: unknown): (DestinationFacts & { resource?: Cf
       resource,
       name: pathOf(resource),
       service: SERVICES[resource.cfnResourceType],
-      fifo: resource instanceof sqs.CfnQueue ? resource.fifoQueue === true : resource instanceof sns.CfnTopic ? resource.fifoTopic === true : undefined,
+      fifo: resource instanceof sqs.CfnQueue
+        ? resource.fifoQueue === true
+        : resource instanceof sns.CfnTopic ? resource.fifoTopic === true : undefined,
       awsManagedKey: resource instanceof sqs.CfnQueue && resource.kmsMasterKeyId === 'alias/aws/sqs',
       region: known(stack.region),
       account: known(stack.account),
@@ -292,8 +298,11 @@ function alarmOn(
       return undefined;
     }
     metric = new cloudwatch.Metric({
-      namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensionsMap: { QueueName: name },
-      period: Duration.minutes(1), statistic: 'Maximum',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensionsMap: { QueueName: name },
+      period: Duration.minutes(1),
+      statistic: 'Maximum',
     });
     description = `Failed events of ${fn.node.path} are waiting in ${facts.name}`;
   } else if (facts.service === 'sns') {
@@ -302,8 +311,11 @@ function alarmOn(
       return undefined;
     }
     metric = new cloudwatch.Metric({
-      namespace: 'AWS/SNS', metricName: 'NumberOfMessagesPublished', dimensionsMap: { TopicName: name },
-      period: Duration.minutes(1), statistic: 'Sum',
+      namespace: 'AWS/SNS',
+      metricName: 'NumberOfMessagesPublished',
+      dimensionsMap: { TopicName: name },
+      period: Duration.minutes(1),
+      statistic: 'Sum',
     });
     description = `Failed events of ${fn.node.path} were published to ${facts.name}`;
   } else {

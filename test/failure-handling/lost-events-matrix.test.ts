@@ -5,13 +5,14 @@
  */
 import * as path from 'path';
 import { App, Duration, PhysicalName, Stack } from 'aws-cdk-lib';
-import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -87,93 +88,192 @@ const SIGNING = 'Lambda: "If you set the policy to Enforce, Lambda blocks the de
 
 const BAD: BadRow[] = [
   // FIFO queues and topics, everywhere a failed event can be sent.
-  { name: 'ScheduleSource with a FIFO dead-letter queue', aws: SCHEDULER_DLQ, error: /`ScheduleSource\(rate\(1 day\)\)\.deadLetterQueue` must be a standard \(not FIFO\) queue: EventBridge Scheduler does not support/,
-    build: ({ stack, fn }) => fn.addEventSource(new ScheduleSource(nightly(), { deadLetterQueue: fifoQueue(stack) })) },
-  { name: 'SnsSource (standard topic) with a FIFO dead-letter queue', aws: SNS_FIFO, error: /`SnsSource\(Stack\/Orders\)\.deadLetterQueue` must be a standard queue like its topic Stack\/Orders/,
-    build: ({ stack, fn }) => fn.addEventSource(new SnsSource(new sns.Topic(stack, 'Orders'), { deadLetterQueue: fifoQueue(stack) })) },
-  { name: 'EventBridgeSource with a FIFO dead-letter queue', aws: EVENTBRIDGE_DLQ, error: /`EventBridgeSource\.deadLetterQueue` must be a standard \(not FIFO\) queue: EventBridge dead-letter queues are standard SQS queues/,
-    build: ({ stack, fn }) => fn.addEventSource(new EventBridgeSource({ eventPattern: { source: ['shop'] }, deadLetterQueue: fifoQueue(stack) })) },
-  { name: 'onFailure: a FIFO queue', aws: EVENT_INVOKE_CONFIG, error: /`onFailure` of `Stack\/Fn\/LiveAlias\/EventInvokeConfig` must be a standard \(not FIFO\) queue: Lambda sends invocation records only to standard queues and topics/,
-    props: {}, build: () => undefined },
+  {
+    name: 'ScheduleSource with a FIFO dead-letter queue',
+    aws: SCHEDULER_DLQ,
+    error: /`ScheduleSource\(rate\(1 day\)\)\.deadLetterQueue` must be a standard \(not FIFO\) queue: EventBridge Scheduler does not support/,
+    build: ({ stack, fn }) => fn.addEventSource(new ScheduleSource(nightly(), { deadLetterQueue: fifoQueue(stack) })),
+  },
+  {
+    name: 'SnsSource (standard topic) with a FIFO dead-letter queue',
+    aws: SNS_FIFO,
+    error: /`SnsSource\(Stack\/Orders\)\.deadLetterQueue` must be a standard queue like its topic Stack\/Orders/,
+    build: ({ stack, fn }) => fn.addEventSource(new SnsSource(new sns.Topic(stack, 'Orders'), { deadLetterQueue: fifoQueue(stack) })),
+  },
+  {
+    name: 'EventBridgeSource with a FIFO dead-letter queue',
+    aws: EVENTBRIDGE_DLQ,
+    error: /`EventBridgeSource\.deadLetterQueue` must be a standard \(not FIFO\) queue: EventBridge dead-letter queues are standard SQS queues/,
+    build: ({ stack, fn }) => fn.addEventSource(new EventBridgeSource({ eventPattern: { source: ['shop'] }, deadLetterQueue: fifoQueue(stack) })),
+  },
+  {
+    name: 'onFailure: a FIFO queue',
+    aws: EVENT_INVOKE_CONFIG,
+    error: /`onFailure` of `Stack\/Fn\/LiveAlias\/EventInvokeConfig` must be a standard \(not FIFO\) queue: Lambda sends invocation records only to standard queues and topics/,
+    props: {},
+    build: () => undefined,
+  },
   { name: 'onSuccess: a FIFO queue', aws: EVENT_INVOKE_CONFIG, error: /`onSuccess` of `Stack\/Fn\/LiveAlias\/EventInvokeConfig` must be a standard \(not FIFO\) queue/, build: () => undefined },
   { name: 'onFailure: a FIFO topic', aws: LAMBDA_DESTINATIONS, error: /`onFailure` of `Stack\/Fn\/LiveAlias\/EventInvokeConfig` must be a standard \(not FIFO\) topic/, build: () => undefined },
   { name: 'deadLetterQueue (the function\'s): a FIFO queue', aws: LAMBDA_DESTINATIONS, error: /`deadLetterQueue` \(or `deadLetterTopic`\) of the function `Stack\/Fn` must be a standard \(not FIFO\) queue/, build: () => undefined },
   { name: 'deadLetterTopic (the function\'s): a FIFO topic', aws: LAMBDA_DESTINATIONS, error: /`deadLetterQueue` \(or `deadLetterTopic`\) of the function `Stack\/Fn` must be a standard \(not FIFO\) topic/, build: () => undefined },
-  { name: 'aws-cdk-lib DynamoEventSource with onFailure SqsDlq(FIFO)', aws: LAMBDA_DESTINATIONS, error: /`onFailure` of the event source mapping `Stack\/Fn\/LiveAlias\/DynamoDBEventSource:StackTable[0-9A-F]+` must be a standard \(not FIFO\) queue: Lambda cannot send to FIFO destinations/,
+  {
+    name: 'aws-cdk-lib DynamoEventSource with onFailure SqsDlq(FIFO)',
+    aws: LAMBDA_DESTINATIONS,
+    error: /`onFailure` of the event source mapping `Stack\/Fn\/LiveAlias\/DynamoDBEventSource:StackTable[0-9A-F]+` must be a standard \(not FIFO\) queue: Lambda cannot send to FIFO destinations/,
     build: ({ stack, fn }) => fn.addEventSource(new sources.DynamoEventSource(table(stack), {
       startingPosition: lambda.StartingPosition.LATEST, onFailure: new sources.SqsDlq(fifoQueue(stack)), retryAttempts: 2,
-    })) },
-  { name: 'aws-cdk-lib KinesisEventSource with onFailure SnsDlq(FIFO topic)', aws: LAMBDA_DESTINATIONS, error: /must be a standard \(not FIFO\) topic: Lambda cannot send to FIFO destinations, got Stack\/FifoTopic/,
+    })),
+  },
+  {
+    name: 'aws-cdk-lib KinesisEventSource with onFailure SnsDlq(FIFO topic)',
+    aws: LAMBDA_DESTINATIONS,
+    error: /must be a standard \(not FIFO\) topic: Lambda cannot send to FIFO destinations, got Stack\/FifoTopic/,
     build: ({ stack, fn }) => fn.addEventSource(new sources.KinesisEventSource(new kinesis.Stream(stack, 'Clicks'), {
       startingPosition: lambda.StartingPosition.LATEST, onFailure: new sources.SnsDlq(new sns.Topic(stack, 'FifoTopic', { fifo: true })), retryAttempts: 2,
-    })) },
-  { name: 'aws-cdk-lib LambdaSubscription with a FIFO dead-letter queue', aws: SNS_FIFO, error: /`deadLetterQueue` of the SNS subscription `Stack\/Fn\/LiveAlias\/Orders` must be a standard queue like its topic Stack\/Orders/,
-    build: ({ stack, fn }) => new sns.Topic(stack, 'Orders').addSubscription(new subscriptions.LambdaSubscription(fn.alias, { deadLetterQueue: fifoQueue(stack) })) },
-  { name: 'aws-cdk-lib events target LambdaFunction with a FIFO dead-letter queue', aws: EVENTBRIDGE_DLQ, error: /`deadLetterQueue` of target 0 \(Target0\) of the rule `Stack\/Nightly` must be a standard \(not FIFO\) queue/,
+    })),
+  },
+  {
+    name: 'aws-cdk-lib LambdaSubscription with a FIFO dead-letter queue',
+    aws: SNS_FIFO,
+    error: /`deadLetterQueue` of the SNS subscription `Stack\/Fn\/LiveAlias\/Orders` must be a standard queue like its topic Stack\/Orders/,
+    build: ({ stack, fn }) => new sns.Topic(stack, 'Orders').addSubscription(new subscriptions.LambdaSubscription(fn.alias, { deadLetterQueue: fifoQueue(stack) })),
+  },
+  {
+    name: 'aws-cdk-lib events target LambdaFunction with a FIFO dead-letter queue',
+    aws: EVENTBRIDGE_DLQ,
+    error: /`deadLetterQueue` of target 0 \(Target0\) of the rule `Stack\/Nightly` must be a standard \(not FIFO\) queue/,
     build: ({ stack, fn }) => new events.Rule(stack, 'Nightly', {
       schedule: events.Schedule.rate(Duration.days(1)), targets: [new eventTargets.LambdaFunction(fn.alias, { deadLetterQueue: fifoQueue(stack) })],
-    }) },
-  { name: 'aws-cdk-lib scheduler target LambdaInvoke with a FIFO dead-letter queue', aws: SCHEDULER_DLQ, error: /`deadLetterQueue` of the schedule `Stack\/Nightly` must be a standard \(not FIFO\) queue/,
+    }),
+  },
+  {
+    name: 'aws-cdk-lib scheduler target LambdaInvoke with a FIFO dead-letter queue',
+    aws: SCHEDULER_DLQ,
+    error: /`deadLetterQueue` of the schedule `Stack\/Nightly` must be a standard \(not FIFO\) queue/,
     build: ({ stack, fn }) => new scheduler.Schedule(stack, 'Nightly', {
       schedule: nightly(), target: new schedulerTargets.LambdaInvoke(fn.alias, { deadLetterQueue: fifoQueue(stack) }),
-    }) },
+    }),
+  },
   // S3 on success.
   { name: 'onSuccess: FailureDestination.bucket', aws: LAMBDA_DESTINATIONS, error: /`onSuccess` of `Stack\/Fn\/LiveAlias\/EventInvokeConfig` cannot be an S3 bucket: Lambda sends records to a bucket on failure only/, build: () => undefined },
   { name: 'onSuccess: aws-cdk-lib S3Destination', aws: LAMBDA_DESTINATIONS, error: /`onSuccess` of `Stack\/Fn\/LiveAlias\/EventInvokeConfig` cannot be an S3 bucket/, build: () => undefined },
   // SNS: the dead-letter queue's account, Region and key.
-  { name: 'SnsSource on a topic in another Region, default dead-letter queue', aws: SNS_SAME_ENV,
+  {
+    name: 'SnsSource on a topic in another Region, default dead-letter queue',
+    aws: SNS_SAME_ENV,
     error: /`SnsSource\(Stack\/Remote\)\.deadLetterQueue` must be given for a topic in another account or Region \(topic in 111111111111\/us-east-1, function in 111111111111\/eu-west-1\)/,
-    build: ({ stack, fn }) => fn.addEventSource(new SnsSource(sns.Topic.fromTopicArn(stack, 'Remote', 'arn:aws:sns:us-east-1:111111111111:orders'))) },
-  { name: 'SnsSource on a topic in another account, default dead-letter queue', aws: SNS_SAME_ENV,
+    build: ({ stack, fn }) => fn.addEventSource(new SnsSource(sns.Topic.fromTopicArn(stack, 'Remote', 'arn:aws:sns:us-east-1:111111111111:orders'))),
+  },
+  {
+    name: 'SnsSource on a topic in another account, default dead-letter queue',
+    aws: SNS_SAME_ENV,
     error: /`SnsSource\(Stack\/Remote\)\.deadLetterQueue` must be given for a topic in another account or Region \(topic in 222222222222\/eu-west-1/,
-    build: ({ stack, fn }) => fn.addEventSource(new SnsSource(sns.Topic.fromTopicArn(stack, 'Remote', 'arn:aws:sns:eu-west-1:222222222222:orders'))) },
-  { name: 'SnsSource with a dead-letter queue in another Region than the topic', aws: SNS_SAME_ENV,
+    build: ({ stack, fn }) => fn.addEventSource(new SnsSource(sns.Topic.fromTopicArn(stack, 'Remote', 'arn:aws:sns:eu-west-1:222222222222:orders'))),
+  },
+  {
+    name: 'SnsSource with a dead-letter queue in another Region than the topic',
+    aws: SNS_SAME_ENV,
     error: /`SnsSource\(Stack\/Orders\)\.deadLetterQueue` must be in the account and Region of the subscription \(111111111111\/eu-west-1, the topic's\)/,
     build: ({ stack, fn }) => fn.addEventSource(new SnsSource(new sns.Topic(stack, 'Orders'), {
       deadLetterQueue: sqs.Queue.fromQueueArn(stack, 'Far', 'arn:aws:sqs:us-east-1:111111111111:far'),
-    })) },
-  { name: 'SnsSource with a dead-letter queue encrypted with the AWS managed key', aws: SNS_KMS, error: /`SnsSource\(Stack\/Orders\)\.deadLetterQueue` is encrypted with the AWS managed key \(alias\/aws\/sqs\)/,
+    })),
+  },
+  {
+    name: 'SnsSource with a dead-letter queue encrypted with the AWS managed key',
+    aws: SNS_KMS,
+    error: /`SnsSource\(Stack\/Orders\)\.deadLetterQueue` is encrypted with the AWS managed key \(alias\/aws\/sqs\)/,
     build: ({ stack, fn }) => fn.addEventSource(new SnsSource(new sns.Topic(stack, 'Orders'), {
       deadLetterQueue: new sqs.Queue(stack, 'Kms', { encryption: sqs.QueueEncryption.KMS_MANAGED }),
-    })) },
-  { name: 'aws-cdk-lib LambdaSubscription with a dead-letter queue encrypted with the AWS managed key', aws: SNS_KMS, error: /`deadLetterQueue` of the SNS subscription `Stack\/Fn\/LiveAlias\/Orders` is encrypted with the AWS managed key/,
+    })),
+  },
+  {
+    name: 'aws-cdk-lib LambdaSubscription with a dead-letter queue encrypted with the AWS managed key',
+    aws: SNS_KMS,
+    error: /`deadLetterQueue` of the SNS subscription `Stack\/Fn\/LiveAlias\/Orders` is encrypted with the AWS managed key/,
     build: ({ stack, fn }) => new sns.Topic(stack, 'Orders').addSubscription(new subscriptions.LambdaSubscription(fn.alias, {
       deadLetterQueue: new sqs.Queue(stack, 'Kms', { encryption: sqs.QueueEncryption.KMS_MANAGED }),
-    })) },
+    })),
+  },
   // Imported dead-letter queues: their policy is not written by this app.
-  { name: 'SnsSource with an imported dead-letter queue', aws: SNS_POLICY, warning: 'cdk-lambda-kit:importedDeadLetterQueue',
+  {
+    name: 'SnsSource with an imported dead-letter queue',
+    aws: SNS_POLICY,
+    warning: 'cdk-lambda-kit:importedDeadLetterQueue',
     build: ({ stack, fn }) => fn.addEventSource(new SnsSource(new sns.Topic(stack, 'Orders'), {
       deadLetterQueue: sqs.Queue.fromQueueArn(stack, 'Imported', 'arn:aws:sqs:eu-west-1:111111111111:orders-dlq'),
-    })) },
-  { name: 'EventBridgeSource with an imported dead-letter queue', aws: EVENTBRIDGE_DLQ, warning: 'cdk-lambda-kit:importedDeadLetterQueue',
+    })),
+  },
+  {
+    name: 'EventBridgeSource with an imported dead-letter queue',
+    aws: EVENTBRIDGE_DLQ,
+    warning: 'cdk-lambda-kit:importedDeadLetterQueue',
     build: ({ stack, fn }) => fn.addEventSource(new EventBridgeSource({
       eventPattern: { source: ['shop'] }, deadLetterQueue: sqs.Queue.fromQueueArn(stack, 'Imported', 'arn:aws:sqs:eu-west-1:111111111111:rules-dlq'),
-    })) },
+    })),
+  },
   // aws-cdk-lib deliveries without a dead-letter queue: undeliverable events are dropped.
-  { name: 'aws-cdk-lib LambdaSubscription without a dead-letter queue', aws: SNS_SAME_ENV, warning: 'cdk-lambda-kit:deliveryWithoutDeadLetterQueue',
-    build: ({ stack, fn }) => new sns.Topic(stack, 'Orders').addSubscription(new subscriptions.LambdaSubscription(fn.alias)) },
-  { name: 'aws-cdk-lib events target LambdaFunction without a dead-letter queue', aws: EVENTBRIDGE_DLQ, warning: 'cdk-lambda-kit:deliveryWithoutDeadLetterQueue',
-    build: ({ stack, fn }) => new events.Rule(stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new eventTargets.LambdaFunction(fn.alias)] }) },
-  { name: 'aws-cdk-lib scheduler target LambdaInvoke without a dead-letter queue', aws: SCHEDULER_DLQ, warning: 'cdk-lambda-kit:deliveryWithoutDeadLetterQueue',
-    build: ({ stack, fn }) => new scheduler.Schedule(stack, 'Nightly', { schedule: nightly(), target: new schedulerTargets.LambdaInvoke(fn.alias) }) },
+  {
+    name: 'aws-cdk-lib LambdaSubscription without a dead-letter queue',
+    aws: SNS_SAME_ENV,
+    warning: 'cdk-lambda-kit:deliveryWithoutDeadLetterQueue',
+    build: ({ stack, fn }) => new sns.Topic(stack, 'Orders').addSubscription(new subscriptions.LambdaSubscription(fn.alias)),
+  },
+  {
+    name: 'aws-cdk-lib events target LambdaFunction without a dead-letter queue',
+    aws: EVENTBRIDGE_DLQ,
+    warning: 'cdk-lambda-kit:deliveryWithoutDeadLetterQueue',
+    build: ({ stack, fn }) => new events.Rule(stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new eventTargets.LambdaFunction(fn.alias)] }),
+  },
+  {
+    name: 'aws-cdk-lib scheduler target LambdaInvoke without a dead-letter queue',
+    aws: SCHEDULER_DLQ,
+    warning: 'cdk-lambda-kit:deliveryWithoutDeadLetterQueue',
+    build: ({ stack, fn }) => new scheduler.Schedule(stack, 'Nightly', { schedule: nightly(), target: new schedulerTargets.LambdaInvoke(fn.alias) }),
+  },
   // Tenant isolation behind sources that send no tenant id.
-  { name: 'tenancyConfig with an SqsSource', aws: TENANT, props: { tenancyConfig: lambda.TenancyConfig.PER_TENANT },
+  {
+    name: 'tenancyConfig with an SqsSource',
+    aws: TENANT,
+    props: { tenancyConfig: lambda.TenancyConfig.PER_TENANT },
     error: /`tenancyConfig` is PER_TENANT, so every invocation must carry a tenant id, but .*the event source mapping Stack\/Fn\/LiveAlias\/SqsEventSource:StackWork[0-9A-F]+/,
-    build: ({ stack, fn }) => fn.addEventSource(new SqsSource(new sqs.Queue(stack, 'Work', { visibilityTimeout: Duration.minutes(5) }))) },
-  { name: 'tenancyConfig with an SnsSource', aws: TENANT, props: { tenancyConfig: lambda.TenancyConfig.PER_TENANT },
+    build: ({ stack, fn }) => fn.addEventSource(new SqsSource(new sqs.Queue(stack, 'Work', { visibilityTimeout: Duration.minutes(5) }))),
+  },
+  {
+    name: 'tenancyConfig with an SnsSource',
+    aws: TENANT,
+    props: { tenancyConfig: lambda.TenancyConfig.PER_TENANT },
     error: /`tenancyConfig` is PER_TENANT, so every invocation must carry a tenant id, but .*SnsSource\(Stack\/Orders\)/,
-    build: ({ stack, fn }) => fn.addEventSource(new SnsSource(new sns.Topic(stack, 'Orders'))) },
-  { name: 'tenancyConfig with an aws-cdk-lib EventBridge rule', aws: TENANT, props: { tenancyConfig: lambda.TenancyConfig.PER_TENANT },
+    build: ({ stack, fn }) => fn.addEventSource(new SnsSource(new sns.Topic(stack, 'Orders'))),
+  },
+  {
+    name: 'tenancyConfig with an aws-cdk-lib EventBridge rule',
+    aws: TENANT,
+    props: { tenancyConfig: lambda.TenancyConfig.PER_TENANT },
     error: /`tenancyConfig` is PER_TENANT, so every invocation must carry a tenant id, but .*events\.amazonaws\.com/,
-    build: ({ stack, fn }) => new events.Rule(stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new eventTargets.LambdaFunction(fn.alias)] }) },
-  { name: 'tenancyConfig with a function URL', aws: TENANT, props: { tenancyConfig: lambda.TenancyConfig.PER_TENANT, functionUrl: {} },
-    error: /`functionUrl` cannot be used with `tenancyConfig`: a function URL sends no tenant id/, build: () => undefined },
-  { name: 'tenancyConfig with provisioned concurrency', aws: 'aws-cdk-lib TenancyConfig: "This is incompatible with: SnapStart, Provisioned Concurrency, Function URLs"',
+    build: ({ stack, fn }) => new events.Rule(stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new eventTargets.LambdaFunction(fn.alias)] }),
+  },
+  {
+    name: 'tenancyConfig with a function URL',
+    aws: TENANT,
+    props: { tenancyConfig: lambda.TenancyConfig.PER_TENANT, functionUrl: {} },
+    error: /`functionUrl` cannot be used with `tenancyConfig`: a function URL sends no tenant id/,
+    build: () => undefined,
+  },
+  {
+    name: 'tenancyConfig with provisioned concurrency',
+    aws: 'aws-cdk-lib TenancyConfig: "This is incompatible with: SnapStart, Provisioned Concurrency, Function URLs"',
     props: { tenancyConfig: lambda.TenancyConfig.PER_TENANT, provisionedConcurrency: ProvisionedConcurrency.fixed(2) },
-    error: /`provisionedConcurrency` cannot be used with `tenancyConfig`/, build: () => undefined },
+    error: /`provisionedConcurrency` cannot be used with `tenancyConfig`/,
+    build: () => undefined,
+  },
   // Code signing that blocks every deploy of a bundle nobody signs.
-  { name: 'codeSigningConfig with untrustedArtifactOnDeployment ENFORCE', aws: SIGNING,
-    error: /`codeSigningConfig` enforces signatures \(untrustedArtifactOnDeployment ENFORCE\)/, build: () => undefined },
+  {
+    name: 'codeSigningConfig with untrustedArtifactOnDeployment ENFORCE',
+    aws: SIGNING,
+    error: /`codeSigningConfig` enforces signatures \(untrustedArtifactOnDeployment ENFORCE\)/,
+    build: () => undefined,
+  },
 ];
 
 function table(stack: Stack): dynamodb.Table {
@@ -363,7 +463,7 @@ describe('asynchronous invokers the library did not know: detected from IAM gran
 
   test('a role the library cannot place (a user role allowed to invoke) is not guessed: asyncInvocation declares it', () => {
     const { stack, fn } = setup();
-    const role = new (require('aws-cdk-lib/aws-iam').Role)(stack, 'Worker', { assumedBy: new (require('aws-cdk-lib/aws-iam').ServicePrincipal)('ecs-tasks.amazonaws.com') });
+    const role = new iam.Role(stack, 'Worker', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     fn.alias.grantInvoke(role);
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
     // The documented fix: declare it.
