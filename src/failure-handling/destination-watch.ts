@@ -6,10 +6,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { DestinationFacts, DestinationSource, DestinationWarning, DestinationWriter, destinationFindings, known } from './destination-rules';
+import { DestinationFacts, DestinationSource, DestinationWriter, destinationFindings, known } from './destination-rules';
 import { isWatched, recordWatched } from './watched-destinations';
 import { stableId } from '../core/ids';
-import { formatProblems } from '../core/problems';
+import { Warning, formatProblems } from '../core/problems';
 import { MARK, Marked, mark, referenceOf, referenced } from '../core/references';
 import { alarmActionOf, createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 
@@ -229,7 +229,7 @@ function alarmScope(resource: CfnResource): Construct {
  */
 export function watchFailureDestinations(fn: lambda.Function, options: { alarms: boolean }): void {
   const problems: string[] = [];
-  const warnings: DestinationWarning[] = [];
+  const warnings: Warning[] = [];
   const action = alarmActionOf(fn);
   for (const wiring of wiringsOf(fn)) {
     const facts = wiring.destination === undefined ? undefined : factsOf(wiring.marked, wiring.destination);
@@ -264,10 +264,39 @@ export function watchFailureDestinations(fn: lambda.Function, options: { alarms:
   }
 }
 
-function unique(warnings: DestinationWarning[]): DestinationWarning[] {
+function unique(warnings: Warning[]): Warning[] {
   const seen = new Set<string>();
   return warnings.filter((w) => !seen.has(w.message) && seen.add(w.message) !== undefined);
 }
+
+/** What an alarm on a destination watches: a queue's visible messages, a topic's publications. */
+const DESTINATION_METRICS: Record<'sqs' | 'sns', {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimension: string;
+  readonly statistic: string;
+  /** The name the dimension takes, from the destination's resource in this app. */
+  readonly nameOf: (resource: CfnResource) => string | undefined;
+  /** How the alarm's description says the failed events got there. */
+  readonly landed: string;
+}> = {
+  sqs: {
+    namespace: 'AWS/SQS',
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    dimension: 'QueueName',
+    statistic: 'Maximum',
+    nameOf: (r) => r instanceof sqs.CfnQueue ? r.attrQueueName : undefined,
+    landed: 'are waiting in',
+  },
+  sns: {
+    namespace: 'AWS/SNS',
+    metricName: 'NumberOfMessagesPublished',
+    dimension: 'TopicName',
+    statistic: 'Sum',
+    nameOf: (r) => r instanceof sns.CfnTopic ? r.attrTopicName : undefined,
+    landed: 'were published to',
+  },
+};
 
 /**
  * An alarm on a queue's depth or a topic's publications, beside the wiring, running the function's alarm action;
@@ -276,7 +305,7 @@ function unique(warnings: DestinationWarning[]): DestinationWarning[] {
 function alarmOn(
   fn: lambda.Function, wiring: Wiring, facts: DestinationFacts & { resource?: CfnResource; arn?: string },
   action: cloudwatch.IAlarmAction | undefined,
-): DestinationWarning | undefined {
+): Warning | undefined {
   const key = facts.resource ?? facts.arn;
   if (isWatched(fn, key, action)) {
     return undefined;
@@ -285,42 +314,27 @@ function alarmOn(
   const stack = Stack.of(scope);
   const elsewhere = (facts.region !== undefined && known(stack.region) !== undefined && facts.region !== stack.region)
     || (facts.account !== undefined && known(stack.account) !== undefined && facts.account !== stack.account);
-  const unwatched = (why: string): DestinationWarning => ({
+  const unwatched = (why: string): Warning => ({
     id: 'cdk-lambda-kit:unwatchedFailureDestination',
     message: `\`${wiring.source.prop}\` is ${facts.name}, ${why}: nothing alarms when failed events land there. ` +
       'Add an alarm on it that runs the function\'s alarm action, then acknowledge this warning',
   });
-  let metric: cloudwatch.Metric;
-  let description: string;
-  if (facts.service === 'sqs') {
-    const name = facts.resource instanceof sqs.CfnQueue ? facts.resource.attrQueueName : facts.arn?.split(':').pop();
-    if (!name) {
-      return undefined;
-    }
-    metric = new cloudwatch.Metric({
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensionsMap: { QueueName: name },
-      period: Duration.minutes(1),
-      statistic: 'Maximum',
-    });
-    description = `Failed events of ${fn.node.path} are waiting in ${facts.name}`;
-  } else if (facts.service === 'sns') {
-    const name = facts.resource instanceof sns.CfnTopic ? facts.resource.attrTopicName : facts.arn?.split(':').pop();
-    if (!name) {
-      return undefined;
-    }
-    metric = new cloudwatch.Metric({
-      namespace: 'AWS/SNS',
-      metricName: 'NumberOfMessagesPublished',
-      dimensionsMap: { TopicName: name },
-      period: Duration.minutes(1),
-      statistic: 'Sum',
-    });
-    description = `Failed events of ${fn.node.path} were published to ${facts.name}`;
-  } else {
+  const watch = facts.service === 'sqs' || facts.service === 'sns' ? DESTINATION_METRICS[facts.service] : undefined;
+  if (!watch) {
     return unwatched(`a ${facts.service ?? 'destination'} this library cannot alarm on without changing it`);
   }
+  const name = (facts.resource ? watch.nameOf(facts.resource) : undefined) ?? facts.arn?.split(':').pop();
+  if (!name) {
+    return undefined;
+  }
+  const metric = new cloudwatch.Metric({
+    namespace: watch.namespace,
+    metricName: watch.metricName,
+    dimensionsMap: { [watch.dimension]: name },
+    period: Duration.minutes(1),
+    statistic: watch.statistic,
+  });
+  const description = `Failed events of ${fn.node.path} ${watch.landed} ${facts.name}`;
   if (elsewhere) {
     return unwatched(`in ${facts.account ?? '?'}/${facts.region ?? '?'}, another environment than ${stack.stackName}, where a CloudWatch alarm of this app cannot watch it`);
   }

@@ -136,7 +136,7 @@ function serverlessFunctions(packages: string[], outcomes: Map<string, Outcome>,
         // The function's whole message (up to the next function's): what the user reads.
         const rest = message.slice(message.indexOf(']', at) + 1);
         const next = rest.search(/\n\s*\[/);
-        outcomes.set(pkg, { status: 'synth error', detail: scrub((next >= 0 ? rest.slice(0, next) : rest).replace(/\s+/g, ' ').trim().slice(0, 1200)) });
+        outcomes.set(pkg, { status: 'synth error', detail: scrub((next >= 0 ? rest.slice(0, next) : rest).replace(/\s+/g, ' ').trim()).slice(0, 1200) });
         failing.add(pkg);
       }
     }
@@ -148,7 +148,8 @@ function entryOf(pkg: string): string {
 }
 
 function firstLine(text: string): string {
-  return scrub(text.trim().split('\n')[0].slice(0, 300));
+  // Scrubbed first, then cut: machine paths differ in length between clones.
+  return scrub(text.trim().split('\n')[0]).slice(0, 300);
 }
 
 /** Temporary and machine paths out of a message, so that the generated table only changes when results do. */
@@ -174,7 +175,7 @@ async function invoke(fn: lambda.Function): Promise<Outcome> {
   if (!invocation || invocation.error) {
     return { status: 'invoke error', detail: firstLine(invocation ? `${invocation.error!.errorType}: ${invocation.error!.errorMessage}` : run.logs), bytes };
   }
-  return invocation.result?.ok === true ? { status: 'works', bytes } : { status: 'wrong result', detail: scrub(JSON.stringify(invocation.result).slice(0, 200)), bytes };
+  return invocation.result?.ok === true ? { status: 'works', bytes } : { status: 'wrong result', detail: scrub(JSON.stringify(invocation.result)).slice(0, 200), bytes };
 }
 
 /** Run tasks at most `limit` at a time. */
