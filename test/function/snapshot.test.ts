@@ -1,13 +1,11 @@
-import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Deployment, ProvisionedConcurrency, ServerlessFunction } from '../../src';
-import { makeApp, scrubbed } from '../helpers';
+import { entry, makeApp, scrubbed } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 test('snapshot: ServerlessFunction with defaults', () => {
   const { stack } = makeApp();
