@@ -25,10 +25,7 @@ import { addedResources, entry, makeUnbundledApp, scrubbed, unbundledFunction } 
 
 /** A stack with one function; `add` attaches what the snapshot is about. */
 function withFunction(add: (stack: Stack, fn: ServerlessFunction) => void): { stack: Stack; baseline: Stack } {
-  const make = () => {
-    const { stack, fn } = unbundledFunction({ timeout: Duration.seconds(10) });
-    return { stack, fn };
-  };
+  const make = () => unbundledFunction({ timeout: Duration.seconds(10) });
   const { stack, fn } = make();
   add(stack, fn);
   return { stack, baseline: make().stack };

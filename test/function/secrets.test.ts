@@ -85,7 +85,7 @@ describe('secrets and parameters', () => {
 
 describe('plaintextSecret', () => {
   test('warns with a stable id on a literal credential in the environment, also one added later', () => {
-    const { stack, fn } = unbundledFunction({ environment: { DB_PASSWORD: 'hunter2', STAGE: 'prod' } });
+    const { stack, fn } = unbundledFunction({ entry, environment: { DB_PASSWORD: 'hunter2', STAGE: 'prod' } });
     fn.addEnvironment('STRIPE_API_KEY', 'sk_live_abc123');
     const warnings = Annotations.fromStack(stack).findWarning('/Stack/Fn', Match.stringLikeRegexp('cdk-lambda-kit:plaintextSecret'));
     expect(warnings.map((w) => (w.entry.data as string).match(/`environment\.(\w+)`/)![1]).sort()).toEqual(['DB_PASSWORD', 'STRIPE_API_KEY']);

@@ -9,7 +9,7 @@ const entry = path.join(root, 'src/a.ts');
 
 describe('ServerlessFunction', () => {
   test('defaults: handler export "handler", newest Node.js runtime, arm64', () => {
-    const { stack, fn } = unbundledFunction();
+    const { stack, fn } = unbundledFunction({ entry });
     expect(fn.handlerExport).toEqual('handler');
     expect(fn.entry).toEqual(entry);
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
