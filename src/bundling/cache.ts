@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
+import type { OptionalRequire } from './esbuild-pass';
 import { FileProbe, Inputs, inputsHold } from './fingerprint';
 import { sha256 } from './hash';
 import { cleanLeftovers, directoryHolds, mkdirNormalized, normalizeModes, replaceDirectory, tempName, treeManifest, writeAtomic, writeNormalized } from './verified-files';
@@ -51,6 +52,11 @@ export interface BundleRecord {
   readonly installedModules: string[];
   /** Bundled packages whose code reaches its own files at run time, with the file and what it uses. */
   readonly ownFileReaders: Array<{ readonly module: string; readonly file: string; readonly uses: string }>;
+  /**
+   * Requires of packages that are not installed, outside try/catch, in packages that need not have them (optional
+   * peers, undeclared): left out of the bundle, run only on that code path.
+   */
+  readonly optionalRequires: OptionalRequire[];
 }
 
 /** The asset hash of a bundle's files: sha256 over each file's name and sha256. */
@@ -94,7 +100,7 @@ export function validRecord(value: unknown): BundleRecord | undefined {
   const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
   if (typeof r.bytes !== 'number' || typeof r.gzipBytes !== 'number' || typeof r.exportsKnown !== 'boolean'
     || !strings(r.exports) || !strings(r.externalImports) || !strings(r.optionalImports) || !strings(r.installedModules)
-    || !Array.isArray(r.topModules) || !Array.isArray(r.ownFileReaders)) {
+    || !Array.isArray(r.topModules) || !Array.isArray(r.ownFileReaders) || !Array.isArray(r.optionalRequires)) {
     return undefined;
   }
   return r;

@@ -8,6 +8,7 @@ import { ResolvedBundling } from './esbuild-options';
 import { addEsmBanner, builtinShimDir } from './esm-interop';
 import { FileProbe, Inputs } from './fingerprint';
 import { sha256 } from './hash';
+import type { PackageManifest } from './native-modules';
 import { normalizeModes } from './verified-files';
 
 /** Records what an entry's bundle was built from, given the source files esbuild read for it (absolute, real). */
@@ -64,10 +65,14 @@ export function buildGroup(
   metafileDir: string,
   inputsOf: InputsOf,
   probe: FileProbe = new FileProbe(),
+  optional: OptionalRequire[] = [],
 ): { passes: number; bundles: Map<string, BuiltBundle> } {
   const bundles = new Map<string, BuiltBundle>();
-  const options = entries[0].resolved.buildOptions;
   const projectRoot = entries[0].resolved.projectRoot;
+  // The optional requires found by a failed pass are left out (external) in the retry.
+  const told = entries[0].resolved.buildOptions;
+  const options = optional.length === 0 ? told
+    : { ...told, external: [...(told.external as string[] | undefined ?? []), ...new Set(optional.map((o) => o.module))] };
   // The `file` and `copy` loaders emit files beside the bundle. Each entry gets a pass of its own whose
   // assets are named into the entry's directory, so that they belong to its bundle.
   const assets = emitsAssets(options);
@@ -96,6 +101,13 @@ export function buildGroup(
       logLevel: 'silent',
     });
   } catch (e) {
+    // A package's require of a package that is not installed, outside try/catch, that it need not have: the pass
+    // again with those left out (once: leaving packages out reaches no new file).
+    const found = optional.length === 0 ? optionalRequires((e as { errors?: EsbuildMessage[] }).errors ?? [], projectRoot) : [];
+    if (found.length > 0) {
+      const retried = buildGroup(esbuild, entries, stagingDir, metafileDir, inputsOf, probe, found);
+      return { passes: retried.passes + 1, bundles: retried.bundles };
+    }
     if (entries.length > 1) {
       return oneByOne(1);
     }
@@ -117,7 +129,7 @@ export function buildGroup(
   const ownFileUse = memoized(scanOwnFileUse);
   for (const entry of entries) {
     const outputs = outputsByDir.get(path.join(stagingDir, entry.id)) ?? [];
-    const context = { result, stagingDir, metafileDir, inputsOf, probe, ownFileUse };
+    const context = { result, stagingDir, metafileDir, inputsOf, probe, ownFileUse, optional };
     bundles.set(entry.id, collect(entry, context, exportsOfCjsOutput?.get(entry.id), outputs));
   }
   return { passes: 1, bundles };
@@ -131,11 +143,13 @@ interface PassContext {
   readonly inputsOf: InputsOf;
   readonly probe: FileProbe;
   readonly ownFileUse: (file: string) => string | undefined;
+  /** The optional requires the pass left out (see `optionalRequires`). */
+  readonly optional: OptionalRequire[];
 }
 
 function collect(
   entry: PassEntry,
-  { result, stagingDir, metafileDir, inputsOf, probe, ownFileUse }: PassContext,
+  { result, stagingDir, metafileDir, inputsOf, probe, ownFileUse, optional }: PassContext,
   cjsExports: string[] | undefined,
   outputs: Array<[string, Metafile['outputs'][string]]>,
 ): BuiltBundle {
@@ -173,6 +187,7 @@ function collect(
   const inputs = inputsOf(entry, sources);
 
   const esm = entry.resolved.buildOptions.format === 'esm';
+  const inClosure = new Set(closure);
   const record: BundleRecord = {
     hash,
     files: files.map(([name]) => name),
@@ -188,6 +203,7 @@ function collect(
     // Filled in by the bundler when it installs the native packages the output imports.
     installedModules: [],
     ownFileReaders: ownFileReadersOf(sources, ownFileUse, probe),
+    optionalRequires: optional.filter((o) => inClosure.has(o.file)),
   };
 
   const slice: Metafile = {
@@ -197,7 +213,6 @@ function collect(
   const metafile = path.join(metafileDir, `${entry.id}.json`);
   fs.writeFileSync(metafile, JSON.stringify(slice));
 
-  const inClosure = new Set(closure);
   const warnings = result.warnings
     .filter((w) => w.location && inClosure.has(toPosix(w.location.file)) && !w.location.file.includes('node_modules'))
     .slice(0, MAX_WARNINGS)
@@ -427,6 +442,112 @@ export function packageOf(input: string): string | undefined {
   }
   const name = parts[at + 1];
   return name.startsWith('@') && at + 2 < parts.length ? `${name}/${parts[at + 2]}` : name;
+}
+
+/**
+ * A `require()` that esbuild could not resolve, outside try/catch, in an installed package's code, of a package that
+ * is not installed and that the requiring package declares an optional peer (`peerDependenciesMeta`), an optional
+ * dependency, or not at all: optional by construction, since it only runs when that code path runs (knex's
+ * dialects, each requiring its driver).
+ */
+export interface OptionalRequire {
+  /** The requiring package. */
+  readonly package: string;
+  /** The requiring file, as esbuild names it (relative to the project root, as the metafile's inputs). */
+  readonly file: string;
+  readonly line: number;
+  /** The specifier required (`mariadb/callback`). */
+  readonly module: string;
+  /** How the requiring package declares it. */
+  readonly declared: 'an optional peer' | 'an optional dependency' | 'undeclared';
+}
+
+/**
+ * The optional requires among esbuild's errors (see {@link OptionalRequire}). A specifier that the project's own code
+ * also fails to resolve is none: it is left for that error.
+ */
+export function optionalRequires(errors: EsbuildMessage[], projectRoot: string): OptionalRequire[] {
+  const found: OptionalRequire[] = [];
+  const mistaken = new Set<string>();
+  for (const error of errors) {
+    const specifier = /^Could not resolve "([^"]+)"/.exec(error.text)?.[1];
+    if (specifier === undefined || !error.location) {
+      continue;
+    }
+    const optional = optionalRequireOf(error.location.file, error.location.line, specifier, projectRoot);
+    if (optional) {
+      found.push(optional);
+    } else {
+      mistaken.add(specifier);
+    }
+  }
+  return found.filter((o) => !mistaken.has(o.module));
+}
+
+/** One unresolved require as an {@link OptionalRequire}, or undefined when it is not one. */
+function optionalRequireOf(file: string, line: number, specifier: string, projectRoot: string): OptionalRequire | undefined {
+  const found = declarationOf(file, specifier, projectRoot);
+  return found && (found.declared === 'a dependency' || found.declared === 'a peer dependency') ? undefined
+    : found && { package: found.package, file, line, module: specifier, declared: found.declared as OptionalRequire['declared'] };
+}
+
+/**
+ * How the installed package that holds `file` declares the package a specifier names, when that package is not
+ * installed; undefined when `file` is no package's, or the package is installed (a subpath it does not have).
+ */
+function declarationOf(file: string, specifier: string, projectRoot: string):
+{ package: string; declared: OptionalRequire['declared'] | 'a dependency' | 'a peer dependency' } | undefined {
+  const name = packageNameOf(specifier);
+  const requiring = packageOf(file);
+  if (!name || !requiring) {
+    return undefined;
+  }
+  const absolute = path.resolve(projectRoot, file);
+  const parts = absolute.split(path.sep);
+  const at = parts.lastIndexOf('node_modules');
+  const packageDir = parts.slice(0, at + 1 + requiring.split('/').length).join(path.sep);
+  let manifest: PackageManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (installedFrom(path.dirname(absolute), name)) {
+    return undefined;
+  }
+  const declared = manifest.optionalDependencies?.[name] !== undefined ? 'an optional dependency'
+    : manifest.peerDependenciesMeta?.[name]?.optional ? 'an optional peer'
+      : manifest.dependencies?.[name] !== undefined ? 'a dependency'
+        : manifest.peerDependencies?.[name] !== undefined ? 'a peer dependency' : 'undeclared';
+  return { package: requiring, declared };
+}
+
+/**
+ * What to tell of esbuild's "Could not resolve" errors (formatted `file:line:column: text`) in installed packages
+ * that declare the missing package as a dependency or a peer: the install is broken.
+ */
+export function brokenInstallHint(errors: string[], projectRoot: string): string {
+  const hints = new Set<string>();
+  for (const error of errors) {
+    const match = /^(.*node_modules\/[^:]*):\d+:\d+: Could not resolve "([^"]+)"/.exec(error);
+    const found = match ? declarationOf(match[1], match[2], projectRoot) : undefined;
+    if (found && (found.declared === 'a dependency' || found.declared === 'a peer dependency')) {
+      hints.add(`${found.package} declares ${packageNameOf(match![2])} as ${found.declared} but it is not installed`);
+    }
+  }
+  return hints.size === 0 ? '' : `\n  ${[...hints].sort().join('; ')}: the install is broken. Run \`npm install\` (or your package manager's install) in the project`;
+}
+
+/** Whether Node.js would find a package from a directory: a `node_modules/<name>` in it or above it. */
+function installedFrom(dir: string, name: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, 'node_modules', name, 'package.json'))) {
+      return true;
+    }
+    if (path.dirname(current) === current) {
+      return false;
+    }
+  }
 }
 
 function formatMessages(error: unknown, projectRoot: string): string[] {

@@ -29,8 +29,6 @@ const ARCH = process.arch === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Arch
  * Each has a fix in FIXES, which the run follows.
  */
 const EXPECTED: Record<string, { status: string; detail: RegExp }> = {
-  // esbuild: knex's dialects require every driver outside try/catch; the synth error names nodeModules: ['knex'].
-  knex: { status: 'synth error', detail: /`bundling\.nodeModules: \['knex'\]`/ },
   // Reads its own files when the module loads (a packageReadsOwnFiles warning names the fix).
   jsdom: { status: 'init error', detail: /default-stylesheet\.css/ },
   // Reads its font files when a document is made (a packageReadsOwnFiles warning names the fix).
@@ -44,7 +42,6 @@ const EXPECTED: Record<string, { status: string; detail: RegExp }> = {
 
 /** The fix each message (or docs/compatibility.md) gives, followed: the props it adds to ServerlessFunction's. */
 const FIXES: Record<string, Record<string, unknown>> = {
-  knex: { bundling: { nodeModules: ['knex'] } },
   jsdom: { bundling: { nodeModules: ['jsdom'] } },
   pdfkit: { bundling: { nodeModules: ['pdfkit'] } },
   sequelize: { bundling: { nodeModules: ['sequelize'] } },
