@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { BundleCacheContext, ServerlessFunction } from '../../src';
-import { captureSummary, makeProject } from '../helpers';
+import { captureSummary, linkRepoNodeModules, makeProject } from '../helpers';
 
 /**
  * The scenarios of issue #11: each one put code into a deployed function that its sources do not say, or crashed.
@@ -411,7 +411,7 @@ describe('packages that read their own files', () => {
         'export const handler = async () => [z.string().parse(v4()), format(new Date(0), "yyyy"), groupBy([1], String), DynamoDBClient];',
       ].join('\n'),
     });
-    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
+    linkRepoNodeModules(root);
     const result = synth(root, { Fn: 'src/fn.ts' }, UNCACHED);
     expect(Annotations.fromStack(result.stack).findWarning('*', Match.stringLikeRegexp('packageReadsOwnFiles'))).toEqual([]);
   });
