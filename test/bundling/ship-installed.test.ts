@@ -72,11 +72,16 @@ describe('optional peers loaded through a dynamic require', () => {
     expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ human: '1m' });
   }, 120_000);
 
-  test('`installNativeModules: false` turns it off: nothing is installed, and the require fails as it did', async () => {
-    const { fn, report } = synth(project(HANDLER, OPTIONAL_PEER), { bundling: { installNativeModules: false } });
+  test('`installNativeModules: false` turns it off: nothing is installed, the require fails as it did, and the warning\'s fix works', async () => {
+    const root = project(HANDLER, OPTIONAL_PEER);
+    const { fn, stack, report } = synth(root, { bundling: { installNativeModules: false } });
     expect(report.bundles[0].installedModules).toEqual([]);
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp(
+      'needs ms installed beside it \\(tiny-orm loads it through require\\(moduleName\\).*`bundling.nodeModules: \\[\'ms\'\\]`.*\\[ack: cdk-lambda-kit:optionalPeerNotShipped\\]'));
     await expect(invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).rejects.toThrow(/Please install ms package manually/);
-  });
+    const fixed = synth(root, { bundling: { installNativeModules: false, nodeModules: ['ms'] } });
+    expect(await invokeInLambdaRuntime(runtimeOptionsOf(fixed.fn), {})).toEqual({ human: '1m' });
+  }, 120_000);
 
   test('a peer the bundle holds already (the handler imports it) is not installed again', async () => {
     const handler = "import ms from 'ms';\nimport { load } from 'tiny-orm';\nexport const handler = async () => ({ human: load('ms')(60000), ms: ms(1) });\n";
