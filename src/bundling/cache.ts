@@ -5,7 +5,6 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { IConstruct } from 'constructs';
 import { BundleCacheContext } from './bundle-cache-context';
-import type { OptionalRequire } from './esbuild-pass';
 import { FileProbe, Inputs, inputsHold } from './fingerprint';
 import { sha256 } from './hash';
 import { cleanLeftovers, directoryHolds, mkdirNormalized, normalizeModes, replaceDirectory, tempName, treeManifest, writeAtomic, writeNormalized } from './verified-files';
@@ -70,6 +69,24 @@ export interface BundleRecord {
    * peers, undeclared): left out of the bundle, run only on that code path.
    */
   readonly optionalRequires: OptionalRequire[];
+}
+
+/**
+ * A `require()` that esbuild could not resolve, outside try/catch, in an installed package's code, of a package that
+ * is not installed and that the requiring package declares an optional peer (`peerDependenciesMeta`), an optional
+ * dependency, or not at all: optional by construction, since it only runs when that code path runs (knex's
+ * dialects, each requiring its driver).
+ */
+export interface OptionalRequire {
+  /** The requiring package. */
+  readonly package: string;
+  /** The requiring file, as esbuild names it (relative to the project root, as the metafile's inputs). */
+  readonly file: string;
+  readonly line: number;
+  /** The specifier required (`mariadb/callback`). */
+  readonly module: string;
+  /** How the requiring package declares it. */
+  readonly declared: 'an optional peer' | 'an optional dependency' | 'undeclared';
 }
 
 /** The asset hash of a bundle's files: sha256 over each file's name and sha256. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { BundleRecord, ModuleSize, bundleHash } from './cache';
+import { BundleRecord, ModuleSize, OptionalRequire, bundleHash } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
 import { addEsmBanner, builtinShimDir } from './esm-interop';
@@ -442,24 +442,6 @@ export function packageOf(input: string): string | undefined {
   }
   const name = parts[at + 1];
   return name.startsWith('@') && at + 2 < parts.length ? `${name}/${parts[at + 2]}` : name;
-}
-
-/**
- * A `require()` that esbuild could not resolve, outside try/catch, in an installed package's code, of a package that
- * is not installed and that the requiring package declares an optional peer (`peerDependenciesMeta`), an optional
- * dependency, or not at all: optional by construction, since it only runs when that code path runs (knex's
- * dialects, each requiring its driver).
- */
-export interface OptionalRequire {
-  /** The requiring package. */
-  readonly package: string;
-  /** The requiring file, as esbuild names it (relative to the project root, as the metafile's inputs). */
-  readonly file: string;
-  readonly line: number;
-  /** The specifier required (`mariadb/callback`). */
-  readonly module: string;
-  /** How the requiring package declares it. */
-  readonly declared: 'an optional peer' | 'an optional dependency' | 'undeclared';
 }
 
 /**
