@@ -780,12 +780,14 @@ Pick<BundleRecord, 'ownFileReaders' | 'shipInstalled'> {
     const uses = sourcesOf.flatMap((source) => scan(source).ownFiles.map((use) => ({ source, use })));
     const data = uses.find(({ use }) => use.dataFile !== undefined);
     const atLoad = uses.find(({ use }) => use.atLoad && use.reads);
-    if (data || atLoad) {
-      const { source, use } = (data ?? atLoad)!;
+    const ship = data ?? atLoad;
+    // Only a package installed at the project's top level can be installed alone at the version bundled.
+    if (ship && projectRoot !== '' && sameDir(packageDirOf(ship.source), path.join(projectRoot, 'node_modules', ...module.split('/')))) {
+      const { source, use } = ship;
       const what = use.dataFile ? `reads its own file ${use.dataFile}` : 'reads its own files when the module loads';
       shipInstalled.push({ module, reason: `${module} ${what} (${use.uses}, ${display(source)}:${use.line})`, external: true });
     } else if (uses.length > 0) {
-      const { source, use } = uses[0];
+      const { source, use } = ship ?? uses[0];
       readers.push({ module, file: display(source), uses: use.uses, line: use.line, atLoad: use.atLoad });
     }
     if (projectRoot === '') {
@@ -805,6 +807,15 @@ Pick<BundleRecord, 'ownFileReaders' | 'shipInstalled'> {
     }
   }
   return { ownFileReaders: readers, shipInstalled };
+}
+
+/** Whether two paths are one directory (through symbolic links: pnpm's). */
+function sameDir(a: string | undefined, b: string): boolean {
+  try {
+    return a !== undefined && fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return false;
+  }
 }
 
 /** The patterns that read (not only name) a file. */
