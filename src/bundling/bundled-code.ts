@@ -5,8 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BundleJob, Bundler } from './bundler';
+import type { OptionalRequire } from './cache';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling } from './esbuild-options';
-import { OptionalRequire, brokenInstallHint, esmExportsOf } from './esbuild-pass';
+import { brokenInstallHint, esmExportsOf } from './esbuild-pass';
 import { sha256 } from './hash';
 import { formatBytes } from './report';
 import { directoryHolds } from './verified-files';
@@ -107,9 +108,18 @@ export class BundledCode extends lambda.Code {
     }
     for (const reader of record.ownFileReaders) {
       annotations.addWarningV2('cdk-lambda-kit:packageReadsOwnFiles',
-        `the bundle of ${entry} includes ${reader.module}, which reads its own files at run time (${reader.uses} in ${reader.file}); ` +
-        'bundling leaves those files behind, so it fails when invoked. Provide the package from a DependencyLayer (`layers`), ' +
-        `or ship it beside the bundle with \`bundling.nodeModules: ['${reader.module}']\``);
+        `the bundle of ${entry} includes ${reader.module}, which reaches its own files on a code path: ${reader.uses} at ` +
+        `${reader.file}:${reader.line} (${reader.atLoad ? 'computed when the module loads' : 'inside a function'}). Bundling leaves those files ` +
+        `behind, so whatever uses that path fails when it runs; the rest of ${reader.module} works. If you use it, ship the package ` +
+        `installed beside the bundle: \`bundling.nodeModules: ['${reader.module}']\`, or provide it from a DependencyLayer (\`layers\`)`);
+    }
+    // With automatic installs off, what bundling cannot carry stays as it was built.
+    const installed = new Set(record.installedModules);
+    for (const ship of record.shipInstalled.filter((s) => !installed.has(s.module))) {
+      annotations.addWarningV2(ship.external ? 'cdk-lambda-kit:packageReadsOwnFiles' : 'cdk-lambda-kit:optionalPeerNotShipped',
+        `the bundle of ${entry} needs ${ship.module} installed beside it (${ship.reason}), which bundling cannot carry, and ` +
+        `\`bundling.installNativeModules\` is false: ${ship.external ? 'it fails when that code runs' : `${ship.module} is missing when it is loaded`}. ` +
+        `Ship it: \`bundling.nodeModules: ['${ship.module}']\`, or leave \`bundling.installNativeModules\` on`);
     }
     for (const [requiring, requires] of byPackage(record.optionalRequires)) {
       const names = [...new Set(requires.map((r) => r.module.split('/').slice(0, r.module.startsWith('@') ? 2 : 1).join('/')))];

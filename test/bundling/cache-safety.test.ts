@@ -392,7 +392,8 @@ describe('packages that read their own files', () => {
     });
     const result = synth(root, { Fn: 'src/fn.ts' }, UNCACHED);
     const annotations = Annotations.fromStack(result.stack);
-    annotations.hasWarning('/Stack/Fn', Match.stringLikeRegexp('includes templater, which reads its own files at run time \\(path.join\\(__dirname, …\\) in templater/index.js\\).*DependencyLayer.*`bundling.nodeModules: \\[\'templater\'\\]`.*\\[ack: cdk-lambda-kit:packageReadsOwnFiles\\]'));
+    // Issue 23: the place (file:line) and that it is a code path's, not "fails when invoked".
+    annotations.hasWarning('/Stack/Fn', Match.stringLikeRegexp('includes templater, which reaches its own files on a code path: path.join\\(__dirname, …\\) at templater/index.js:3 \\(inside a function\\).*the rest of templater works.*`bundling.nodeModules: \\[\'templater\'\\]`.*DependencyLayer.*\\[ack: cdk-lambda-kit:packageReadsOwnFiles\\]'));
     annotations.hasWarning('/Stack/Fn', Match.stringLikeRegexp('includes resolver, .*require.resolve'));
     // The finding is part of the record: a cached synth warns too.
     const cacheDir = tmp('lambda-kit-cache-');

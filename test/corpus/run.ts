@@ -29,12 +29,6 @@ const ARCH = process.arch === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Arch
  * Each has a fix in FIXES, which the run follows.
  */
 const EXPECTED: Record<string, { status: string; detail: RegExp }> = {
-  // Reads its own files when the module loads (a packageReadsOwnFiles warning names the fix).
-  jsdom: { status: 'init error', detail: /default-stylesheet\.css/ },
-  // Reads its font files when a document is made (a packageReadsOwnFiles warning names the fix).
-  pdfkit: { status: 'invoke error', detail: /standard-fonts/ },
-  // Requires its driver through a variable (`require(moduleName)`): no bundler sees it. Nothing warns.
-  sequelize: { status: 'invoke error', detail: /Please install pg package manually/ },
   // The linux-x64 glibc binary argon2 publishes crashes on load on this machine (Debian 12); built from source
   // (the fix) it works.
   argon2: { status: 'runtime crash', detail: /answered 0 of 1/ },
@@ -42,9 +36,6 @@ const EXPECTED: Record<string, { status: string; detail: RegExp }> = {
 
 /** The fix each message (or docs/compatibility.md) gives, followed: the props it adds to ServerlessFunction's. */
 const FIXES: Record<string, Record<string, unknown>> = {
-  jsdom: { bundling: { nodeModules: ['jsdom'] } },
-  pdfkit: { bundling: { nodeModules: ['pdfkit'] } },
-  sequelize: { bundling: { nodeModules: ['sequelize'] } },
   argon2: { bundling: { nodeModules: ['argon2'], runInstallScripts: true } },
 };
 
