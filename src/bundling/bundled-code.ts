@@ -5,12 +5,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BundleJob, Bundler } from './bundler';
-import type { OptionalRequire } from './cache';
-import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling } from './esbuild-options';
-import { brokenInstallHint, esmExportsOf } from './esbuild-pass';
+import type { OptionalRequire } from './cache/records';
+import { directoryHolds } from './cache/verified-files';
+import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling } from './esbuild/build-options';
+import { brokenInstallHint, esmExportsOf } from './esbuild/pass';
 import { sha256 } from './hash';
 import { formatBytes } from './report';
-import { directoryHolds } from './verified-files';
 
 interface CodeLocation {
   readonly bucketName: string;

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { loadEsbuild } from '../../src/bundling/esbuild-loader';
-import { resolveBundling } from '../../src/bundling/esbuild-options';
-import { PassEntry, buildGroup, esmExportsOf, ownFileReaders, packageFindings, packageNameOf, packageOf, scanFile, topModules } from '../../src/bundling/esbuild-pass';
-import { FileProbe } from '../../src/bundling/fingerprint';
+import { FileProbe } from '../../src/bundling/cache/fingerprint';
+import { resolveBundling } from '../../src/bundling/esbuild/build-options';
+import { loadEsbuild } from '../../src/bundling/esbuild/loader';
+import { PassEntry, buildGroup, esmExportsOf, ownFileReaders, packageFindings, packageNameOf, packageOf, scanFile, topModules } from '../../src/bundling/esbuild/pass';
 import { makeProject } from '../helpers';
 
 describe('esbuild pass helpers', () => {

@@ -2,14 +2,14 @@ import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { BundleRecord, ModuleSize, OptionalRequire, bundleHash } from './cache';
-import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
-import { ResolvedBundling } from './esbuild-options';
+import { ResolvedBundling } from './build-options';
 import { addEsmBanner, builtinShimDir } from './esm-interop';
-import { FileProbe, Inputs } from './fingerprint';
-import { sha256 } from './hash';
-import type { PackageManifest } from './native-modules';
-import { normalizeModes } from './verified-files';
+import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './loader';
+import { FileProbe, Inputs } from '../cache/fingerprint';
+import { BundleRecord, ModuleSize, OptionalRequire, bundleHash } from '../cache/records';
+import { normalizeModes } from '../cache/verified-files';
+import { sha256 } from '../hash';
+import type { PackageManifest } from '../install/native-modules';
 
 /** Records what an entry's bundle was built from, given the source files esbuild read for it (absolute, real). */
 export type InputsOf = (entry: PassEntry, sources: string[]) => Inputs;
