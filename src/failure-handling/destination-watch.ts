@@ -6,11 +6,12 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { DestinationFacts, DestinationSource, DestinationWarning, DestinationWriter, destinationFindings, known } from './destination-rules';
+import { DestinationFacts, DestinationSource, DestinationWarning, DestinationWriter, destinationFindings, fifoTopicProblem, known } from './destination-rules';
 import { isWatched, recordWatched } from './watched-destinations';
 import { stableId } from '../core/ids';
 import { formatProblems } from '../core/problems';
 import { MARK, Marked, mark, referenceOf, referenced } from '../core/references';
+import { checkFilterPolicy } from '../event-sources/sns-filter-policy';
 import { alarmActionOf, createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 
 /**
@@ -128,7 +129,13 @@ function wiringsOf(fn: lambda.Function): Wiring[] {
             via: source,
             marked: redrive,
             destination: dlq,
-            source: { prop: `deadLetterQueue\` of the polled queue \`${pathOf(source)}`, writer: DestinationWriter.REDRIVE },
+            source: {
+              prop: `deadLetterQueue\` of the polled queue \`${pathOf(source)}`,
+              writer: DestinationWriter.REDRIVE,
+              sourceName: pathOf(source),
+              sourceRegion: known(Stack.of(source).region),
+              sourceAccount: known(Stack.of(source).account),
+            },
           });
         }
       } else {
@@ -164,6 +171,45 @@ function wiringsOf(fn: lambda.Function): Wiring[] {
     }
   }
   return wirings;
+}
+
+/** EventBridge's limit of targets per rule (not adjustable). */
+const TARGETS_PER_RULE = 5;
+
+/**
+ * Rules that invoke the function, whichever class made them, hold at most five targets: EventBridge refuses a sixth
+ * at deploy ("Targets per rule: 5", not adjustable). Checked here, before aws-cdk-lib's own validation says it
+ * without the number given.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+ */
+function ruleTargetProblems(fn: lambda.Function): string[] {
+  const own = functionResources(fn);
+  return watchIndex(fn).entries
+    .filter(({ resource }) => resource instanceof events.CfnRule)
+    .filter(({ marked }) => ((marked.value.targets ?? []) as any[]).some((t) => referenced(marked, t?.arn).some((r) => own.has(r))))
+    .filter(({ marked }) => (marked.value.targets ?? []).length > TARGETS_PER_RULE)
+    .map(({ resource, marked }) => `\`targets\` of the rule \`${pathOf(resource)}\` must be at most ${TARGETS_PER_RULE} (EventBridge's limit per rule), ` +
+      `got ${marked.value.targets.length}: add another rule with the same pattern`);
+}
+
+/**
+ * The filter policies of SNS subscriptions that invoke the function, whichever class made them (aws-cdk-lib's
+ * `LambdaSubscription` checks the number of keys and combinations itself, not the values): SnsSource's rules.
+ */
+function subscriptionFilterProblems(fn: lambda.Function): string[] {
+  const own = functionResources(fn);
+  return watchIndex(fn).entries.flatMap(({ resource, marked }) => {
+    if (!(resource instanceof sns.CfnSubscription) || !referenced(marked, marked.value.endpoint).some((r) => own.has(r))) {
+      return [];
+    }
+    const policy = Stack.of(resource).resolve(resource.filterPolicy);
+    if (typeof policy !== 'object' || policy === null || JSON.stringify(policy).includes('"Fn::') || JSON.stringify(policy).includes('"Ref"')) {
+      return [];
+    }
+    const body = resource.filterPolicyScope === 'MessageBody';
+    return checkFilterPolicy(`${body ? 'filterPolicyWithMessageBody' : 'filterPolicy'}\` of the SNS subscription \`${pathOf(resource)}`, policy, body);
+  });
 }
 
 /** The facts of a destination as synthesized: a resource of the app, or an ARN. */
@@ -231,7 +277,12 @@ export function watchFailureDestinations(fn: lambda.Function, options: { alarms:
   const problems: string[] = [];
   const warnings: DestinationWarning[] = [];
   const action = alarmActionOf(fn);
+  problems.push(...ruleTargetProblems(fn), ...subscriptionFilterProblems(fn));
   for (const wiring of wiringsOf(fn)) {
+    if (wiring.source.writer === DestinationWriter.SNS && wiring.source.sourceFifo === true) {
+      problems.push(fifoTopicProblem(`the SNS subscription \`${pathOf(wiring.via)}\``, wiring.source.sourceName ?? '?'));
+      continue;
+    }
     const facts = wiring.destination === undefined ? undefined : factsOf(wiring.marked, wiring.destination);
     if (wiring.destination === undefined) {
       if (wiring.required) {
@@ -318,8 +369,22 @@ function alarmOn(
       statistic: 'Sum',
     });
     description = `Failed events of ${fn.node.path} were published to ${facts.name}`;
+  } else if (facts.service === 'lambda') {
+    const dimensions = functionDimensions(facts);
+    if (!dimensions) {
+      return unwatched('a function version this library cannot alarm on');
+    }
+    metric = new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName: 'Invocations',
+      dimensionsMap: dimensions,
+      period: Duration.minutes(1),
+      statistic: 'Sum',
+    });
+    description = `Failed events of ${fn.node.path} were sent to the function ${facts.name}`;
   } else {
-    return unwatched(`a ${facts.service ?? 'destination'} this library cannot alarm on without changing it`);
+    const what: Record<string, string> = { s3: 'bucket', events: 'event bus' };
+    return unwatched(`a ${what[facts.service ?? ''] ?? 'destination'} this library cannot alarm on without changing it`);
   }
   if (elsewhere) {
     return unwatched(`in ${facts.account ?? '?'}/${facts.region ?? '?'}, another environment than ${stack.stackName}, where a CloudWatch alarm of this app cannot watch it`);
@@ -330,6 +395,25 @@ function alarmOn(
   }
   recordWatched(fn, key, action);
   return undefined;
+}
+
+/**
+ * The dimensions of the invocations of a destination function: its name, and for an alias or a qualified ARN the
+ * `Resource` dimension (`name:qualifier`) Lambda reports them under. Undefined for a version of this app.
+ */
+function functionDimensions(facts: DestinationFacts & { resource?: CfnResource; arn?: string }): Record<string, string> | undefined {
+  if (facts.resource instanceof lambda.CfnFunction) {
+    return { FunctionName: facts.resource.ref };
+  }
+  if (facts.resource instanceof lambda.CfnAlias) {
+    const name = facts.resource.functionName;
+    return { FunctionName: name, Resource: `${name}:${facts.resource.name}` };
+  }
+  const [, , , , , type, name, qualifier] = facts.arn?.split(':') ?? [];
+  if (type !== 'function' || !name) {
+    return undefined;
+  }
+  return qualifier ? { FunctionName: name, Resource: `${name}:${qualifier}` } : { FunctionName: name };
 }
 
 /** The paths of the event source mappings of the app that invoke the function (its alias or a version). */
