@@ -13,7 +13,6 @@
  * Anything else is `unclear` (an error without the construct path first, or not matching) or `silent`. The tally at
  * the end is the review's count (docs/checks-at-synth.md, "The hostile review").
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -63,7 +62,10 @@ interface Row {
   readonly expect: Expected;
   /** For `unclear`: why this library cannot make it clear. */
   readonly why?: string;
-  /** For `rejected`: the message (after the construct path) names the prop, what is allowed and the value given. */
+  /**
+   * For `rejected`: the message (after the construct path) names the prop, what is allowed and the value given. For
+   * `unclear`: what a clear message would say, which the message given does not.
+   */
   readonly error?: RegExp;
   /** For `warned`: the stable id. */
   readonly warning?: string;
@@ -92,7 +94,9 @@ function run(row: Row): { outcome: Outcome; message: string } {
     row.build(ctx);
     template = Template.fromStack(ctx.stack);
   } catch (e) {
-    const message = (e as Error).message;
+    // aws-cdk-lib's ValidationError carries the construct path beside the message (the CDK CLI prints both).
+    const error = e as Error & { constructPath?: string };
+    const message = error.constructPath ? `${error.constructPath}: ${error.message}` : error.message;
     // The library's format: the construct path first, then what is wrong.
     const clear = /^[A-Za-z0-9-]+(\/[^\s:]+)*: /.test(message) && (row.error === undefined || row.error.test(message));
     return { outcome: clear ? 'rejected' : 'unclear', message };
@@ -272,33 +276,36 @@ const BAD: Row[] = [
     name: 'SnsSource on a FIFO topic',
     aws: SNS_FIFO_LAMBDA,
     expect: 'rejected',
-    error: /SnsSource\(Stack\/Orders\).*FIFO topic.*Lambda/,
+    error: /^Stack\/Fn: `SnsSource\(Stack\/Orders\)` cannot subscribe a function to the FIFO topic Stack\/Orders: SNS FIFO topics deliver only to SQS queues/,
     build: (c) => c.fn.addEventSource(new SnsSource(new sns.Topic(c.stack, 'Orders', { fifo: true }))),
   },
   {
     name: 'aws-cdk-lib LambdaSubscription on a FIFO topic',
     aws: SNS_FIFO_LAMBDA,
     expect: 'rejected',
-    error: /Stack\/Orders.*FIFO topic.*Lambda/,
+    error: /^Stack\/Fn: the SNS subscription `Stack\/Fn\/LiveAlias\/Orders` cannot subscribe a function to the FIFO topic Stack\/Orders/,
     build: (c) => new sns.Topic(c.stack, 'Orders', { fifo: true }).addSubscription(new subscriptions.LambdaSubscription(c.fn.alias, { deadLetterQueue: fifoQueue(c.stack) })),
   },
   {
     name: 'aws-cdk-lib LambdaSubscription with a filter policy of six keys',
     aws: SNS_FILTER,
     expect: 'unclear',
-    why: 'aws-cdk-lib\'s sns.Subscription refuses it in its constructor, with its own message and no construct path, before this library sees the subscription',
-    error: /`filterPolicy` of the SNS subscription `[^`]+` must have at most 5 keys \(SNS's limit\), got 6/,
+    why: 'aws-cdk-lib\'s sns.Subscription refuses it in its constructor, before this library sees the subscription, with the path and the limit but not the value given',
+    // What a clear message would say (the value given, 6); aws-cdk-lib's says "A filter policy can have a maximum of 5
+    // attribute names." under the subscription's path.
+    error: /filter policy.*\b5\b.*\b6\b/,
     build: (c) => new sns.Topic(c.stack, 'Orders').addSubscription(new subscriptions.LambdaSubscription(c.fn.alias, {
       deadLetterQueue: new sqs.Queue(c.stack, 'Dlq'),
       filterPolicy: Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((k) => [k, sns.SubscriptionFilter.stringFilter({ allowlist: ['x'] })])),
     })),
   },
   {
-    name: 'aws-cdk-lib LambdaSubscription with 151 combinations of values',
+    name: 'aws-cdk-lib LambdaSubscription with 160 combinations of values',
     aws: SNS_FILTER,
-    expect: 'unclear',
-    why: 'aws-cdk-lib\'s sns.Subscription refuses it in its constructor, with its own message and no construct path, before this library sees the subscription',
-    error: /`filterPolicy` of the SNS subscription `[^`]+` must have at most 150 combinations of values .*got 160/,
+    // aws-cdk-lib's sns.Subscription refuses it in its constructor, with the subscription's construct path, the limit
+    // and the value given: clear, though not in this library's words.
+    expect: 'rejected',
+    error: /^Stack\/Fn\/LiveAlias\/Orders: The total combination of values \(160\) must not exceed 150\./,
     build: (c) => new sns.Topic(c.stack, 'Orders').addSubscription(new subscriptions.LambdaSubscription(c.fn.alias, {
       deadLetterQueue: new sqs.Queue(c.stack, 'Dlq'),
       filterPolicy: {
@@ -322,7 +329,7 @@ const BAD: Row[] = [
     name: 'aws-cdk-lib Rule with six targets, one of them the function',
     aws: RULE_TARGETS,
     expect: 'rejected',
-    error: /Stack\/Nightly.*at most 5 targets.*got 6/,
+    error: /^Stack\/Fn: `targets` of the rule `Stack\/Nightly` must be at most 5 \(EventBridge's limit per rule\), got 6/,
     build: (c) => new events.Rule(c.stack, 'Nightly', {
       schedule: events.Schedule.rate(Duration.days(1)),
       targets: [new eventTargets.LambdaFunction(c.fn.alias, { deadLetterQueue: new sqs.Queue(c.stack, 'Dlq') }),
@@ -394,13 +401,15 @@ const BAD: Row[] = [
     aws: SQS_DLQ_TYPE,
     expect: 'rejected',
     error: /^Stack\/Work: `RedrivePolicy` of the AWS::SQS::Queue \(bound to Stack\/Fn\): Source queue type 'standard' does not match destination queue type 'FIFO'/,
-    build: (c) => c.fn.addEventSource(new sources.SqsEventSource(work(c.stack, { deadLetterQueue: { queue: fifoQueue(c.stack), maxReceiveCount: 5 } }))),
+    build: (c) => c.fn.addEventSource(new sources.SqsEventSource(work(c.stack, {
+      deadLetterQueue: { queue: fifoQueue(c.stack), maxReceiveCount: 5 },
+    }))),
   },
   {
     name: 'aws-cdk-lib SqsEventSource on a queue whose dead-letter queue is in another Region',
     aws: SQS_DLQ_ENV,
     expect: 'rejected',
-    error: /`deadLetterQueue` of the polled queue `Stack\/Work` must be in the account and Region of the queue \(111111111111\/eu-west-1\), got .*us-east-1/,
+    error: /`deadLetterQueue` of the polled queue `Stack\/Work` must be in the account and Region of the queue \(111111111111\/eu-west-1\): .*got arn:aws:sqs:us-east-1:111111111111:dlq in 111111111111\/us-east-1/,
     build: (c) => c.fn.addEventSource(new sources.SqsEventSource(work(c.stack, {
       deadLetterQueue: { queue: sqs.Queue.fromQueueArn(c.stack, 'FarDlq', 'arn:aws:sqs:us-east-1:111111111111:dlq'), maxReceiveCount: 5 },
     }))),
@@ -409,7 +418,7 @@ const BAD: Row[] = [
     name: 'a bare EventSourceMapping on an SQS queue with an on-failure destination',
     aws: MAPPING_DESTINATION,
     expect: 'rejected',
-    error: /onFailure.*SQS.*(redrive|dead-letter queue)/,
+    error: /`Stack\/ByHand\.onFailure` cannot be used with an SQS queue: Lambda sends discarded batches to an on-failure destination for Kinesis, DynamoDB Streams, Amazon MSK and Kafka only/,
     build: (c) => new lambda.EventSourceMapping(c.stack, 'ByHand', {
       target: c.fn.alias, eventSourceArn: work(c.stack).queueArn, onFailure: new sources.SqsDlq(new sqs.Queue(c.stack, 'Dlq')),
     }),
@@ -457,10 +466,13 @@ const BAD: Row[] = [
     name: 'a CfnEventSourceMapping on a stream with MaximumRecordAgeInSeconds 30',
     aws: RECORD_AGE,
     expect: 'rejected',
-    error: /MaximumRecordAgeInSeconds.*-1 or from 60 to 604800.*got 30/,
+    error: /`Stack\/ByHand\.maxRecordAge` \(MaximumRecordAgeInSeconds\) must be -1 \(infinite\) or from 60 to 604800 seconds \(7 days\), got 30/,
     build: (c) => new lambda.CfnEventSourceMapping(c.stack, 'ByHand', {
-      functionName: c.fn.alias.functionArn, eventSourceArn: new kinesis.Stream(c.stack, 'Clicks').streamArn, startingPosition: 'LATEST',
-      maximumRecordAgeInSeconds: 30, destinationConfig: { onFailure: { destination: new sqs.Queue(c.stack, 'Dlq').queueArn } },
+      functionName: c.fn.alias.functionArn,
+      eventSourceArn: new kinesis.Stream(c.stack, 'Clicks').streamArn,
+      startingPosition: 'LATEST',
+      maximumRecordAgeInSeconds: 30,
+      destinationConfig: { onFailure: { destination: new sqs.Queue(c.stack, 'Dlq').queueArn } },
     }),
   },
   {
@@ -472,10 +484,10 @@ const BAD: Row[] = [
   },
   // S3.
   {
-    name: 'two aws-cdk-lib S3EventSources on one bucket for the same events, no filters',
+    name: 'aws-cdk-lib S3EventSource and a queue notification for overlapping events on one bucket, no filters',
     aws: S3_OVERLAP,
     expect: 'rejected',
-    error: /Stack\/Uploads.*overlap/,
+    error: /^Stack\/Fn: the notifications of Stack\/Uploads to Stack\/Fn\/LiveAlias \(s3:ObjectCreated:\* with no key filter\) and to Stack\/Audit \(s3:ObjectCreated:Put with no key filter\) overlap/,
     build: (c) => {
       const bucket = new s3.Bucket(c.stack, 'Uploads');
       c.fn.addEventSource(new sources.S3EventSource(bucket, { events: [s3.EventType.OBJECT_CREATED] }));
@@ -486,7 +498,7 @@ const BAD: Row[] = [
     name: 'S3Source and an aws-cdk-lib notification overlapping on one bucket',
     aws: S3_OVERLAP,
     expect: 'rejected',
-    error: /Stack\/Uploads.*overlap/,
+    error: /^Stack\/Fn: the notifications of Stack\/Uploads to Stack\/Fn\/LiveAlias \(s3:ObjectCreated:\* with no key filter\) and to Stack\/Audit \(s3:ObjectCreated:\* with prefix "in\/"\) overlap/,
     build: (c) => {
       const bucket = new s3.Bucket(c.stack, 'Uploads');
       bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(new sqs.Queue(c.stack, 'Audit')), { prefix: 'in/' });
@@ -575,6 +587,22 @@ const GOOD: Omit<Row, 'expect' | 'error' | 'warning' | 'handled'>[] = [
   },
 ];
 
+describe('hostile review: synchronous invokers are not taken for asynchronous ones', () => {
+  test.each([
+    ['a Pipe invoking REQUEST_RESPONSE', (c: Ctx) => pipe(c, 'REQUEST_RESPONSE')],
+    ['a Step Functions LambdaInvoke with the default RequestResponse', (c: Ctx) => new sfn.StateMachine(c.stack, 'Machine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(new tasks.LambdaInvoke(c.stack, 'Call', { lambdaFunction: c.fn.alias })),
+    })],
+  ] as [string, (c: Ctx) => void][])('%s: no failure destination, no asynchronous alarms', (_name, build) => {
+    // AWS: "REQUEST_RESPONSE (default) - Invoke synchronously": errors return to the caller, nothing is queued.
+    const { ctx } = setup({});
+    build(ctx);
+    const template = Template.fromStack(ctx.stack);
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    expect(ctx.fn.failureQueue).toBeUndefined();
+  });
+});
+
 const results = new Map<string, { outcome: Outcome; message: string }>();
 
 describe('hostile review: bad configurations are rejected clearly, warned, or made safe', () => {
@@ -596,12 +624,15 @@ describe('hostile review: valid configurations AWS accepts synthesize without er
   });
 });
 
-afterAll(() => {
-  const tally: Record<Outcome, number> = { rejected: 0, warned: 0, handled: 0, unclear: 0, silent: 0 };
-  for (const { outcome } of results.values()) {
-    tally[outcome] += 1;
-  }
-  if (process.env.HOSTILE_REVIEW_TALLY) {
-    fs.writeFileSync(process.env.HOSTILE_REVIEW_TALLY, JSON.stringify({ tally, rows: [...results].map(([name, r]) => ({ name, ...r })) }, undefined, 1));
-  }
+describe('hostile review: the tally', () => {
+  test('every bad configuration is rejected clearly, warned or made safe, but one aws-cdk-lib refuses in its own words', () => {
+    const tally: Record<Outcome, number> = { rejected: 0, warned: 0, handled: 0, unclear: 0, silent: 0 };
+    for (const row of BAD) {
+      tally[(results.get(row.name) ?? run(row)).outcome] += 1;
+    }
+    // Before this review's fixes: 13 rejected, 6 warned (the function destination, unalarmed), 2 handled, 3 unclear,
+    // 10 silent: 21 of 34.
+    expect(tally).toEqual({ rejected: 22, warned: 6, handled: 5, unclear: 1, silent: 0 });
+    expect((tally.rejected + tally.warned + tally.handled) / BAD.length).toBeGreaterThanOrEqual(0.95);
+  });
 });
