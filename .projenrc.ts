@@ -210,6 +210,15 @@ const INTEGRATION_SUITES = [
   '/examples/starter/test/',
   '/test/bundling/esm-interop.test.ts', // bundles run in the runtime client
   '/test/bundling/init-time.test.ts', // the runtime client at synth
+  '/test/bundling/bundling.test.ts', // bundles run in a fresh Node.js
+  '/test/bundling/cache.test.ts', // a synth in a fresh Node.js process
+  '/test/bundling/keep-names.test.ts', // bundles run in the runtime client
+  '/test/bundling/copy-files.test.ts', // bundles run in the runtime client
+  '/test/bundling/command-hooks.test.ts', // bundles run in the runtime client
+  '/test/bundling/external-check.test.ts', // bundles run in the runtime client
+  '/test/function/powertools.test.ts', // a bundle run in the runtime client with the Powertools layer
+  '/test/numeric-props.property.test.ts', // thousands of validated synths
+  '/test/test-tasks.test.ts', // jest itself, with each task's arguments
 ];
 project.addTask('test:unit', {
   description: 'The unit tests: no CDK CLI, npm, runtime client or network (a quick check of a change; npm test runs everything)',
@@ -218,7 +227,7 @@ project.addTask('test:unit', {
 });
 project.addTask('test:integration', {
   description: 'The suites test:unit leaves out: the CDK CLI, npm, the runtime client, TypeScript installs',
-  exec: `jest --passWithNoTests=false --testPathPattern ${INTEGRATION_SUITES.map((p) => `'${p}'`).join(' ')}`,
+  exec: `jest --passWithNoTests=false --testPathPatterns ${INTEGRATION_SUITES.map((p) => `'${p}'`).join(' ')}`,
   receiveArgs: true,
 });
 

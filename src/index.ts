@@ -17,7 +17,7 @@ export type { StreamSourceOptions } from './event-sources/stream';
 export { WorkerQueue, type WorkerQueueProps } from './event-sources/worker-queue';
 export { FailureDestination } from './failure-handling/failure-destination';
 export { StreamFailureDestination } from './failure-handling/stream-failure-destination';
-export { DeliveredEventSource } from './event-sources/delivery';
+export { DeliveredEventSource, type RetryPolicyOptions } from './event-sources/delivery';
 export { EventBridgeSource, type EventBridgeSourceOptions } from './event-sources/eventbridge';
 export { LoadBalancerTarget } from './event-sources/http';
 export { ScheduleSource, type ScheduleSourceOptions } from './event-sources/schedule';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -17,9 +17,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   Deployment, DependencyLayer, DynamoStreamSource, EventBridgeSource, KinesisStreamSource, OutputFormat, ProvisionedConcurrency,
-  S3Source, ScheduleSource, ServerlessFunction, ServerlessFunctionProps, SnsSource, SqsSource, StreamFailureDestination, WorkerQueue,
+  S3Source, ScheduleSource, ServerlessFunction, SnsSource, SqsSource, StreamFailureDestination, WorkerQueue,
 } from '../src';
-import { makeApp, makeProject, makeUnbundledApp } from './helpers';
+import { ErrorCase, failureOf, matrixContext, MatrixContext, WarningCase } from './harness/matrix';
+import { entry, makeApp, makeProject, makeUnbundledApp } from './helpers';
 
 /**
  * One table of invalid configurations across every construct and source. Each must fail at synth (in the
@@ -27,7 +28,6 @@ import { makeApp, makeProject, makeUnbundledApp } from './helpers';
  * construct path, the prop, what is allowed and the value given, or, where AWS accepts it, warn with a stable id.
  */
 
-const entry = path.join(__dirname, 'fixtures', 'handlers', 'hello.ts');
 const root = makeProject({
   'src/handler.ts': 'export const handler = async () => 1;\n',
   'src/uses-left-pad.ts': 'import leftPad from "left-pad";\nexport const handler = async () => leftPad("1", 2);\n',
@@ -37,40 +37,9 @@ const root = makeProject({
   'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/left-pad': { version: '1.3.0' } } }),
 });
 
-interface Context {
-  readonly app: App;
-  readonly stack: Stack;
-  /** A ServerlessFunction `Fn` with the fixture handler and these props. */
-  fn(props?: Partial<ServerlessFunctionProps>): ServerlessFunction;
-}
-
-interface ErrorCase {
-  /** What is wrong. */
-  readonly name: string;
-  /** Needs a real esbuild pass (handler exports, externals); otherwise bundling is skipped. */
-  readonly bundled?: boolean;
-  readonly build: (c: Context) => void;
-  /** The construct path the message starts with. */
-  readonly path: string;
-  /** The prop, as the message names it. */
-  readonly prop: string;
-  /** What is allowed, as the message says it. */
-  readonly allowed: string;
-  /** The value given, as the message quotes it. */
-  readonly given: string;
-}
-
-interface WarningCase {
-  readonly name: string;
-  readonly bundled?: boolean;
-  readonly build: (c: Context) => void;
-  readonly path: string;
-  readonly id: string;
-}
-
-function context(bundled = false): Context {
+function context(bundled = false): MatrixContext {
   const { app, stack } = bundled ? makeApp() : makeUnbundledApp();
-  return { app, stack, fn: (props = {}) => new ServerlessFunction(stack, 'Fn', { entry, ...props }) };
+  return matrixContext(app, stack, { entry });
 }
 
 const queue = (stack: Stack, props: sqs.QueueProps = {}) => new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(5), ...props });
@@ -493,16 +462,6 @@ const warnings: WarningCase[] = [
 ];
 
 /** Run a case and return the error message it fails with, or undefined when it synthesizes. */
-function failureOf(c: Context, build: (c: Context) => void): string | undefined {
-  try {
-    build(c);
-    c.app.synth();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
 test('the matrix has at least 60 invalid configurations', () => {
   expect(errors.length + warnings.length).toBeGreaterThanOrEqual(60);
   expect(new Set([...errors, ...warnings].map((c) => c.name)).size).toEqual(errors.length + warnings.length);
@@ -523,7 +482,7 @@ describe.each(warnings)('warns if $name', (c) => {
   test('with a stable id', () => {
     const ctx = context(c.bundled);
     expect(failureOf(ctx, c.build)).toBeUndefined();
-    Annotations.fromStack(ctx.stack).hasWarning(c.path, Match.stringLikeRegexp(`\\[ack: ${c.id}\\]`));
+    Annotations.fromStack(ctx.stack).hasWarning(c.path ?? '/Stack/Fn', Match.stringLikeRegexp(`\\[ack: ${c.id}\\]`));
   });
 });
 

@@ -2,9 +2,17 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { BundleCacheContext } from '../src';
+import { BundleCacheContext, ServerlessFunction, ServerlessFunctionProps } from '../src';
+
+/** The fixture handler, for tests of what a function's props make (not of its code). */
+export const entry = path.join(__dirname, 'fixtures', 'handlers', 'hello.ts');
+
+/** A new, empty directory for a bundle cache. */
+export function freshCache(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-cache-'));
+}
 
 /** Write a throw-away project (files relative to its root) with a lock file; returns its root. */
 export function makeProject(files: Record<string, string>, root?: string): string {
@@ -21,13 +29,18 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
   }
 }
 
+/** Let a throw-away project resolve the repository's packages (TypeScript, Powertools): a link to its node_modules. */
+export function linkRepoNodeModules(root: string): void {
+  fs.symlinkSync(path.join(__dirname, '..', 'node_modules'), path.join(root, 'node_modules'), 'dir');
+}
+
 /** An app with its own cache directory and output directory, and one stack. */
 export function makeApp(options: { cacheDir?: string; context?: Record<string, unknown> } = {}): { app: App; stack: Stack } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-out-'));
   const app = new App({
     outdir,
     context: {
-      [BundleCacheContext.DIRECTORY]: options.cacheDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-cache-')),
+      [BundleCacheContext.DIRECTORY]: options.cacheDir ?? freshCache(),
       ...options.context,
     },
   });
@@ -35,8 +48,24 @@ export function makeApp(options: { cacheDir?: string; context?: Record<string, u
 }
 
 /** An app whose stacks are not bundled (what `cdk synth` does for stacks it was not asked for). */
-export function makeUnbundledApp(): { app: App; stack: Stack } {
-  return makeApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+export function makeUnbundledApp(context: Record<string, unknown> = {}): { app: App; stack: Stack } {
+  return makeApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+}
+
+/**
+ * A ServerlessFunction with the fixture handler and these props, in an app whose stacks are not bundled: for tests of
+ * what the props make, not of the code.
+ */
+export function unbundledFunction(
+  props: Partial<ServerlessFunctionProps> = {}, id = 'Fn', context: Record<string, unknown> = {},
+): { app: App; stack: Stack; fn: ServerlessFunction } {
+  const { app, stack } = makeUnbundledApp(context);
+  return { app, stack, fn: new ServerlessFunction(stack, id, { entry, ...props }) };
+}
+
+/** The README's function, `Orders` with a 30-second timeout, its stack not bundled. */
+export function readmeFunction(context: Record<string, unknown> = {}): { app: App; stack: Stack; fn: ServerlessFunction } {
+  return unbundledFunction({ timeout: Duration.seconds(30) }, 'Orders', context);
 }
 
 /** Capture the bundler's summary lines printed while running `fn`. */
@@ -56,6 +85,34 @@ export function captureSummary(fn: () => void): string[] {
     process.stderr.write = original;
   }
   return lines;
+}
+
+/** Synthesize `app`: the bundler's summary lines printed, and the message of the error synth threw, if any. */
+export function synthCapturing(app: App): { lines: string[]; error?: string } {
+  let error: string | undefined;
+  const lines = captureSummary(() => {
+    try {
+      app.synth();
+    } catch (e) {
+      error = (e as Error).message;
+    }
+  });
+  return { lines, error };
+}
+
+/**
+ * Synthesize functions of a project (entry names under `src/`, each `src/<name>.ts`) with `bundling.typeCheck`: the
+ * error, if any, and the summary's count of functions type-checked and TypeScript programs (`2/1`, or `0/0` when
+ * nothing was checked).
+ */
+export function synthTypeChecked(root: string, entries: string[], cacheDir = freshCache(), typeCheck = true): { error?: string; checked: string } {
+  const { app, stack } = makeApp({ cacheDir });
+  for (const name of entries) {
+    new ServerlessFunction(stack, name.charAt(0).toUpperCase() + name.slice(1), { entry: path.join(root, `src/${name}.ts`), bundling: { typeCheck } });
+  }
+  const { lines, error } = synthCapturing(app);
+  const match = /, (\d+) type-checked in (\d+) TypeScript programs?/.exec(lines[0] ?? '');
+  return { error, checked: match ? `${match[1]}/${match[2]}` : '0/0' };
 }
 
 /**

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -8,6 +7,7 @@ import {
   Deployment, DynamoStreamSource, EventBridgeSource, ProvisionedConcurrency, ScheduleSource, ServerlessFunction, ServerlessFunctionProps, SqsSource,
   WorkerQueue,
 } from '../src';
+import { entry } from './helpers';
 
 /**
  * Property tests of every numeric prop: any value in the documented range synthesizes a template that passes
@@ -15,7 +15,6 @@ import {
  * any value out of range, or not whole where whole numbers are required, is rejected with a message naming the prop.
  */
 
-const entry = path.join(__dirname, 'fixtures', 'handlers', 'hello.ts');
 
 interface NumericProp {
   /** The prop, as error messages name it. */

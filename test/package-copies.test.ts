@@ -1,9 +1,7 @@
-import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DependencyLayer, ServerlessFunction } from '../src';
-
-const HANDLER = path.join(__dirname, 'fixtures', 'handlers', 'hello.ts');
+import { entry } from './helpers';
 
 /**
  * A second copy of the library, with its own classes (and its own aws-cdk-lib): what an app gets when two versions of
@@ -19,7 +17,7 @@ function otherCopy(): { layer: unknown; fn: unknown } {
     const stack = new cdk.Stack(new cdk.App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Other');
     made = {
       layer: new copy.DependencyLayer(stack, 'Layer', { dependencies: { zod: '4.1.12' } }),
-      fn: new copy.ServerlessFunction(stack, 'Fn', { entry: HANDLER }),
+      fn: new copy.ServerlessFunction(stack, 'Fn', { entry }),
     };
   });
   return made!;
@@ -38,7 +36,7 @@ describe('type checks across copies of the library (Symbol.for, never instanceof
   test('ServerlessFunction.isServerlessFunction is true for a function of another copy, where instanceof is false', () => {
     expect(copy.fn instanceof ServerlessFunction).toBe(false);
     expect(ServerlessFunction.isServerlessFunction(copy.fn)).toBe(true);
-    expect(ServerlessFunction.isServerlessFunction(new ServerlessFunction(stack, 'Fn', { entry: HANDLER }))).toBe(true);
+    expect(ServerlessFunction.isServerlessFunction(new ServerlessFunction(stack, 'Fn', { entry }))).toBe(true);
   });
 
   test('both are false for anything else', () => {

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -14,7 +13,7 @@ import {
   DependencyLayer, DynamoStreamSource, EventBridgeSource, FailureDestination, FunctionAlarms, KinesisStreamSource, S3Source, ScheduleSource,
   ServerlessFunction, SnsSource, SqsSource, WorkerQueue,
 } from '../src';
-import { addedResources, makeUnbundledApp, scrubbed } from './helpers';
+import { addedResources, entry, makeUnbundledApp, scrubbed, unbundledFunction } from './helpers';
 
 /**
  * Snapshots of every top-level construct and event source other than ServerlessFunction (test/function), with
@@ -23,15 +22,10 @@ import { addedResources, makeUnbundledApp, scrubbed } from './helpers';
  * and review the diff.
  */
 
-const entry = path.join(__dirname, 'fixtures', 'handlers', 'hello.ts');
 
 /** A stack with one function; `add` attaches what the snapshot is about. */
 function withFunction(add: (stack: Stack, fn: ServerlessFunction) => void): { stack: Stack; baseline: Stack } {
-  const make = () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry, timeout: Duration.seconds(10) });
-    return { stack, fn };
-  };
+  const make = () => unbundledFunction({ timeout: Duration.seconds(10) });
   const { stack, fn } = make();
   add(stack, fn);
   return { stack, baseline: make().stack };
@@ -150,8 +144,7 @@ describe('FunctionAlarms', () => {
   });
 
   test('snapshot: everything on, as a construct of its own', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry, alarms: { enabled: false } });
+    const { stack, fn } = unbundledFunction({ alarms: { enabled: false } });
     new FunctionAlarms(stack, 'Alarms', {
       alias: fn.alias,
       timeout: Duration.seconds(30),

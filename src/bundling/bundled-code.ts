@@ -5,8 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BundleJob, Bundler } from './bundler';
+import type { OptionalRequire } from './cache';
 import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling } from './esbuild-options';
-import { esmExportsOf } from './esbuild-pass';
+import { brokenInstallHint, esmExportsOf } from './esbuild-pass';
 import { sha256 } from './hash';
 import { formatBytes } from './report';
 import { directoryHolds } from './verified-files';
@@ -75,7 +76,7 @@ export class BundledCode extends lambda.Code {
       const how = job.errors.some((e) => e.startsWith('`bundling.commandHooks`')) ? 'in a command hook'
         : job.errors.some((e) => e.startsWith('`bundling.typeCheck`')) ? 'type checking'
           : job.errors.some((e) => e.startsWith('`bundling.installNativeModules`')) ? 'installing its native packages' : 'with esbuild';
-      return [`bundling ${entry} failed ${how}:\n    ${job.errors.join('\n    ')}${unresolvedInPackagesHint(job.errors)}`];
+      return [`bundling ${entry} failed ${how}:\n    ${job.errors.join('\n    ')}${brokenInstallHint(job.errors, job.resolved.projectRoot)}`];
     }
     if (job.state !== 'built') {
       return [];
@@ -107,9 +108,27 @@ export class BundledCode extends lambda.Code {
     }
     for (const reader of record.ownFileReaders) {
       annotations.addWarningV2('cdk-lambda-kit:packageReadsOwnFiles',
-        `the bundle of ${entry} includes ${reader.module}, which reads its own files at run time (${reader.uses} in ${reader.file}); ` +
-        'bundling leaves those files behind, so it fails when invoked. Provide the package from a DependencyLayer (`layers`), ' +
-        `or ship it beside the bundle with \`bundling.nodeModules: ['${reader.module}']\``);
+        `the bundle of ${entry} includes ${reader.module}, which reaches its own files on a code path: ${reader.uses} at ` +
+        `${reader.file}:${reader.line} (${reader.atLoad ? 'computed when the module loads' : 'inside a function'}). Bundling leaves those files ` +
+        `behind, so whatever uses that path fails when it runs; the rest of ${reader.module} works. If you use it, ship the package ` +
+        `installed beside the bundle: \`bundling.nodeModules: ['${reader.module}']\`, or provide it from a DependencyLayer (\`layers\`)`);
+    }
+    // With automatic installs off, what bundling cannot carry stays as it was built.
+    const installed = new Set(record.installedModules);
+    for (const ship of record.shipInstalled.filter((s) => !installed.has(s.module))) {
+      annotations.addWarningV2(ship.external ? 'cdk-lambda-kit:packageReadsOwnFiles' : 'cdk-lambda-kit:optionalPeerNotShipped',
+        `the bundle of ${entry} needs ${ship.module} installed beside it (${ship.reason}), which bundling cannot carry, and ` +
+        `\`bundling.installNativeModules\` is false: ${ship.external ? 'it fails when that code runs' : `${ship.module} is missing when it is loaded`}. ` +
+        `Ship it: \`bundling.nodeModules: ['${ship.module}']\`, or leave \`bundling.installNativeModules\` on`);
+    }
+    for (const [requiring, requires] of byPackage(record.optionalRequires)) {
+      const names = [...new Set(requires.map((r) => r.module.split('/').slice(0, r.module.startsWith('@') ? 2 : 1).join('/')))];
+      const them = requires.length > 1 ? 'them' : 'it';
+      annotations.addWarningV2('cdk-lambda-kit:optionalPackageNotInstalled',
+        `${requiring} requires ${requires.map((r) => `${r.module} (${r.file}:${r.line}, ${r.declared === 'undeclared' ? 'not declared' : r.declared})`).join(', ')}, ` +
+        `not installed, outside try/catch: the bundle of ${entry} leaves ${them} out. ${requiring} does not depend on ${them}, so each require runs ` +
+        'only on the code path that uses it (a dialect or feature you do not use), where it throws "Cannot find module". ' +
+        `If you use that path, install the package: \`npm install ${names.join(' ')}\``);
     }
     for (const warning of job.warnings) {
       annotations.addWarningV2('cdk-lambda-kit:esbuildWarning', `esbuild: ${warning}`);
@@ -180,25 +199,11 @@ export function stagedEsmExports(file: string): string[] {
   }
 }
 
-/**
- * esbuild fails on a package's `require()` of a package that is not installed, outside try/catch (knex's
- * dialects require every database driver: `oracledb`, `sqlite3`, ...). The fix that works: ship that package
- * installed, where its require runs only when that code path does.
- */
-function unresolvedInPackagesHint(errors: string[]): string {
-  const found = new Map<string, Set<string>>();
-  for (const error of errors) {
-    const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/[^:]*:\d+:\d+: Could not resolve "([^"]+)"/.exec(error);
-    if (match) {
-      found.set(match[1], (found.get(match[1]) ?? new Set()).add(match[2]));
-    }
+/** Optional requires by requiring package, in the order found. */
+function byPackage(requires: OptionalRequire[]): Map<string, OptionalRequire[]> {
+  const found = new Map<string, OptionalRequire[]>();
+  for (const r of requires) {
+    found.set(r.package, [...found.get(r.package) ?? [], r]);
   }
-  if (found.size === 0) {
-    return '';
-  }
-  const names = [...found.keys()].sort();
-  const what = names.map((n) => `${n} requires ${[...found.get(n)!].sort().join(', ')}`).join('; ');
-  return `\n  ${what}, not installed, outside try/catch (a code path you may never run). Ship ${names.length > 1 ? 'them' : 'it'} installed ` +
-    `beside the bundle: \`bundling.nodeModules: [${names.map((n) => `'${n}'`).join(', ')}]\` (with the optional peers your project has ` +
-    'installed), or install the missing packages';
+  return found;
 }

@@ -240,7 +240,13 @@ export class Bundler {
         const built = buildGroup(esbuild, entries, stagingDir, metafileDir, inputsOf, probe);
         passes += built.passes;
         for (const { job, key, cache } of ready) {
-          this.finish(job, built.bundles.get(job.id)!, key, cache);
+          const again = leaveOutShipped(job, built.bundles.get(job.id)!, (resolved) => {
+            fs.rmSync(path.join(stagingDir, job.id), { recursive: true, force: true });
+            const single = buildGroup(esbuild, [{ id: job.id, resolved }], stagingDir, metafileDir, inputsOf, probe);
+            passes += single.passes;
+            return single.bundles.get(job.id)!;
+          });
+          this.finish(job, again, key, cache);
         }
       } finally {
         fs.rmSync(stagingDir, { recursive: true, force: true });
@@ -372,10 +378,13 @@ export class Bundler {
     // The native packages the output imports, installed for the function's platform beside it.
     const candidates = job.resolved.nativeModules?.candidates ?? {};
     const natives = built.record!.externalImports.filter((name) => candidates[name] !== undefined);
+    // And what bundling cannot carry (packages reading their own data files, optional peers loaded by name).
+    const shipped = job.resolved.nativeModules ? built.record!.shipInstalled.map((s) => s.module).filter((m) => !natives.includes(m)) : [];
+    const names = [...natives, ...shipped].sort();
     let installed: CopiedFile[] = [];
-    if (natives.length > 0) {
+    if (names.length > 0) {
       try {
-        installed = job.resolved.nativeModules!.install(natives);
+        installed = job.resolved.nativeModules!.install(names);
       } catch (e) {
         job.errors.push((e as Error).message);
         job.state = 'failed';
@@ -383,7 +392,7 @@ export class Bundler {
       }
     }
     const copyFiles = installed.length > 0 ? [...job.resolved.copyFiles ?? [], ...installed] : job.resolved.copyFiles;
-    const copied = addCopiedFiles({ ...built.record!, installedModules: natives }, built.dir!, copyFiles, job.resolved.outputFileName);
+    const copied = addCopiedFiles({ ...built.record!, installedModules: names }, built.dir!, copyFiles, job.resolved.outputFileName);
     const hooked = runAfterBundling(job.resolved, copied, built.dir!);
     if (hooked.error) {
       job.errors.push(hooked.error);
@@ -421,6 +430,26 @@ export class Bundler {
       ...(r.nativeModules ? { nativeModules: r.nativeModules.platform } : {}),
     });
   }
+}
+
+/**
+ * A bundle in which packages read their own data files (jsdom, pdfkit), when automatic installs are on: built again
+ * with them left out (external), to be installed beside it. `rebuild` builds the entry with the options given.
+ */
+function leaveOutShipped(job: BundleJob, built: BuiltBundle, rebuild: (resolved: ResolvedBundling) => BuiltBundle): BuiltBundle {
+  const leftOut = job.resolved.nativeModules ? (built.record?.shipInstalled ?? []).filter((s) => s.external) : [];
+  if (leftOut.length === 0) {
+    return built;
+  }
+  const options = job.resolved.buildOptions;
+  const external = [...(options.external as string[] | undefined) ?? [], ...leftOut.flatMap((s) => [s.module, `${s.module}/*`])];
+  const again = rebuild({ ...job.resolved, buildOptions: { ...options, external } });
+  if (!again.record) {
+    return again;
+  }
+  // Why each was left out, kept: the second build no longer holds them.
+  const shipInstalled = [...leftOut, ...again.record.shipInstalled.filter((s) => !leftOut.some((l) => l.module === s.module))];
+  return { ...again, record: { ...again.record, shipInstalled } };
 }
 
 /** A path to show: relative to the working directory when under it, else absolute. */
@@ -503,6 +532,7 @@ function reportEntry(job: BundleJob, initTime?: unknown): ReportEntry {
       topModules: job.record.topModules,
       optionalImports: job.record.optionalImports,
       installedModules: job.record.installedModules,
+      shipInstalled: job.record.shipInstalled,
     },
     metafile: job.metafile,
     errors: job.errors,

@@ -213,15 +213,22 @@ export interface BundlingOptions {
   readonly nodeModules?: string[];
 
   /**
-   * Ship the native addons the bundle imports installed beside it, for Linux and the function's architecture.
+   * Ship what bundling cannot carry installed beside the bundle, for Linux and the function's architecture: the
+   * native addons the bundle imports, the packages that read their own files, and the optional peers a package
+   * loads by name.
    *
-   * A package that loads a native binary at run time (a `binding.gyp`, `prebuilds/`, a loader such as node-gyp-build,
-   * bindings, node-pre-gyp or prebuild-install, sharp's `@img/sharp-*` packages) cannot be bundled: its binary stays
-   * behind. The project's native packages are left out of the bundle (external); those the bundle then imports are
-   * installed the way `nodeModules` installs them (with the optional peers the project has installed), and listed
-   * in the bundle report's "installed" column. `import sharp from 'sharp'` gives a working arm64 function.
+   * - A package that loads a native binary at run time (a `binding.gyp`, `prebuilds/`, a loader such as
+   *   node-gyp-build, bindings, node-pre-gyp or prebuild-install, sharp's `@img/sharp-*` packages) cannot be bundled:
+   *   its binary stays behind. The project's native packages are left out of the bundle (external); those the bundle
+   *   then imports are installed. `import sharp from 'sharp'` gives a working arm64 function.
+   * - A bundled package that reads its own files when its module loads, or reads a data file of its own by a literal
+   *   path (jsdom's stylesheet, pdfkit's fonts), is left out of the bundle and installed.
+   * - A bundled package that loads its optional peers (`peerDependenciesMeta`) through `require(<variable>)`
+   *   (sequelize's driver) gets those the project has installed and the bundle does not hold.
    *
-   * Turn it off to bundle them as esbuild does, or to ship them from a layer.
+   * They are installed the way `nodeModules` installs (with the optional peers the project has installed), and listed
+   * in the bundle report's "installed" column with why. Turn it off to bundle them as esbuild does, or to ship them
+   * from a layer.
    *
    * @default true
    */

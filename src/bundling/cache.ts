@@ -50,7 +50,43 @@ export interface BundleRecord {
   /** Native packages the output imports, installed beside it for the function's platform. */
   readonly installedModules: string[];
   /** Bundled packages whose code reaches its own files at run time, with the file and what it uses. */
-  readonly ownFileReaders: Array<{ readonly module: string; readonly file: string; readonly uses: string }>;
+  readonly ownFileReaders: Array<{
+    readonly module: string;
+    /** The file, from the package's name (`pino/lib/transport.js`). */
+    readonly file: string;
+    readonly uses: string;
+    readonly line: number;
+    /** Whether it stands at the module's top level. */
+    readonly atLoad: boolean;
+  }>;
+  /**
+   * What bundling cannot carry, to ship installed beside the bundle: packages that read their own data files
+   * (`external`: left out of the bundle), and the optional peers a package loads through `require(<variable>)`.
+   */
+  readonly shipInstalled: Array<{ readonly module: string; readonly reason: string; readonly external: boolean }>;
+  /**
+   * Requires of packages that are not installed, outside try/catch, in packages that need not have them (optional
+   * peers, undeclared): left out of the bundle, run only on that code path.
+   */
+  readonly optionalRequires: OptionalRequire[];
+}
+
+/**
+ * A `require()` that esbuild could not resolve, outside try/catch, in an installed package's code, of a package that
+ * is not installed and that the requiring package declares an optional peer (`peerDependenciesMeta`), an optional
+ * dependency, or not at all: optional by construction, since it only runs when that code path runs (knex's
+ * dialects, each requiring its driver).
+ */
+export interface OptionalRequire {
+  /** The requiring package. */
+  readonly package: string;
+  /** The requiring file, as esbuild names it (relative to the project root, as the metafile's inputs). */
+  readonly file: string;
+  readonly line: number;
+  /** The specifier required (`mariadb/callback`). */
+  readonly module: string;
+  /** How the requiring package declares it. */
+  readonly declared: 'an optional peer' | 'an optional dependency' | 'undeclared';
 }
 
 /** The asset hash of a bundle's files: sha256 over each file's name and sha256. */
@@ -94,7 +130,7 @@ export function validRecord(value: unknown): BundleRecord | undefined {
   const strings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
   if (typeof r.bytes !== 'number' || typeof r.gzipBytes !== 'number' || typeof r.exportsKnown !== 'boolean'
     || !strings(r.exports) || !strings(r.externalImports) || !strings(r.optionalImports) || !strings(r.installedModules)
-    || !Array.isArray(r.topModules) || !Array.isArray(r.ownFileReaders)) {
+    || !Array.isArray(r.topModules) || !Array.isArray(r.ownFileReaders) || !Array.isArray(r.optionalRequires) || !Array.isArray(r.shipInstalled)) {
     return undefined;
   }
   return r;

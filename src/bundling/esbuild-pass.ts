@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { BundleRecord, ModuleSize, bundleHash } from './cache';
+import { BundleRecord, ModuleSize, OptionalRequire, bundleHash } from './cache';
 import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
 import { ResolvedBundling } from './esbuild-options';
 import { addEsmBanner, builtinShimDir } from './esm-interop';
 import { FileProbe, Inputs } from './fingerprint';
 import { sha256 } from './hash';
+import type { PackageManifest } from './native-modules';
 import { normalizeModes } from './verified-files';
 
 /** Records what an entry's bundle was built from, given the source files esbuild read for it (absolute, real). */
@@ -64,10 +65,14 @@ export function buildGroup(
   metafileDir: string,
   inputsOf: InputsOf,
   probe: FileProbe = new FileProbe(),
+  optional: OptionalRequire[] = [],
 ): { passes: number; bundles: Map<string, BuiltBundle> } {
   const bundles = new Map<string, BuiltBundle>();
-  const options = entries[0].resolved.buildOptions;
   const projectRoot = entries[0].resolved.projectRoot;
+  // The optional requires found by a failed pass are left out (external) in the retry.
+  const told = entries[0].resolved.buildOptions;
+  const options = optional.length === 0 ? told
+    : { ...told, external: [...(told.external as string[] | undefined ?? []), ...new Set(optional.map((o) => o.module))] };
   // The `file` and `copy` loaders emit files beside the bundle. Each entry gets a pass of its own whose
   // assets are named into the entry's directory, so that they belong to its bundle.
   const assets = emitsAssets(options);
@@ -96,6 +101,13 @@ export function buildGroup(
       logLevel: 'silent',
     });
   } catch (e) {
+    // A package's require of a package that is not installed, outside try/catch, that it need not have: the pass
+    // again with those left out (once: leaving packages out reaches no new file).
+    const found = optional.length === 0 ? optionalRequires((e as { errors?: EsbuildMessage[] }).errors ?? [], projectRoot) : [];
+    if (found.length > 0) {
+      const retried = buildGroup(esbuild, entries, stagingDir, metafileDir, inputsOf, probe, found);
+      return { passes: retried.passes + 1, bundles: retried.bundles };
+    }
     if (entries.length > 1) {
       return oneByOne(1);
     }
@@ -114,10 +126,10 @@ export function buildGroup(
     outputsByDir.set(dir, list);
   }
   // Each package file is scanned once for the whole pass, however many bundles hold it.
-  const ownFileUse = memoized(scanOwnFileUse);
+  const scan = memoized(scanFile);
   for (const entry of entries) {
     const outputs = outputsByDir.get(path.join(stagingDir, entry.id)) ?? [];
-    const context = { result, stagingDir, metafileDir, inputsOf, probe, ownFileUse };
+    const context = { result, stagingDir, metafileDir, inputsOf, probe, scan, optional };
     bundles.set(entry.id, collect(entry, context, exportsOfCjsOutput?.get(entry.id), outputs));
   }
   return { passes: 1, bundles };
@@ -130,12 +142,14 @@ interface PassContext {
   readonly metafileDir: string;
   readonly inputsOf: InputsOf;
   readonly probe: FileProbe;
-  readonly ownFileUse: (file: string) => string | undefined;
+  readonly scan: (file: string) => FileScan;
+  /** The optional requires the pass left out (see `optionalRequires`). */
+  readonly optional: OptionalRequire[];
 }
 
 function collect(
   entry: PassEntry,
-  { result, stagingDir, metafileDir, inputsOf, probe, ownFileUse }: PassContext,
+  { result, stagingDir, metafileDir, inputsOf, probe, scan, optional }: PassContext,
   cjsExports: string[] | undefined,
   outputs: Array<[string, Metafile['outputs'][string]]>,
 ): BuiltBundle {
@@ -173,6 +187,7 @@ function collect(
   const inputs = inputsOf(entry, sources);
 
   const esm = entry.resolved.buildOptions.format === 'esm';
+  const inClosure = new Set(closure);
   const record: BundleRecord = {
     hash,
     files: files.map(([name]) => name),
@@ -187,7 +202,8 @@ function collect(
     ...outputImports(output.imports ?? [], entry.resolved.buildOptions),
     // Filled in by the bundler when it installs the native packages the output imports.
     installedModules: [],
-    ownFileReaders: ownFileReadersOf(sources, ownFileUse, probe),
+    ...packageFindings(sources, scan, probe, projectRoot),
+    optionalRequires: optional.filter((o) => inClosure.has(o.file)),
   };
 
   const slice: Metafile = {
@@ -197,7 +213,6 @@ function collect(
   const metafile = path.join(metafileDir, `${entry.id}.json`);
   fs.writeFileSync(metafile, JSON.stringify(slice));
 
-  const inClosure = new Set(closure);
   const warnings = result.warnings
     .filter((w) => w.location && inClosure.has(toPosix(w.location.file)) && !w.location.file.includes('node_modules'))
     .slice(0, MAX_WARNINGS)
@@ -429,6 +444,94 @@ export function packageOf(input: string): string | undefined {
   return name.startsWith('@') && at + 2 < parts.length ? `${name}/${parts[at + 2]}` : name;
 }
 
+/**
+ * The optional requires among esbuild's errors (see {@link OptionalRequire}). A specifier that the project's own code
+ * also fails to resolve is none: it is left for that error.
+ */
+export function optionalRequires(errors: EsbuildMessage[], projectRoot: string): OptionalRequire[] {
+  const found: OptionalRequire[] = [];
+  const mistaken = new Set<string>();
+  for (const error of errors) {
+    const specifier = /^Could not resolve "([^"]+)"/.exec(error.text)?.[1];
+    if (specifier === undefined || !error.location) {
+      continue;
+    }
+    const optional = optionalRequireOf(error.location.file, error.location.line, specifier, projectRoot);
+    if (optional) {
+      found.push(optional);
+    } else {
+      mistaken.add(specifier);
+    }
+  }
+  return found.filter((o) => !mistaken.has(o.module));
+}
+
+/** One unresolved require as an {@link OptionalRequire}, or undefined when it is not one. */
+function optionalRequireOf(file: string, line: number, specifier: string, projectRoot: string): OptionalRequire | undefined {
+  const found = declarationOf(file, specifier, projectRoot);
+  return found && (found.declared === 'a dependency' || found.declared === 'a peer dependency') ? undefined
+    : found && { package: found.package, file, line, module: specifier, declared: found.declared as OptionalRequire['declared'] };
+}
+
+/**
+ * How the installed package that holds `file` declares the package a specifier names, when that package is not
+ * installed; undefined when `file` is no package's, or the package is installed (a subpath it does not have).
+ */
+function declarationOf(file: string, specifier: string, projectRoot: string):
+{ package: string; declared: OptionalRequire['declared'] | 'a dependency' | 'a peer dependency' } | undefined {
+  const name = packageNameOf(specifier);
+  const requiring = packageOf(file);
+  if (!name || !requiring) {
+    return undefined;
+  }
+  const absolute = path.resolve(projectRoot, file);
+  const parts = absolute.split(path.sep);
+  const at = parts.lastIndexOf('node_modules');
+  const packageDir = parts.slice(0, at + 1 + requiring.split('/').length).join(path.sep);
+  let manifest: PackageManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (installedFrom(path.dirname(absolute), name)) {
+    return undefined;
+  }
+  const declared = manifest.optionalDependencies?.[name] !== undefined ? 'an optional dependency'
+    : manifest.peerDependenciesMeta?.[name]?.optional ? 'an optional peer'
+      : manifest.dependencies?.[name] !== undefined ? 'a dependency'
+        : manifest.peerDependencies?.[name] !== undefined ? 'a peer dependency' : 'undeclared';
+  return { package: requiring, declared };
+}
+
+/**
+ * What to tell of esbuild's "Could not resolve" errors (formatted `file:line:column: text`) in installed packages
+ * that declare the missing package as a dependency or a peer: the install is broken.
+ */
+export function brokenInstallHint(errors: string[], projectRoot: string): string {
+  const hints = new Set<string>();
+  for (const error of errors) {
+    const match = /^(.*node_modules\/[^:]*):\d+:\d+: Could not resolve "([^"]+)"/.exec(error);
+    const found = match ? declarationOf(match[1], match[2], projectRoot) : undefined;
+    if (found && (found.declared === 'a dependency' || found.declared === 'a peer dependency')) {
+      hints.add(`${found.package} declares ${packageNameOf(match![2])} as ${found.declared} but it is not installed`);
+    }
+  }
+  return hints.size === 0 ? '' : `\n  ${[...hints].sort().join('; ')}: the install is broken. Run \`npm install\` (or your package manager's install) in the project`;
+}
+
+/** Whether Node.js would find a package from a directory: a `node_modules/<name>` in it or above it. */
+function installedFrom(dir: string, name: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, 'node_modules', name, 'package.json'))) {
+      return true;
+    }
+    if (path.dirname(current) === current) {
+      return false;
+    }
+  }
+}
+
 function formatMessages(error: unknown, projectRoot: string): string[] {
   const messages = (error as { errors?: EsbuildMessage[] }).errors;
   if (!messages || messages.length === 0) {
@@ -463,30 +566,179 @@ const OWN_FILE_PATTERNS: Array<[RegExp, string]> = [
   [/new\s+URL\(\s*['"`][^'"`]+['"`]\s*,\s*import\.meta\.url\s*\)/, "new URL('…', import.meta.url)"],
 ];
 
-/**
- * Bundled packages whose code reaches their own files at run time: one finding per package (the first file found),
- * so that the warning can name it and the fix. Each file is scanned once however many times it is listed.
- */
-export function ownFileReaders(sources: string[], probe: FileProbe = new FileProbe()): BundleRecord['ownFileReaders'] {
-  return ownFileReadersOf(sources, memoized(scanOwnFileUse), probe);
+/** A place where a file reaches its own package's files. */
+export interface OwnFileUse {
+  /** The label of the pattern (see OWN_FILE_PATTERNS). */
+  readonly uses: string;
+  readonly line: number;
+  /** Whether it stands at the module's top level (runs when the module loads), not inside a function or block. */
+  readonly atLoad: boolean;
+  /** Whether it reads the file (not only names it). */
+  readonly reads: boolean;
+  /** The file it names, relative to the package, when it names one literally that exists and is data (not code). */
+  readonly dataFile?: string;
+}
+
+/** What a package file does that bundling cannot carry. */
+export interface FileScan {
+  readonly ownFiles: OwnFileUse[];
+  /** Its first `require(<variable>)`, with the line. */
+  readonly dynamicRequire?: { readonly text: string; readonly line: number };
 }
 
 /**
- * How a file reaches its own package's files (the label of the first of OWN_FILE_PATTERNS it matches), or undefined.
- * A file without any of OWN_FILE_WORDS is not decoded.
+ * Bundled packages whose code reaches their own files at run time: one finding per package (the first place found),
+ * so that the warning can name it and the fix. Each file is scanned once however many times it is listed.
  */
-function scanOwnFileUse(file: string): string | undefined {
+export function ownFileReaders(sources: string[], probe: FileProbe = new FileProbe()): BundleRecord['ownFileReaders'] {
+  return packageFindings(sources, memoized(scanFile), probe, '').ownFileReaders;
+}
+
+/** Files that are code, which bundling carries (or a read of which is no data file's). */
+const CODE_EXTENSIONS = new Set(['', '.js', '.cjs', '.mjs', '.ts', '.cts', '.mts', '.jsx', '.tsx', '.json', '.node']);
+
+/**
+ * How a package file reaches its own package's files (every place one of OWN_FILE_PATTERNS matches) and whether it
+ * requires a variable. A file without any of the words they need is not decoded.
+ */
+export function scanFile(file: string): FileScan {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch {
-    return undefined;
+    return { ownFiles: [] };
   }
-  if (!OWN_FILE_WORDS.some((word) => bytes.includes(word))) {
-    return undefined;
+  const ownWords = OWN_FILE_WORDS.some((word) => bytes.includes(word));
+  const requires = bytes.includes('require(');
+  if (!ownWords && !requires) {
+    return { ownFiles: [] };
   }
   const text = bytes.toString('utf8');
-  return OWN_FILE_PATTERNS.find(([pattern]) => pattern.test(text))?.[1];
+  const lineAt = (index: number) => text.slice(0, index).split('\n').length;
+  const ownFiles: OwnFileUse[] = [];
+  if (ownWords) {
+    const shape = scriptShape(text);
+    const packageDir = packageDirOf(file);
+    for (const [pattern, uses] of OWN_FILE_PATTERNS) {
+      for (const match of text.matchAll(new RegExp(pattern.source, 'g'))) {
+        if (shape.inComment(match.index!)) {
+          continue;
+        }
+        const named = literalPathOf(text, match.index!, uses);
+        const target = named !== undefined ? path.resolve(path.dirname(file), named) : undefined;
+        const dataFile = target && packageDir && target.startsWith(packageDir + path.sep) && !CODE_EXTENSIONS.has(path.extname(target).toLowerCase())
+          && isFile(target) ? toPosix(path.relative(packageDir, target)) : undefined;
+        // Read right away: the pattern reads, or stands in a read's first argument (`fs.readFileSync(path.join(__dirname, …))`).
+        const reads = READS.has(uses) || READ_CALL.test(text.slice(Math.max(0, match.index! - 80), match.index!));
+        // At the top level, and not in an arrow function or function expression of its statement.
+        const at = match.index!;
+        const statement = text.slice(Math.max(text.lastIndexOf(';', at), text.lastIndexOf('}', at), text.lastIndexOf('{', at)) + 1, at);
+        const atLoad = shape.depth(at) === 0 && !/=>|\bfunction\b/.test(statement);
+        ownFiles.push({ uses, line: lineAt(at), atLoad, reads, ...(dataFile ? { dataFile } : {}) });
+      }
+    }
+    ownFiles.sort((a, b) => a.line - b.line);
+  }
+  const dynamic = requires ? /(?<![\w$.])require\(\s*([A-Za-z_$][\w$.]*)\s*\)/.exec(text) : null;
+  return { ownFiles, ...(dynamic ? { dynamicRequire: { text: `require(${dynamic[1]})`, line: lineAt(dynamic.index) } } : {}) };
+}
+
+/**
+ * The path a match of an own-file pattern names, when it is all string literals: `path.join(__dirname, '..', 'a.css')`,
+ * `__dirname + '/a.css'`, `` `${__dirname}/a.css` ``, `new URL('./a.css', import.meta.url)`.
+ */
+function literalPathOf(text: string, at: number, uses: string): string | undefined {
+  const rest = text.slice(at, at + 400);
+  const literal = /^(['"])([^'"\\\n]*)\1$/;
+  if (uses.startsWith('path.join(')) {
+    const args = /^[\w.]*\([^,]*(?:\([^)]*\))?\s*,([^)]*)\)/.exec(rest)?.[1];
+    const parts = args?.split(',').map((a) => literal.exec(a.trim())?.[2]);
+    return parts && parts.every((p) => p !== undefined) ? path.join(...parts as string[]) : undefined;
+  }
+  if (uses === '__dirname + "…"') {
+    const tail = /^__dirname\s*\+\s*(['"])([^'"\\\n]*)\1(?!\s*[\w$+.(])/.exec(rest);
+    return tail ? `.${tail[2].startsWith('/') ? '' : '/'}${tail[2]}` : undefined;
+  }
+  if (uses === '`${__dirname}/…`') {
+    const tail = /^`\$\{\s*__dirname\s*\}(\/[^`$]*)`/.exec(rest);
+    return tail ? `.${tail[1]}` : undefined;
+  }
+  if (uses.startsWith('new URL(')) {
+    return /^new\s+URL\(\s*(['"`])([^'"`]+)\1/.exec(rest)?.[2];
+  }
+  return undefined;
+}
+
+/**
+ * The shape of a script at each position: the depth of `{` blocks (0: the module's top level), and whether it is in
+ * a comment. Strings, template literals and comments are skipped; a regular expression literal holding a brace can
+ * mislead it. Used to tell "when the module loads" from "inside a function" in messages, to ship a package that reads
+ * a file at load, and to leave out what a comment shows (a JSDoc example).
+ */
+function scriptShape(text: string): { depth: (index: number) => number; inComment: (index: number) => boolean } {
+  const opens: number[] = [];
+  const closes: number[] = [];
+  // Comment ranges, as start and end pairs in one sorted list.
+  const comments: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
+      const end = text[i + 1] === '/' ? text.indexOf('\n', i) : text.indexOf('*/', i + 2) + 1;
+      comments.push(i, end <= 0 ? text.length : end);
+      if (end <= 0) {
+        break;
+      }
+      i = end;
+    } else if (c === '"' || c === "'" || c === '`') {
+      for (i++; i < text.length && text[i] !== c && !(c !== '`' && text[i] === '\n'); i++) {
+        if (text[i] === '\\') {
+          i++;
+        }
+      }
+    } else if (c === '{') {
+      opens.push(i);
+    } else if (c === '}') {
+      closes.push(i);
+    }
+  }
+  return {
+    depth: (index) => countBefore(opens, index) - countBefore(closes, index),
+    // Inside a comment: an odd number of range bounds before it.
+    inComment: (index) => countBefore(comments, index + 1) % 2 === 1,
+  };
+}
+
+/** How many numbers of a sorted list are below `index`. */
+function countBefore(list: number[], index: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (list[mid] < index) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
+}
+
+/** The directory of the package a file in `node_modules` belongs to. */
+function packageDirOf(file: string): string | undefined {
+  const parts = file.split(path.sep);
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0 || at + 1 >= parts.length) {
+    return undefined;
+  }
+  return parts.slice(0, at + (parts[at + 1].startsWith('@') ? 3 : 2)).join(path.sep);
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** A one-argument function that computes each argument's value once. */
@@ -500,21 +752,73 @@ function memoized<T>(compute: (key: string) => T): (key: string) => T {
   };
 }
 
-/** {@link ownFileReaders}, given how each file reaches its own package's files (`useOf`, see OWN_FILE_PATTERNS). */
-function ownFileReadersOf(sources: string[], useOf: (file: string) => string | undefined, probe: FileProbe): BundleRecord['ownFileReaders'] {
-  const found = new Map<string, { module: string; file: string; uses: string }>();
+/**
+ * What a bundle's packages need that bundling cannot carry:
+ * - `shipInstalled`: packages to ship installed beside the bundle: those that read a data file of their own (a
+ *   literal path to a file that exists: jsdom's stylesheet, pdfkit's fonts and ICC profile) or read their own files
+ *   when the module loads (left out of the bundle, `external`), and the optional peers the project has installed
+ *   that a package loads through `require(<variable>)` and the bundle does not hold (sequelize's driver);
+ * - `ownFileReaders`: the other packages that reach their own files on a code path (pino's transport worker),
+ *   one finding per package, for a warning that names the place.
+ */
+export function packageFindings(sources: string[], scan: (file: string) => FileScan, probe: FileProbe, projectRoot: string):
+Pick<BundleRecord, 'ownFileReaders' | 'shipInstalled'> {
+  const files = new Map<string, string[]>();
   for (const source of sources) {
     const module = probe.packageOf(source, packageOf);
-    if (!module || found.has(module) || module.startsWith('@aws-sdk/')) {
-      continue;
-    }
-    const uses = useOf(source);
-    if (uses !== undefined) {
-      const parts = toPosix(source).split('/');
-      found.set(module, { module, file: parts.slice(parts.lastIndexOf('node_modules') + 1).join('/'), uses });
+    if (module && !module.startsWith('@aws-sdk/')) {
+      files.set(module, [...files.get(module) ?? [], source]);
     }
   }
-  return [...found.values()].sort((a, b) => (a.module < b.module ? -1 : 1));
+  const display = (source: string) => {
+    const parts = toPosix(source).split('/');
+    return parts.slice(parts.lastIndexOf('node_modules') + 1).join('/');
+  };
+  const readers: Array<BundleRecord['ownFileReaders'][number]> = [];
+  const shipInstalled: Array<BundleRecord['shipInstalled'][number]> = [];
+  for (const [module, sourcesOf] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const uses = sourcesOf.flatMap((source) => scan(source).ownFiles.map((use) => ({ source, use })));
+    const data = uses.find(({ use }) => use.dataFile !== undefined);
+    const atLoad = uses.find(({ use }) => use.atLoad && use.reads);
+    if (data || atLoad) {
+      const { source, use } = (data ?? atLoad)!;
+      const what = use.dataFile ? `reads its own file ${use.dataFile}` : 'reads its own files when the module loads';
+      shipInstalled.push({ module, reason: `${module} ${what} (${use.uses}, ${display(source)}:${use.line})`, external: true });
+    } else if (uses.length > 0) {
+      const { source, use } = uses[0];
+      readers.push({ module, file: display(source), uses: use.uses, line: use.line, atLoad: use.atLoad });
+    }
+    if (projectRoot === '') {
+      continue;
+    }
+    // Optional peers loaded by name: the project's, when the bundle does not hold them.
+    const dynamic = sourcesOf.map((source) => ({ source, found: scan(source).dynamicRequire })).find(({ found }) => found);
+    const dir = dynamic && packageDirOf(dynamic.source);
+    if (dynamic && dir) {
+      const manifest = readJson(path.join(dir, 'package.json')) as PackageManifest | undefined;
+      for (const [peer, meta] of Object.entries(manifest?.peerDependenciesMeta ?? {})) {
+        if (meta?.optional && !files.has(peer) && isFile(path.join(projectRoot, 'node_modules', ...peer.split('/'), 'package.json'))
+          && !shipInstalled.some((s) => s.module === peer)) {
+          shipInstalled.push({ module: peer, reason: `${module} loads it through ${dynamic.found!.text}, ${display(dynamic.source)}:${dynamic.found!.line}`, external: false });
+        }
+      }
+    }
+  }
+  return { ownFileReaders: readers, shipInstalled };
+}
+
+/** The patterns that read (not only name) a file. */
+const READS = new Set(['fs.*(__dirname)', 'require.resolve("./…")']);
+
+/** A read call whose first argument starts where the text ends. */
+const READ_CALL = /\b(?:readFileSync|readFile|readdirSync|readdir|createReadStream|statSync|existsSync|require)\(\s*(?:[\w$]+\.)?$/;
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The words every one of OWN_FILE_PATTERNS needs: a file without any of them is not decoded. */

@@ -12,7 +12,7 @@ export interface ReportEntry {
   readonly entry: string;
   readonly state: 'built' | 'cache' | 'failed';
   /** What the report shows of the bundle's record (not the record: the report outlives the pass). */
-  readonly record?: Pick<BundleRecord, 'hash' | 'bytes' | 'gzipBytes' | 'topModules' | 'optionalImports' | 'installedModules'>;
+  readonly record?: Pick<BundleRecord, 'hash' | 'bytes' | 'gzipBytes' | 'topModules' | 'optionalImports' | 'installedModules'> & Partial<Pick<BundleRecord, 'shipInstalled'>>;
   /** The file holding the bundle's metafile slice (linked or copied into the report). */
   readonly metafile?: string;
   readonly errors: string[];
@@ -64,6 +64,8 @@ export class BundleReport {
         optionalImports: e.record?.optionalImports ?? [],
         // Native packages installed beside the bundle for the function's platform.
         installedModules: e.record?.installedModules ?? [],
+        // Why each of them is (a native addon is one by its name).
+        installReasons: Object.fromEntries((e.record?.shipInstalled ?? []).map((s) => [s.module, s.reason])),
         metafile,
         errors: e.errors,
         ...(e.init ? { init: e.init } : {}),
@@ -78,7 +80,8 @@ export class BundleReport {
       'Written by cdk-lambda-kit at synth. Sizes are unzipped; gzip is the compressed main file.',
       'Load a metafile into https://esbuild.github.io/analyze/ to see everything a bundle holds.',
       'Optional: packages required inside try/catch that are not installed; the require fails inside the try at run time.',
-      'Installed: native packages the bundle imports, installed beside it (node_modules) for the function\'s platform.',
+      'Installed: what bundling cannot carry, installed beside the bundle (node_modules) for the function\'s platform: ' +
+        'native packages it imports, packages that read their own data files, optional peers a package loads by name.',
       '',
       ...(withInit ? [
         `Init: each bundle started in the Lambda runtime client (aws-lambda-ric) on Node.js ${rows.find((r) => r.init)?.init?.node}, ` +
@@ -96,7 +99,7 @@ export class BundleReport {
         r.state === 'cache' ? 'cache' : r.state,
         r.topModules.map((m) => `${m.module} ${formatBytes(m.bytes)}`).join('<br>'),
         r.optionalImports.join('<br>') || '-',
-        r.installedModules.join('<br>') || '-',
+        r.installedModules.map((m) => (r.installReasons[m] ? `${m} (${r.installReasons[m]})` : m)).join('<br>') || '-',
         ...(withInit ? [formatInit(r.init), (r.init?.heavyModules ?? []).map((m) => `${m.module} ${m.ms.toFixed(1)} ms`).join('<br>')] : []),
         r.metafile ?? '-',
       ].join(' | ')).map((row) => `| ${row} |`),

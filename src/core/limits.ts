@@ -73,16 +73,27 @@ export function checkMemorySize(value: number | undefined): string | undefined {
   return checkIntegerRange('memorySize', value, 128, 10240, 'MB');
 }
 
-/** Timeout: 1 to 900 seconds (15 minutes), in whole seconds. */
-export function checkTimeout(value: Duration | undefined): string | undefined {
+/**
+ * A duration in whole seconds (or whole minutes) from `min` to `max` of that unit. `range` is how the message states
+ * the range ("60 seconds to 6 hours"); by default "`min` to `max`".
+ */
+export function checkWholeDuration(
+  prop: string, value: Duration | undefined, unit: 'seconds' | 'minutes', min: number, max: number, range = `${min} to ${max}`,
+): string | undefined {
   if (value === undefined || value.isUnresolved()) {
     return undefined;
   }
+  const size = unit === 'seconds' ? 1000 : 60_000;
   const ms = value.toMilliseconds();
-  if (ms % 1000 !== 0 || ms < 1000 || ms > 900_000) {
-    return `\`timeout\` must be whole seconds from 1 to 900 seconds (15 minutes), got ${formatDuration(value)}`;
+  if (ms % size !== 0 || ms < min * size || ms > max * size) {
+    return `\`${prop}\` must be whole ${unit} from ${range}, got ${formatDuration(value)}`;
   }
   return undefined;
+}
+
+/** Timeout: 1 to 900 seconds (15 minutes), in whole seconds. */
+export function checkTimeout(value: Duration | undefined): string | undefined {
+  return checkWholeDuration('timeout', value, 'seconds', 1, 900, '1 to 900 seconds (15 minutes)');
 }
 
 /** Ephemeral storage: 512 to 10,240 MB. */

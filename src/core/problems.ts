@@ -8,3 +8,9 @@ export function formatProblems(path: string, messages: string[]): string {
   }
   return `${path}: ${messages.length} problems:\n${messages.map((m) => `  - ${m}`).join('\n')}`;
 }
+
+/** A non-fatal concern for `Annotations.addWarningV2`: its stable id (`cdk-lambda-kit:<id>`) and the message. */
+export interface Warning {
+  readonly id: string;
+  readonly message: string;
+}

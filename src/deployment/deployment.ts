@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { checkIntegerRange, formatDuration } from '../core/limits';
+import { checkIntegerRange, checkWholeDuration } from '../core/limits';
 import { acknowledgeCodeDeployPolicy } from '../monitoring/acknowledgements';
 
 /** Options every deployment style shares. */
@@ -112,14 +112,10 @@ export class Deployment {
     if (!this.shift) {
       return [];
     }
-    const problems = [checkIntegerRange(`deployment (${this.style}).percentage`, this.shift.percentage, 1, 99, '%')];
-    const interval = this.shift.interval;
-    if (!interval.isUnresolved()) {
-      const ms = interval.toMilliseconds();
-      if (ms % 60_000 !== 0 || ms < 60_000 || ms > 2880 * 60_000) {
-        problems.push(`\`deployment (${this.style}).interval\` must be whole minutes from 1 to 2880 (2 days), got ${formatDuration(interval)}`);
-      }
-    }
+    const problems = [
+      checkIntegerRange(`deployment (${this.style}).percentage`, this.shift.percentage, 1, 99, '%'),
+      checkWholeDuration(`deployment (${this.style}).interval`, this.shift.interval, 'minutes', 1, 2880, '1 to 2880 (2 days)'),
+    ];
     return problems.filter((p): p is string => p !== undefined);
   }
 

@@ -4,13 +4,12 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DeliveredEventSource, checkRetryPolicy, stableId } from './delivery';
-import { formatProblems } from '../core/problems';
-import { functionOf, markInvokedAsynchronously } from '../core/targets';
-import { DestinationWriter, destinationFindings, queueFacts } from '../failure-handling/destination-rules';
+import { DeliveredEventSource, RetryPolicyOptions, checkRetryPolicy, stableId } from './delivery';
+import { functionOf } from '../core/targets';
+import { DestinationWriter } from '../failure-handling/destination-rules';
 
 /** Options of an {@link EventBridgeSource}. */
-export interface EventBridgeSourceOptions {
+export interface EventBridgeSourceOptions extends RetryPolicyOptions {
   /**
    * The events that invoke the function: a new rule with this pattern is created (on `eventBus`). Checked at synth
    * where it is static: not empty, known top-level fields, every value an array of values or content filters
@@ -59,23 +58,6 @@ export interface EventBridgeSourceOptions {
   readonly event?: events.RuleTargetInput;
 
   /**
-   * How many times EventBridge retries an invocation Lambda refused (throttled, or the service unavailable), 0 to 185.
-   * Errors thrown by the function are retried by Lambda's own asynchronous retries.
-   *
-   * @default 185
-   * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
-   */
-  readonly retryAttempts?: number;
-
-  /**
-   * How long EventBridge keeps retrying, whole seconds from 60 seconds to 24 hours.
-   *
-   * @default Duration.hours(24)
-   * @see https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
-   */
-  readonly maxEventAge?: Duration;
-
-  /**
    * Where events EventBridge could not deliver go once the retry policy is exhausted: a standard (not FIFO) queue.
    * A queue you pass gets an alarm on its depth (running the function's alarm action) at synth; one this app does not
    * define gives a warning (`cdk-lambda-kit:importedDeadLetterQueue`), since its queue policy is not written here.
@@ -108,7 +90,7 @@ export class EventBridgeSource extends DeliveredEventSource {
     const fn = functionOf(target) as unknown as Construct;
     const o = this.options;
     const source = o.rule ? `EventBridgeSource(${o.rule.node.path})` : 'EventBridgeSource';
-    const problems = [...checkRetryPolicy(source, o.retryAttempts, o.maxEventAge)];
+    const problems = [...checkRetryPolicy(source, o)];
     if (o.rule && (o.eventPattern || o.eventBus)) {
       problems.push(`\`${source}.rule\` cannot be combined with \`eventPattern\` or \`eventBus\`: add the pattern to the rule you pass`);
     } else if (!o.rule && !o.eventPattern) {
@@ -131,22 +113,13 @@ export class EventBridgeSource extends DeliveredEventSource {
     if (!o.rule && fn.node.tryFindChild(id)) {
       problems.push(`\`${source}\` with this pattern is already on this function (as ${id}): give one of them another \`id\``);
     }
-    const findings = o.deadLetterQueue
-      ? destinationFindings({ prop: `${source}.deadLetterQueue`, writer: DestinationWriter.EVENTS }, queueFacts(o.deadLetterQueue))
-      : { problems: [], warnings: [] };
-    problems.push(...findings.problems);
-    if (problems.length > 0) {
-      throw new Error(formatProblems(fn.node.path, problems));
-    }
-    for (const w of findings.warnings) {
-      Annotations.of(fn).addWarningV2(w.id, w.message);
-    }
-    markInvokedAsynchronously(target, source);
+    // An existing rule's queue is named from the rule's path: two rules with one ID in different scopes do not collide.
+    const queueId = `${o.rule ? stableId(o.rule.node.id, o.rule.node.path) : id}DeadLetterQueue`;
+    const deadLetterQueue = this._bindDelivery(target, fn, {
+      source, problems, writer: { writer: DestinationWriter.EVENTS }, deadLetterQueue: o.deadLetterQueue, queueId,
+    });
     const rule = (o.rule as events.Rule | undefined)
       ?? new events.Rule(fn, id, { eventPattern: o.eventPattern, eventBus: o.eventBus, description: o.description });
-    // An existing rule's queue is named from the rule's path: two rules with one ID in different scopes do not collide.
-    const dlqId = o.rule ? stableId(o.rule.node.id, o.rule.node.path) : id;
-    const deadLetterQueue = this.deliverFailuresTo(fn, `${dlqId}DeadLetterQueue`, target, o.deadLetterQueue);
     rule.addTarget(new targets.LambdaFunction(target, {
       event: o.event,
       retryAttempts: o.retryAttempts ?? 185,

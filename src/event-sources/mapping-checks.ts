@@ -4,19 +4,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { checkPatternFields } from './eventbridge';
 import { checkIntegerRange } from '../core/limits';
-import { formatProblems } from '../core/problems';
+import { Warning, formatProblems } from '../core/problems';
 import { referencedIds } from '../core/template-rules';
-
-/** A warning for `Annotations.addWarningV2`: a stable id and the message. */
-export interface MappingWarning {
-  readonly id: string;
-  readonly message: string;
-}
 
 /** What the checks of a queue against the function it invokes found. */
 export interface MappingFindings {
   readonly problems: string[];
-  readonly warnings: MappingWarning[];
+  readonly warnings: Warning[];
 }
 
 /** An SQS queue bound to a function, as the checks see it. Undefined values are unknown (tokens, imports). */
@@ -42,7 +36,7 @@ export interface QueueBinding {
  */
 export function checkQueueBinding(b: QueueBinding): MappingFindings {
   const problems: string[] = [];
-  const warnings: MappingWarning[] = [];
+  const warnings: Warning[] = [];
   const { visibilitySeconds: visibility, timeoutSeconds: timeout } = b;
   if (visibility !== undefined && timeout !== undefined) {
     if (visibility < timeout) {
@@ -104,9 +98,9 @@ export interface StreamBinding {
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-errors.html
  */
-export function checkStreamBinding(b: StreamBinding): MappingWarning[] {
+export function checkStreamBinding(b: StreamBinding): Warning[] {
   const infinite = (v: number | undefined) => v === undefined || v === -1;
-  const warnings: MappingWarning[] = [];
+  const warnings: Warning[] = [];
   if (infinite(b.retryAttempts) && infinite(b.maxRecordAgeSeconds)) {
     warnings.push({
       id: 'cdk-lambda-kit:unboundedStreamRetries',
@@ -334,13 +328,13 @@ const FILTER_MAX = 10;
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
  */
-function checkMappingFilters(mapping: lambda.CfnEventSourceMapping, criteria: unknown, problems: string[]): MappingWarning[] {
+function checkMappingFilters(mapping: lambda.CfnEventSourceMapping, criteria: unknown, problems: string[]): Warning[] {
   const filters = (criteria as { filters?: Array<{ pattern?: unknown }> } | undefined)?.filters;
   if (!Array.isArray(filters)) {
     return [];
   }
   const name = mappingName(mapping);
-  const warnings: MappingWarning[] = [];
+  const warnings: Warning[] = [];
   if (filters.length > FILTER_MAX) {
     problems.push(`\`${name}.filters\` must hold at most ${FILTER_MAX} filters (Lambda's quota, ${FILTER_QUOTA} by default and at most ${FILTER_MAX} on request), got ${filters.length}: ` +
       'combine patterns with `$or`');

@@ -4,13 +4,13 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DeliveredEventSource, checkMinutes, checkRetryPolicy, stableId } from './delivery';
-import { formatProblems } from '../core/problems';
-import { DestinationWriter, destinationFindings, queueFacts } from '../failure-handling/destination-rules';
-import { functionOf, markInvokedAsynchronously } from '../core/targets';
+import { DeliveredEventSource, RetryPolicyOptions, checkRetryPolicy, stableId } from './delivery';
+import { checkWholeDuration } from '../core/limits';
+import { functionOf } from '../core/targets';
+import { DestinationWriter } from '../failure-handling/destination-rules';
 
 /** Options of a {@link ScheduleSource}. */
-export interface ScheduleSourceOptions {
+export interface ScheduleSourceOptions extends RetryPolicyOptions {
   /**
    * The construct ID of the schedule, created under the function. Set it to keep the schedule when you change its
    * expression, or to add two schedules with the same expression.
@@ -34,23 +34,6 @@ export interface ScheduleSourceOptions {
    * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_FlexibleTimeWindow.html
    */
   readonly timeWindow?: Duration;
-
-  /**
-   * How many times EventBridge Scheduler retries an invocation Lambda refused (throttled, or the service
-   * unavailable), 0 to 185. Errors thrown by the function are retried by Lambda's own asynchronous retries.
-   *
-   * @default 185
-   * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
-   */
-  readonly retryAttempts?: number;
-
-  /**
-   * How long EventBridge Scheduler keeps retrying, whole seconds from 60 seconds to 24 hours.
-   *
-   * @default Duration.hours(24)
-   * @see https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
-   */
-  readonly maxEventAge?: Duration;
 
   /**
    * Where invocations that could not be delivered go once the retry policy is exhausted: a standard (not FIFO) queue
@@ -139,20 +122,15 @@ export class ScheduleSource extends DeliveredEventSource {
     const source = `ScheduleSource(${expressionString})`;
     const problems = [
       ...checkScheduleExpression(`${source}.expression`, expressionString),
-      checkMinutes(`${source}.timeWindow`, o.timeWindow, 1, 1440),
-      ...checkRetryPolicy(source, o.retryAttempts, o.maxEventAge),
+      checkWholeDuration(`${source}.timeWindow`, o.timeWindow, 'minutes', 1, 1440, '1 to 1440 minutes'),
+      ...checkRetryPolicy(source, o),
     ].filter((p): p is string => p !== undefined);
-    if (o.deadLetterQueue) {
-      problems.push(...destinationFindings({ prop: `${source}.deadLetterQueue`, writer: DestinationWriter.SCHEDULER }, queueFacts(o.deadLetterQueue)).problems);
-    }
     if (fn.node.tryFindChild(id)) {
       problems.push(`${source} is already on this function (as ${id}): give one of them another \`id\``);
     }
-    if (problems.length > 0) {
-      throw new Error(formatProblems(fn.node.path, problems));
-    }
-    markInvokedAsynchronously(target, source);
-    const deadLetterQueue = this.deliverFailuresTo(fn, `${id}DeadLetterQueue`, target, o.deadLetterQueue);
+    const deadLetterQueue = this._bindDelivery(target, fn, {
+      source, problems, writer: { writer: DestinationWriter.SCHEDULER }, deadLetterQueue: o.deadLetterQueue, queueId: `${id}DeadLetterQueue`,
+    });
     // aws-cdk-lib refuses tokens for the retry policy and the time window (it compares them as numbers): those
     // are written on the resource instead.
     const retryAttempts = o.retryAttempts ?? 185;

@@ -1,4 +1,4 @@
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -8,8 +8,8 @@ import { DeliveredEventSource } from './delivery';
 import { checkFilterPolicy, renderAttributePolicy, renderBodyPolicy } from './sns-filter-policy';
 import { stableId } from '../core/ids';
 import { formatProblems } from '../core/problems';
-import { DestinationWriter, destinationFindings, fifoTopicProblem, known, queueFacts } from '../failure-handling/destination-rules';
-import { functionOf, markInvokedAsynchronously } from '../core/targets';
+import { functionOf } from '../core/targets';
+import { DestinationWriter, fifoTopicProblem, known } from '../failure-handling/destination-rules';
 import { acknowledge } from '../monitoring/acknowledgements';
 
 /** Options of an {@link SnsSource}. */
@@ -104,25 +104,21 @@ export class SnsSource extends DeliveredEventSource {
         'created beside the function. Create a standard queue in a stack of the topic\'s environment with ' +
         '`queueName: PhysicalName.GENERATE_IF_NEEDED` and pass it as `deadLetterQueue`');
     }
-    const findings = o.deadLetterQueue ? destinationFindings({
-      prop: `${source}.deadLetterQueue`,
-      writer: DestinationWriter.SNS,
-      sourceName: this.topic.node.path,
-      sourceFifo: this.topic.fifo,
-      sourceAccount: topicEnv.account ?? fnEnv.account,
-      sourceRegion: topicEnv.region ?? fnEnv.region,
-    }, queueFacts(o.deadLetterQueue)) : { problems: [], warnings: [] };
-    problems.push(...findings.problems);
-    if (problems.length > 0) {
-      throw new Error(formatProblems(fn.node.path, problems));
-    }
-    for (const w of findings.warnings) {
-      Annotations.of(fn).addWarningV2(w.id, w.message);
-    }
-    markInvokedAsynchronously(target, source);
     // IDs from the topic's path: two topics with the same ID in different scopes are two subscriptions.
     const id = stableId(this.topic.node.id, this.topic.node.path);
-    const deadLetterQueue = this.deliverFailuresTo(fn, `${id}DeadLetterQueue`, target, o.deadLetterQueue);
+    const deadLetterQueue = this._bindDelivery(target, fn, {
+      source,
+      problems,
+      writer: {
+        writer: DestinationWriter.SNS,
+        sourceName: this.topic.node.path,
+        sourceFifo: this.topic.fifo,
+        sourceAccount: topicEnv.account ?? fnEnv.account,
+        sourceRegion: topicEnv.region ?? fnEnv.region,
+      },
+      deadLetterQueue: o.deadLetterQueue,
+      queueId: `${id}DeadLetterQueue`,
+    });
     const lambdaSubscription = new subscriptions.LambdaSubscription(target, {
       filterPolicy: o.filterPolicy,
       filterPolicyWithMessageBody: o.filterPolicyWithMessageBody,

@@ -4,7 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkQueueBinding } from './mapping-checks';
-import { checkIntegerRange, formatDuration } from '../core/limits';
+import { checkIntegerRange, checkWholeDuration, formatDuration } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { functionOf, timeoutOf } from '../core/targets';
 import { acknowledgeSqsMapping } from '../monitoring/acknowledgements';
@@ -104,8 +104,8 @@ export class SqsSource implements lambda.IEventSource {
     if (window && !window.isUnresolved()) {
       if (fifo) {
         problems.push(`\`SqsSource(${queuePath}).maxBatchingWindow\` cannot be used with a FIFO queue, got ${formatDuration(window)}`);
-      } else if (windowSeconds > 300 || window.toMilliseconds() % 1000 !== 0) {
-        problems.push(`\`SqsSource(${queuePath}).maxBatchingWindow\` must be whole seconds from 0 to 300, got ${formatDuration(window)}`);
+      } else {
+        problems.push(checkWholeDuration(`SqsSource(${queuePath}).maxBatchingWindow`, window, 'seconds', 0, 300));
       }
     }
 

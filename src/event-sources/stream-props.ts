@@ -5,7 +5,7 @@ import { IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
 import { StreamEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct, IConstruct } from 'constructs';
 import { StreamSourceOptions } from './stream';
-import { checkIntegerRange, formatDuration } from '../core/limits';
+import { checkIntegerRange, checkWholeDuration } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { functionOf } from '../core/targets';
 import { createFailureBucket } from '../failure-handling/failure-bucket';
@@ -27,9 +27,9 @@ export function checkStreamOptions(name: string, o: StreamSourceOptions, facts?:
     checkIntegerRange(`${name}.batchSize`, o.batchSize, 1, 10000),
     checkIntegerRange(`${name}.retryAttempts`, o.retryAttempts, 0, 10000),
     checkIntegerRange(`${name}.parallelizationFactor`, o.parallelizationFactor, 1, 10),
-    checkSeconds(`${name}.maxBatchingWindow`, o.maxBatchingWindow, 0, 300),
-    checkSeconds(`${name}.maxRecordAge`, o.maxRecordAge, 60, 604_800),
-    checkSeconds(`${name}.tumblingWindow`, o.tumblingWindow, 0, 900),
+    checkWholeDuration(`${name}.maxBatchingWindow`, o.maxBatchingWindow, 'seconds', 0, 300),
+    checkWholeDuration(`${name}.maxRecordAge`, o.maxRecordAge, 'seconds', 60, 604_800),
+    checkWholeDuration(`${name}.tumblingWindow`, o.tumblingWindow, 'seconds', 0, 900),
   ];
   const atTimestamp = o.startingPosition === lambda.StartingPosition.AT_TIMESTAMP;
   if (facts?.kind === 'dynamodb' && atTimestamp) {
@@ -53,17 +53,6 @@ export function checkStreamOptions(name: string, o: StreamSourceOptions, facts?:
   }
   problems.push(...(o.onFailure?._problems(`${name}.onFailure`) ?? []));
   return problems.filter((p): p is string => p !== undefined);
-}
-
-function checkSeconds(prop: string, value: Duration | undefined, min: number, max: number): string | undefined {
-  if (value === undefined || value.isUnresolved()) {
-    return undefined;
-  }
-  const ms = value.toMilliseconds();
-  if (ms % 1000 !== 0 || ms < min * 1000 || ms > max * 1000) {
-    return `\`${prop}\` must be whole seconds from ${min} to ${max}, got ${formatDuration(value)}`;
-  }
-  return undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SqsSource, SqsSourceOptions } from './sqs';
-import { checkIntegerRange, formatDuration } from '../core/limits';
+import { checkIntegerRange, checkWholeDuration, formatDuration } from '../core/limits';
 import { formatProblems } from '../core/problems';
 import { timeoutOf } from '../core/targets';
 import { enforceTemplateRules } from '../core/template-rules';
@@ -43,18 +43,6 @@ export interface WorkerQueueProps extends SqsSourceOptions {
   readonly retentionPeriod?: Duration;
 }
 
-/** Retention: whole seconds from 60 seconds to 14 days (SQS's limits). */
-function checkRetention(value: Duration | undefined): string | undefined {
-  if (value === undefined || value.isUnresolved()) {
-    return undefined;
-  }
-  const ms = value.toMilliseconds();
-  if (ms % 1000 !== 0 || ms < 60_000 || ms > 1_209_600_000) {
-    return `\`retentionPeriod\` must be whole seconds from 60 seconds to 14 days, got ${formatDuration(value)}`;
-  }
-  return undefined;
-}
-
 /** A message can be received `maxReceiveCount` times, each after a visibility timeout, before it moves to the DLQ. */
 function retentionBelowRedrive(props: WorkerQueueProps, visibilitySeconds: number): string | undefined {
   const retention = props.retentionPeriod ?? Duration.days(4);
@@ -90,7 +78,8 @@ export class WorkerQueue extends Construct {
     const window = props.maxBatchingWindow && !props.maxBatchingWindow.isUnresolved() ? props.maxBatchingWindow.toSeconds() : 0;
     const problems = [
       checkIntegerRange('maxReceiveCount', props.maxReceiveCount, 1, 1000),
-      checkRetention(props.retentionPeriod),
+      // SQS's limits on retention.
+      checkWholeDuration('retentionPeriod', props.retentionPeriod, 'seconds', 60, 1_209_600, '60 seconds to 14 days'),
       timeout.isUnresolved() ? '`consumer` must have a concrete timeout (the visibility timeout is derived from it), got a token' : undefined,
     ].filter((p): p is string => p !== undefined);
     const visibility = timeout.isUnresolved() ? undefined : Math.min(6 * timeout.toSeconds() + window, 43_200);

@@ -1,5 +1,6 @@
 import { CfnResource, Token } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Warning } from '../core/problems';
 
 /**
  * The rules AWS documents for the queues, topics and buckets that keep a function's failed events, whoever wires them
@@ -56,12 +57,6 @@ export interface DestinationSource {
   readonly sourceAccount?: string;
 }
 
-/** A warning with its stable id. */
-export interface DestinationWarning {
-  readonly id: string;
-  readonly message: string;
-}
-
 /** Why each service refuses a FIFO destination, as AWS documents it. */
 const FIFO_REASONS: Record<string, string> = {
   [DestinationWriter.EVENTS]: 'EventBridge dead-letter queues are standard SQS queues (PutTargets fails with "SQS FIFO is not supported by Dead Letter Queues")',
@@ -80,9 +75,9 @@ const FIFO_REASONS: Record<string, string> = {
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
  */
-export function destinationFindings(source: DestinationSource, d: DestinationFacts): { problems: string[]; warnings: DestinationWarning[] } {
+export function destinationFindings(source: DestinationSource, d: DestinationFacts): { problems: string[]; warnings: Warning[] } {
   const problems: string[] = [];
-  const warnings: DestinationWarning[] = [];
+  const warnings: Warning[] = [];
   const kind = d.service === 'sns' ? 'topic' : 'queue';
   const reason = FIFO_REASONS[source.writer];
   if (reason && d.fifo === true && (d.service === 'sqs' || d.service === 'sns')) {

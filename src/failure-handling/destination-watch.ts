@@ -6,10 +6,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { DestinationFacts, DestinationSource, DestinationWarning, DestinationWriter, destinationFindings, fifoTopicProblem, known } from './destination-rules';
+import { DestinationFacts, DestinationSource, DestinationWriter, destinationFindings, fifoTopicProblem, known } from './destination-rules';
 import { isWatched, recordWatched } from './watched-destinations';
 import { stableId } from '../core/ids';
-import { formatProblems } from '../core/problems';
+import { Warning, formatProblems } from '../core/problems';
 import { MARK, Marked, mark, referenceOf, referenced } from '../core/references';
 import { checkFilterPolicy } from '../event-sources/sns-filter-policy';
 import { alarmActionOf, createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
@@ -275,7 +275,7 @@ function alarmScope(resource: CfnResource): Construct {
  */
 export function watchFailureDestinations(fn: lambda.Function, options: { alarms: boolean }): void {
   const problems: string[] = [];
-  const warnings: DestinationWarning[] = [];
+  const warnings: Warning[] = [];
   const action = alarmActionOf(fn);
   problems.push(...ruleTargetProblems(fn), ...subscriptionFilterProblems(fn));
   for (const wiring of wiringsOf(fn)) {
@@ -315,9 +315,46 @@ export function watchFailureDestinations(fn: lambda.Function, options: { alarms:
   }
 }
 
-function unique(warnings: DestinationWarning[]): DestinationWarning[] {
+function unique(warnings: Warning[]): Warning[] {
   const seen = new Set<string>();
   return warnings.filter((w) => !seen.has(w.message) && seen.add(w.message) !== undefined);
+}
+
+/** What an alarm on a destination watches: a queue's visible messages, a topic's publications. */
+const DESTINATION_METRICS: Record<'sqs' | 'sns' | 'lambda', {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly statistic: string;
+  /** The metric's dimensions for the destination (its resource in this app, or its ARN); undefined when unknown. */
+  readonly dimensionsOf: (facts: DestinationFacts & { resource?: CfnResource; arn?: string }) => Record<string, string> | undefined;
+  /** How the alarm's description says the failed events got there. */
+  readonly landed: string;
+}> = {
+  sqs: {
+    namespace: 'AWS/SQS',
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    statistic: 'Maximum',
+    dimensionsOf: (f) => named('QueueName', f.resource instanceof sqs.CfnQueue ? f.resource.attrQueueName : f.arn?.split(':').pop()),
+    landed: 'are waiting in',
+  },
+  sns: {
+    namespace: 'AWS/SNS',
+    metricName: 'NumberOfMessagesPublished',
+    statistic: 'Sum',
+    dimensionsOf: (f) => named('TopicName', f.resource instanceof sns.CfnTopic ? f.resource.attrTopicName : f.arn?.split(':').pop()),
+    landed: 'were published to',
+  },
+  lambda: {
+    namespace: 'AWS/Lambda',
+    metricName: 'Invocations',
+    statistic: 'Sum',
+    dimensionsOf: (f) => functionDimensions(f),
+    landed: 'were sent to the function',
+  },
+};
+
+function named(dimension: string, name: string | undefined): Record<string, string> | undefined {
+  return name ? { [dimension]: name } : undefined;
 }
 
 /**
@@ -327,7 +364,7 @@ function unique(warnings: DestinationWarning[]): DestinationWarning[] {
 function alarmOn(
   fn: lambda.Function, wiring: Wiring, facts: DestinationFacts & { resource?: CfnResource; arn?: string },
   action: cloudwatch.IAlarmAction | undefined,
-): DestinationWarning | undefined {
+): Warning | undefined {
   const key = facts.resource ?? facts.arn;
   if (isWatched(fn, key, action)) {
     return undefined;
@@ -336,56 +373,28 @@ function alarmOn(
   const stack = Stack.of(scope);
   const elsewhere = (facts.region !== undefined && known(stack.region) !== undefined && facts.region !== stack.region)
     || (facts.account !== undefined && known(stack.account) !== undefined && facts.account !== stack.account);
-  const unwatched = (why: string): DestinationWarning => ({
+  const unwatched = (why: string): Warning => ({
     id: 'cdk-lambda-kit:unwatchedFailureDestination',
     message: `\`${wiring.source.prop}\` is ${facts.name}, ${why}: nothing alarms when failed events land there. ` +
       'Add an alarm on it that runs the function\'s alarm action, then acknowledge this warning',
   });
-  let metric: cloudwatch.Metric;
-  let description: string;
-  if (facts.service === 'sqs') {
-    const name = facts.resource instanceof sqs.CfnQueue ? facts.resource.attrQueueName : facts.arn?.split(':').pop();
-    if (!name) {
-      return undefined;
-    }
-    metric = new cloudwatch.Metric({
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensionsMap: { QueueName: name },
-      period: Duration.minutes(1),
-      statistic: 'Maximum',
-    });
-    description = `Failed events of ${fn.node.path} are waiting in ${facts.name}`;
-  } else if (facts.service === 'sns') {
-    const name = facts.resource instanceof sns.CfnTopic ? facts.resource.attrTopicName : facts.arn?.split(':').pop();
-    if (!name) {
-      return undefined;
-    }
-    metric = new cloudwatch.Metric({
-      namespace: 'AWS/SNS',
-      metricName: 'NumberOfMessagesPublished',
-      dimensionsMap: { TopicName: name },
-      period: Duration.minutes(1),
-      statistic: 'Sum',
-    });
-    description = `Failed events of ${fn.node.path} were published to ${facts.name}`;
-  } else if (facts.service === 'lambda') {
-    const dimensions = functionDimensions(facts);
-    if (!dimensions) {
-      return unwatched('a function version this library cannot alarm on');
-    }
-    metric = new cloudwatch.Metric({
-      namespace: 'AWS/Lambda',
-      metricName: 'Invocations',
-      dimensionsMap: dimensions,
-      period: Duration.minutes(1),
-      statistic: 'Sum',
-    });
-    description = `Failed events of ${fn.node.path} were sent to the function ${facts.name}`;
-  } else {
+  const watch = facts.service === 'sqs' || facts.service === 'sns' || facts.service === 'lambda' ? DESTINATION_METRICS[facts.service] : undefined;
+  if (!watch) {
     const what: Record<string, string> = { s3: 'bucket', events: 'event bus' };
     return unwatched(`a ${what[facts.service ?? ''] ?? 'destination'} this library cannot alarm on without changing it`);
   }
+  const dimensions = watch.dimensionsOf(facts);
+  if (!dimensions) {
+    return facts.service === 'lambda' ? unwatched('a function version this library cannot alarm on') : undefined;
+  }
+  const metric = new cloudwatch.Metric({
+    namespace: watch.namespace,
+    metricName: watch.metricName,
+    dimensionsMap: dimensions,
+    period: Duration.minutes(1),
+    statistic: watch.statistic,
+  });
+  const description = `Failed events of ${fn.node.path} ${watch.landed} ${facts.name}`;
   if (elsewhere) {
     return unwatched(`in ${facts.account ?? '?'}/${facts.region ?? '?'}, another environment than ${stack.stackName}, where a CloudWatch alarm of this app cannot watch it`);
   }

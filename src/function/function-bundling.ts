@@ -24,6 +24,8 @@ export interface FunctionBundling {
   readonly runInstallScripts: boolean;
   /** The project's native packages left out of the bundle, with why each is one. */
   readonly nativeCandidates: Record<string, string>;
+  /** `bundling.installNativeModules`: what bundling cannot carry is installed beside the bundle. */
+  readonly autoInstall: boolean;
 }
 
 /**
@@ -53,7 +55,8 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
   // The project's native packages (but those layers and nodeModules provide) stay out of the bundle; the
   // ones the bundle imports are installed beside it (see `withNodeModules` and the bundler).
   let nativeCandidates: Record<string, string> = {};
-  if (resolved && (bundlingProps?.installNativeModules ?? true)) {
+  const autoInstall = bundlingProps?.installNativeModules ?? true;
+  if (resolved && autoInstall) {
     const provided = new Set(layerModules);
     nativeCandidates = Object.fromEntries(Object.entries(projectNativePackages(resolved.projectRoot)).filter(([name]) => !provided.has(name)));
     const names = Object.keys(nativeCandidates);
@@ -69,7 +72,7 @@ export function resolveFunctionBundling(bundlingProps: BundlingOptions | undefin
     ? projectVersions([...nodeModules, ...installedOptionalPeers(nodeModules, resolved.projectRoot)], resolved.entry)
     : undefined;
   problems.push(...shipped?.problems ?? []);
-  return { resolved, problems, layerModules, shipped, nativeCandidates, runInstallScripts: bundling.runInstallScripts ?? false };
+  return { resolved, problems, layerModules, shipped, nativeCandidates, autoInstall, runInstallScripts: bundling.runInstallScripts ?? false };
 }
 
 /**
@@ -94,11 +97,12 @@ export function withNodeModules(
   const withShipped = shipped
     ? { ...resolvedOptions, copyFiles: [...resolvedOptions.copyFiles ?? [], ...install(shipped.versions)] }
     : resolvedOptions;
-  if (Object.keys(bundling.nativeCandidates).length === 0) {
+  if (!bundling.autoInstall) {
     return withShipped;
   }
-  // Installed when the bundler finds that the bundle imports them (at the project's versions, with the
-  // optional peers the project has installed).
+  // Installed when the bundler finds that the bundle imports them, or what bundling cannot carry (packages that read
+  // their own data files, optional peers loaded by name): at the project's versions, with the optional peers the
+  // project has installed.
   const nativeModules: NativeModules = {
     candidates: bundling.nativeCandidates,
     platform: `${platform.architecture.name}/${platform.runtime.name}/${bundling.runInstallScripts ? 'scripts' : 'no-scripts'}`,
@@ -106,12 +110,12 @@ export function withNodeModules(
       const root = resolvedOptions.projectRoot;
       const { versions, problems } = projectVersions([...names, ...installedOptionalPeers(names, root)], resolvedOptions.entry);
       if (problems.length > 0) {
-        const what = `the native package${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
+        const what = `the package${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
         throw new Error(`\`bundling.installNativeModules\`: the bundle imports ${what}, which must be installed beside it, but: ${problems.join('; ')}`);
       }
       const files = install(versions);
       const cpu = platform.architecture === lambda.Architecture.ARM_64 ? 'arm64' : 'x64';
-      const missing = names.filter((name) => !hasBinary(files, name, cpu));
+      const missing = names.filter((name) => bundling.nativeCandidates[name] !== undefined && !hasBinary(files, name, cpu));
       if (missing.length > 0) {
         // The package's install script builds or downloads its binary (argon2 from source): it must run, for Linux.
         throw new Error(`\`bundling.installNativeModules\`: the bundle imports ${missing.join(', ')}, a native addon (${bundling.nativeCandidates[missing[0]]}), ` +

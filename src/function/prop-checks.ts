@@ -2,7 +2,8 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
-import { checkAliasName, checkEnvironment, checkEphemeralStorage, checkIntegerRange, checkLayerCount, checkMemorySize, checkTimeout, formatDuration } from '../core/limits';
+import { checkAliasName, checkEnvironment, checkEphemeralStorage, checkIntegerRange, checkLayerCount, checkMemorySize, checkTimeout, checkWholeDuration } from '../core/limits';
+import { Warning } from '../core/problems';
 import { Deployment } from '../deployment/deployment';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { FunctionAlarms, FunctionAlarmsOptions } from '../monitoring/function-alarms';
@@ -64,7 +65,7 @@ export function checkFunctionProps(props: CheckedFunctionProps): string[] {
   }
   problems.push(...[
     checkIntegerRange('retryAttempts', props.retryAttempts, 0, 2),
-    checkMaxEventAge(props.maxEventAge),
+    checkWholeDuration('maxEventAge', props.maxEventAge, 'seconds', 60, 21_600, '60 seconds to 6 hours'),
   ].filter((p): p is string => p !== undefined));
   problems.push(...FunctionAlarms._problems(props.alarms ?? {}));
   if (props.logGroupRetention !== undefined && props.logGroup !== undefined) {
@@ -142,7 +143,7 @@ export function checkCodeSigning(config: lambda.ICodeSigningConfigRef | undefine
   if (policies?.untrustedArtifactOnDeployment !== 'Enforce') {
     return undefined;
   }
-  return `\`codeSigningConfig\` enforces signatures (untrustedArtifactOnDeployment ENFORCE), but the code is the bundle this ` +
+  return '`codeSigningConfig` enforces signatures (untrustedArtifactOnDeployment ENFORCE), but the code is the bundle this ' +
     'library builds at synth, which CDK uploads unsigned: Lambda blocks the deployment request when signature validation fails. ' +
     `Set \`untrustedArtifactOnDeployment: UntrustedArtifactOnDeployment.WARN\`, or deploy code signed by AWS Signer with lambda.Function; got ${cfn.node.path}`;
 }
@@ -150,24 +151,6 @@ export function checkCodeSigning(config: lambda.ICodeSigningConfigRef | undefine
 /** Whether the props give the function a dead-letter queue or topic for failed asynchronous events. */
 export function hasDeadLetterQueue(props: lambda.FunctionOptions): boolean {
   return props.deadLetterQueue !== undefined || props.deadLetterTopic !== undefined || props.deadLetterQueueEnabled === true;
-}
-
-/** Maximum event age: 60 seconds to 6 hours, whole seconds. */
-function checkMaxEventAge(value: Duration | undefined): string | undefined {
-  if (value === undefined || value.isUnresolved()) {
-    return undefined;
-  }
-  const ms = value.toMilliseconds();
-  if (ms % 1000 !== 0 || ms < 60_000 || ms > 21_600_000) {
-    return `\`maxEventAge\` must be whole seconds from 60 seconds to 6 hours, got ${formatDuration(value)}`;
-  }
-  return undefined;
-}
-
-/** A warning with its stable id. */
-export interface Warning {
-  readonly id: string;
-  readonly message: string;
 }
 
 /** Lambda's default quota of concurrent executions a region, and what must stay unreserved. */

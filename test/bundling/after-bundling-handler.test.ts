@@ -1,8 +1,6 @@
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ICommandHooks, OutputFormat, ServerlessFunction } from '../../src';
-import { captureSummary, invokeBundle, makeApp, makeProject, synthOneFunction } from '../helpers';
+import { captureSummary, freshCache, invokeBundle, makeApp, makeProject, synthOneFunction } from '../helpers';
 
 /**
  * Issue 24: the handler check looks at the CommonJS bundle as `afterBundling` left it. Lambda loads `index.js` and
@@ -25,7 +23,7 @@ const project = () => makeProject({ 'src/fn.ts': 'export const handler = async (
 
 function build(commands: string[]) {
   const root = project();
-  const { app, stack } = makeApp({ cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'after-cache-')) });
+  const { app, stack } = makeApp({ cacheDir: freshCache() });
   new ServerlessFunction(stack, 'Fn', {
     entry: path.join(root, 'src/fn.ts'),
     bundling: { format: OutputFormat.CJS, commandHooks: new After(commands) },

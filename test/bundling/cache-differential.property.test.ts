@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { BundleCacheContext, ServerlessFunction } from '../../src';
-import { captureSummary, makeProject } from '../helpers';
+import { captureSummary, freshCache, makeProject } from '../helpers';
 
 /**
  * The cache's one rule, as a differential property: after any sequence of edits to a project, a synth that uses the
@@ -124,7 +124,7 @@ describe('differential: cached synth = uncached synth', () => {
     fc.assert(
       fc.property(fc.array(edits, { minLength: 1, maxLength: 4 }), (steps) => {
         const root = generate();
-        const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-diff-cache-'));
+        const cacheDir = freshCache();
         const cached = { [BundleCacheContext.DIRECTORY]: cacheDir };
         const uncached = { [BundleCacheContext.ENABLED]: false };
         try {

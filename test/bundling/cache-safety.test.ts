@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { BundleCacheContext, ServerlessFunction } from '../../src';
-import { captureSummary, makeProject } from '../helpers';
+import { captureSummary, linkRepoNodeModules, makeProject } from '../helpers';
 
 /**
  * The scenarios of issue #11: each one put code into a deployed function that its sources do not say, or crashed.
@@ -392,7 +392,8 @@ describe('packages that read their own files', () => {
     });
     const result = synth(root, { Fn: 'src/fn.ts' }, UNCACHED);
     const annotations = Annotations.fromStack(result.stack);
-    annotations.hasWarning('/Stack/Fn', Match.stringLikeRegexp('includes templater, which reads its own files at run time \\(path.join\\(__dirname, …\\) in templater/index.js\\).*DependencyLayer.*`bundling.nodeModules: \\[\'templater\'\\]`.*\\[ack: cdk-lambda-kit:packageReadsOwnFiles\\]'));
+    // Issue 23: the place (file:line) and that it is a code path's, not "fails when invoked".
+    annotations.hasWarning('/Stack/Fn', Match.stringLikeRegexp('includes templater, which reaches its own files on a code path: path.join\\(__dirname, …\\) at templater/index.js:3 \\(inside a function\\).*the rest of templater works.*`bundling.nodeModules: \\[\'templater\'\\]`.*DependencyLayer.*\\[ack: cdk-lambda-kit:packageReadsOwnFiles\\]'));
     annotations.hasWarning('/Stack/Fn', Match.stringLikeRegexp('includes resolver, .*require.resolve'));
     // The finding is part of the record: a cached synth warns too.
     const cacheDir = tmp('lambda-kit-cache-');
@@ -410,7 +411,7 @@ describe('packages that read their own files', () => {
         'export const handler = async () => [z.string().parse(v4()), format(new Date(0), "yyyy"), groupBy([1], String), DynamoDBClient];',
       ].join('\n'),
     });
-    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
+    linkRepoNodeModules(root);
     const result = synth(root, { Fn: 'src/fn.ts' }, UNCACHED);
     expect(Annotations.fromStack(result.stack).findWarning('*', Match.stringLikeRegexp('packageReadsOwnFiles'))).toEqual([]);
   });

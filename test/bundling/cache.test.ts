@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { BundleCacheContext, ServerlessFunction } from '../../src';
 import { defaultCacheDir, validRecord } from '../../src/bundling/cache';
 import { hashFile } from '../../src/bundling/fingerprint';
-import { captureSummary, makeApp, makeProject } from '../helpers';
+import { captureSummary, freshCache, makeApp, makeProject } from '../helpers';
 
 /** Two handlers that share a module, which imports a transitive helper. */
 function project(): string {
@@ -43,7 +43,7 @@ function synth(root: string, cacheDir: string, context: Record<string, unknown> 
 describe('persistent cache', () => {
   test('an unchanged app is served from the cache, with the same asset hashes', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     const cold = synth(root, cacheDir);
     const warm = synth(root, cacheDir);
     expect(cold.line).toMatch(/3 bundles for 3 functions \(3 built, 0 from cache\) in [\d.]+s, 1 esbuild pass;/);
@@ -53,7 +53,7 @@ describe('persistent cache', () => {
 
   test('a changed transitive import rebuilds exactly the functions that import it', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     const before = synth(root, cacheDir);
     fs.writeFileSync(path.join(root, 'src/helper.ts'), 'export const suffix = "?";\n');
     const after = synth(root, cacheDir);
@@ -65,7 +65,7 @@ describe('persistent cache', () => {
 
   test('one changed handler rebuilds only that function', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     const before = synth(root, cacheDir);
     fs.writeFileSync(path.join(root, 'src/c.ts'), 'export const handler = async () => "c2";\n');
     const after = synth(root, cacheDir);
@@ -76,7 +76,7 @@ describe('persistent cache', () => {
 
   test('touching files changes nothing: hits, same hashes', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     const before = synth(root, cacheDir);
     const later = new Date(Date.now() + 60_000);
     for (const f of fs.readdirSync(path.join(root, 'src'))) {
@@ -89,7 +89,7 @@ describe('persistent cache', () => {
 
   test('a changed lock file rebuilds everything', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     synth(root, cacheDir);
     fs.writeFileSync(path.join(root, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}\n');
     expect(synth(root, cacheDir).line).toMatch(/3 bundles for 3 functions \(3 built, 0 from cache\) in [\d.]+s, 1 esbuild pass;/);
@@ -97,7 +97,7 @@ describe('persistent cache', () => {
 
   test('deleting the cache is safe: everything rebuilds to the same hashes', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     const before = synth(root, cacheDir);
     fs.rmSync(cacheDir, { recursive: true, force: true });
     const after = synth(root, cacheDir);
@@ -107,7 +107,7 @@ describe('persistent cache', () => {
 
   test('a corrupt cache record or a missing cached file is a miss, never an error', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     const before = synth(root, cacheDir);
     const format = fs.readdirSync(cacheDir).find((d) => /^v\d+$/.test(d))!;
     const entries = path.join(cacheDir, format, 'entries');
@@ -122,7 +122,7 @@ describe('persistent cache', () => {
 
   test('a record whose inputs are not content (an empty value, a listing that is no sha256) is invalid', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     synth(root, cacheDir);
     const entries = path.join(cacheDir, 'v3', 'entries');
     const record = JSON.parse(fs.readFileSync(path.join(entries, fs.readdirSync(entries)[0]), 'utf8'));
@@ -136,7 +136,7 @@ describe('persistent cache', () => {
 
   test('the cache can be turned off with context', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     synth(root, cacheDir, { [BundleCacheContext.ENABLED]: false });
     expect(synth(root, cacheDir, { [BundleCacheContext.ENABLED]: false }).line).toMatch(/\(3 built, 0 from cache\) in [\d.]+s, 1 esbuild pass/);
     expect(fs.readdirSync(cacheDir)).toEqual([]);
@@ -155,8 +155,8 @@ describe('determinism', () => {
     const first = project();
     const second = fs.mkdtempSync(path.join(os.tmpdir(), 'elsewhere-'));
     fs.cpSync(first, path.join(second, 'nested', 'copy'), { recursive: true });
-    const a = synth(first, fs.mkdtempSync(path.join(os.tmpdir(), 'cache-')));
-    const b = synth(path.join(second, 'nested', 'copy'), fs.mkdtempSync(path.join(os.tmpdir(), 'cache-')));
+    const a = synth(first, freshCache());
+    const b = synth(path.join(second, 'nested', 'copy'), freshCache());
     expect(b.hashes).toEqual(a.hashes);
   });
 
@@ -189,7 +189,7 @@ describe('cache writes', () => {
 
   test('the cache is complete when a stage nested in the app is synthesized alone', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     const { app } = makeApp({ cacheDir });
     const stage = new Stage(app, 'Prod');
     const stack = new Stack(stage, 'Service');
@@ -204,7 +204,7 @@ describe('cache writes', () => {
   describe('source hashes', () => {
     test('records hold each source\'s sha256', () => {
       const root = project();
-      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+      const cacheDir = freshCache();
       synth(root, cacheDir);
       const entries = path.join(cacheDir, 'v3', 'entries');
       const records = fs.readdirSync(entries).map((f) => JSON.parse(fs.readFileSync(path.join(entries, f), 'utf8')));
@@ -218,7 +218,7 @@ describe('cache writes', () => {
 
     test('fails if a source edited after esbuild read it is recorded with its new content', () => {
       const edited = project();
-      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+      const cacheDir = freshCache();
       const { app, stack } = makeApp({ cacheDir });
       // Synthesized after the stack (whose synthesis bundles): a code generator writing a source during synthesis.
       attachCustomSynthesis(new Construct(app, 'Generator'), {
@@ -232,13 +232,13 @@ describe('cache writes', () => {
       expect(cached(cacheDir)).toHaveLength(2);
       const next = synth(edited, cacheDir);
       expect(next.line).toMatch(/\(2 built, 1 from cache\)/);
-      expect(next.hashes).toEqual(synth(edited, fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'))).hashes);
+      expect(next.hashes).toEqual(synth(edited, freshCache()).hashes);
     });
   });
 
   test('a synth process exits with the cache written, and the next synth is served from it', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+    const cacheDir = freshCache();
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'out-'));
     const script = [
       "const { App, Stack } = require('aws-cdk-lib');",

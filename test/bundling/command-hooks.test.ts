@@ -1,9 +1,8 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ICommandHooks, ServerlessFunction } from '../../src';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
-import { captureSummary, makeApp, synthOneFunction, makeProject } from '../helpers';
+import { captureSummary, freshCache, makeApp, makeProject, synthOneFunction } from '../helpers';
 
 /** Hooks that write a file before bundling and stamp one after, recording every call. */
 class Hooks implements ICommandHooks {
@@ -28,8 +27,6 @@ const HANDLER = [
 ].join('\n');
 
 const project = () => makeProject({ 'src/fn.ts': HANDLER, 'config/settings.json': '{"currency":"EUR"}' });
-const freshCache = () => fs.mkdtempSync(path.join(os.tmpdir(), 'hooks-cache-'));
-
 function synth(root: string, cacheDir: string, hooks: ICommandHooks) {
   const { app, stack } = makeApp({ cacheDir });
   const fn = new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/fn.ts'), bundling: { commandHooks: hooks } });

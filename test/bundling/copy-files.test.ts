@@ -1,10 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { BundleFiles, ServerlessFunction } from '../../src';
 import { glob } from '../../src/bundling/copy-files';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
-import { captureSummary, makeApp, synthOneFunction, makeProject, makeUnbundledApp } from '../helpers';
+import { captureSummary, freshCache, makeApp, makeProject, makeUnbundledApp, synthOneFunction } from '../helpers';
 
 const HANDLER = [
   "import { readFileSync } from 'node:fs';",
@@ -45,8 +44,6 @@ function contents(dir: string): Record<string, string> {
   }
   return out;
 }
-
-const freshCache = () => fs.mkdtempSync(path.join(os.tmpdir(), 'copy-cache-'));
 
 describe('bundling.copyFiles', () => {
   test('copies the files into the bundle, where the handler reads them in the Lambda runtime client', async () => {

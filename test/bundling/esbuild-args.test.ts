@@ -1,9 +1,8 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ServerlessFunction } from '../../src';
 import { translateEsbuildArgs } from '../../src/bundling/esbuild-args';
-import { captureSummary, makeApp, makeProject, makeUnbundledApp } from '../helpers';
+import { captureSummary, freshCache, makeApp, makeProject, makeUnbundledApp } from '../helpers';
 
 const root = makeProject({ 'src/fn.ts': "export const handler = async () => { console.log('noisy'); debugger; return 'ok'; };\n" });
 const entry = path.join(root, 'src/fn.ts');
@@ -22,7 +21,7 @@ function bundleOf(esbuildArgs: Record<string, string>, cacheDir: string): { code
 
 describe('bundling.esbuildArgs', () => {
   test('NodejsFunction-style flags reach esbuild, and changing them rebuilds', () => {
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'args-cache-'));
+    const cacheDir = freshCache();
     expect(bundleOf({}, cacheDir).code).toMatch(/console\.log\("noisy"\)/);
     const dropped = bundleOf({ '--drop:console': '', '--drop:debugger': '' }, cacheDir);
     expect(dropped.line).toMatch(/\(1 built, 0 from cache\) in [\d.]+s, 1 esbuild pass\b/);

@@ -4,7 +4,8 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { loadEsbuild } from '../../src/bundling/esbuild-loader';
 import { resolveBundling } from '../../src/bundling/esbuild-options';
-import { PassEntry, buildGroup, esmExportsOf, ownFileReaders, packageNameOf, packageOf, topModules } from '../../src/bundling/esbuild-pass';
+import { PassEntry, buildGroup, esmExportsOf, ownFileReaders, packageFindings, packageNameOf, packageOf, scanFile, topModules } from '../../src/bundling/esbuild-pass';
+import { FileProbe } from '../../src/bundling/fingerprint';
 import { makeProject } from '../helpers';
 
 describe('esbuild pass helpers', () => {
@@ -80,7 +81,7 @@ describe('ownFileReaders', () => {
       'node_modules/templated/index.js': "require('./a'); require('./b'); require('./c');\n",
       'node_modules/templated/a.js': 'module.exports = 1;\n',
       'node_modules/templated/b.js': 'module.exports = 2;\n',
-      'node_modules/templated/c.js': "module.exports = require('fs').readFileSync(require('path').join(__dirname, 'x.txt'));\n",
+      'node_modules/templated/c.js': "module.exports = () => require('fs').readFileSync(require('path').join(__dirname, 'x.txt'));\n",
       ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`src/fn${i}.ts`, `import 'templated';\nexport const handler = async () => ${i};\n`])),
     });
     const files = ['index.js', 'a.js', 'b.js', 'c.js'].map((name) => path.join(root, 'node_modules', 'templated', name));
@@ -103,7 +104,8 @@ describe('ownFileReaders', () => {
       const built = buildGroup(loadEsbuild(root), entries, path.join(staging, 'out'), path.join(staging, 'metafiles'), () => ({}));
       expect(built.passes).toBe(1);
       for (const entry of entries) {
-        expect(built.bundles.get(entry.id)?.record?.ownFileReaders).toEqual([{ module: 'templated', file: 'templated/c.js', uses: 'path.join(__dirname, …)' }]);
+        expect(built.bundles.get(entry.id)?.record?.ownFileReaders)
+          .toEqual([{ module: 'templated', file: 'templated/c.js', uses: 'path.join(__dirname, …)', line: 1, atLoad: false }]);
       }
       // Read at most once each (a package is not scanned further once one of its files is found), c.js among them.
       const scanned = reads.filter((file) => files.includes(file));
@@ -115,15 +117,51 @@ describe('ownFileReaders', () => {
     }
   });
 
-  test('names the first file of each package that reaches its own files, once a package', () => {
+  test('names the first place in each package that reaches its own files on a code path, once a package', () => {
     const root = makeProject({
       'node_modules/plain/index.js': 'module.exports = typeof __dirname;\n',
-      'node_modules/templated/a.js': "fs.readFileSync(path.join(__dirname, 'x.txt'));\n",
-      'node_modules/templated/b.js': "require.resolve('./b.json');\n",
+      'node_modules/templated/a.js': "exports.read = () => fs.readFileSync(path.join(__dirname, 'x.txt'));\n",
+      'node_modules/templated/b.js': "exports.b = function () {\n  return require.resolve('./b.json');\n};\n",
       'node_modules/@aws-sdk/client-x/index.js': "fs.readFileSync(path.join(__dirname, 'x'));\n",
     });
     const files = ['plain/index.js', 'templated/a.js', 'templated/b.js', '@aws-sdk/client-x/index.js', 'templated/missing.js']
       .map((name) => path.join(root, 'node_modules', name));
-    expect(ownFileReaders(files)).toEqual([{ module: 'templated', file: 'templated/a.js', uses: 'path.join(__dirname, …)' }]);
+    expect(ownFileReaders(files)).toEqual([{ module: 'templated', file: 'templated/a.js', uses: 'path.join(__dirname, …)', line: 1, atLoad: false }]);
+  });
+
+  // Issue 23: jsdom reads its stylesheet when the module loads; pdfkit names its ICC profile and fonts. Those ship
+  // installed (findings in `shipInstalled`); pino's worker, named on a code path, is only a warning.
+  test('a read when the module loads, or of a data file of the package, is to ship installed; a code path\'s is a warning', () => {
+    const root = makeProject({
+      'node_modules/sheet/package.json': '{"name":"sheet"}',
+      'node_modules/sheet/lib/style.js': 'const css = fs.readFileSync(\n  path.resolve(__dirname, "../browser/default.css"),\n  "utf8");\n',
+      'node_modules/sheet/browser/default.css': 'p {}\n',
+      'node_modules/fonts/package.json': '{"name":"fonts"}',
+      'node_modules/fonts/js/pdf.mjs': "const ICC = new URL('./data/srgb.icc', import.meta.url).href;\nexport const f = () => ICC;\n",
+      'node_modules/fonts/js/data/srgb.icc': 'icc',
+      'node_modules/loads/package.json': '{"name":"loads"}',
+      'node_modules/loads/index.js': "const names = fs.readdirSync(__dirname + '/locales' + suffix);\n",
+      'node_modules/worker/package.json': '{"name":"worker"}',
+      'node_modules/worker/transport.js': "function transport() {\n  if (x) {\n    return join(__dirname, 'worker.js');\n  }\n}\n",
+      'node_modules/worker/worker.js': 'module.exports = 1;\n',
+      'node_modules/quoted/package.json': '{"name":"quoted"}',
+      'node_modules/quoted/index.js': "const s = '{';\n// {\nexports.f = () => 1;\nconst p = join(__dirname, 'missing.txt');\n",
+      // A JSDoc example is no use (@graphql-tools/merge).
+      'node_modules/documented/package.json': '{"name":"documented"}',
+      'node_modules/documented/index.js': "/**\n * const r = loadFilesSync(path.join(__dirname, './resolvers'));\n */\nexports.merge = (a) => a;\n",
+    });
+    const files = ['sheet/lib/style.js', 'fonts/js/pdf.mjs', 'loads/index.js', 'worker/transport.js', 'quoted/index.js', 'documented/index.js']
+      .map((name) => path.join(root, 'node_modules', name));
+    const found = packageFindings(files, scanFile, new FileProbe(), root);
+    expect(found.shipInstalled).toEqual([
+      { module: 'fonts', reason: "fonts reads its own file js/data/srgb.icc (new URL('…', import.meta.url), fonts/js/pdf.mjs:1)", external: true },
+      { module: 'loads', reason: 'loads reads its own files when the module loads (__dirname + "…", loads/index.js:1)', external: true },
+      { module: 'sheet', reason: 'sheet reads its own file browser/default.css (path.join(__dirname, …), sheet/lib/style.js:2)', external: true },
+    ]);
+    expect(found.ownFileReaders).toEqual([
+      // Braces in strings and comments are none: computed at the top level, not read there.
+      { module: 'quoted', file: 'quoted/index.js', uses: 'path.join(__dirname, …)', line: 4, atLoad: true },
+      { module: 'worker', file: 'worker/transport.js', uses: 'path.join(__dirname, …)', line: 3, atLoad: false },
+    ]);
   });
 });

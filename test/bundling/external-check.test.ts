@@ -124,3 +124,86 @@ describe('external check', () => {
     expect(report.bundles[0].optionalImports).toEqual(['supports-color']);
   });
 });
+
+/**
+ * Issue 23, knex: a package's `require()` OUTSIDE try/catch of a package that is not installed. esbuild fails on it,
+ * although it only runs when that code path runs (knex's dialects require every driver: `oracledb`, `tedious`, ...).
+ * When the requiring package declares it an optional peer (`peerDependenciesMeta`) or does not declare it at all, it
+ * is optional by construction: left out, a warning, listed in the report. A declared dependency that is missing is a
+ * broken install, and the user's own code requiring a missing package is a mistake: both stay synth errors.
+ */
+describe('unresolved requires in packages', () => {
+  const dialects = (manifest: Record<string, unknown>) => ({
+    'src/fn.ts': "import { build } from 'tiny-knex';\nexport const handler = async () => ({ sql: build('pg') });\n",
+    'node_modules/tiny-knex/package.json': JSON.stringify({ name: 'tiny-knex', version: '1.0.0', main: 'index.js', ...manifest }),
+    'node_modules/tiny-knex/index.js': [
+      "exports.build = (client) => client === 'pg' ? 'select 1' : useDriver(client);",
+      'function useDriver(client) {',
+      "  const driver = require('tiny-oracle');",
+      '  return driver.query(client);',
+      '}',
+      '',
+    ].join('\n'),
+  });
+
+  test('an optional peer that is not installed: synthesizes with a warning naming the package, file:line and the fix, and runs', async () => {
+    const root = makeProject(dialects({ peerDependencies: { 'tiny-oracle': '*' }, peerDependenciesMeta: { 'tiny-oracle': { optional: true } } }));
+    const { fn, stack, report, markdown } = synth(root, 'src/fn.ts');
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp(
+      'tiny-knex requires tiny-oracle \\(node_modules/tiny-knex/index.js:3, an optional peer\\).*not installed.*npm install tiny-oracle.*\\[ack: cdk-lambda-kit:optionalPackageNotInstalled\\]'));
+    expect(report.bundles[0].optionalImports).toEqual(['tiny-oracle']);
+    expect(markdown).toMatch(/tiny-oracle/);
+    expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ sql: 'select 1' });
+  });
+
+  test('a package it does not declare (knex → oracledb): the same, and following the fix (install it) bundles it with no warning', async () => {
+    const files = dialects({});
+    const root = makeProject(files);
+    const { stack } = synth(root, 'src/fn.ts');
+    Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('tiny-knex requires tiny-oracle \\(node_modules/tiny-knex/index.js:3, not declared\\)'));
+    // The fix, followed: the package installed.
+    const fixed = makeProject({
+      ...files,
+      'node_modules/tiny-oracle/package.json': JSON.stringify({ name: 'tiny-oracle', version: '1.0.0', main: 'index.js' }),
+      'node_modules/tiny-oracle/index.js': 'exports.query = (c) => `oracle ${c}`;\n',
+    });
+    const after = synth(fixed, 'src/fn.ts');
+    expect(Annotations.fromStack(after.stack).findWarning('*', Match.stringLikeRegexp('optionalPackageNotInstalled'))).toEqual([]);
+    expect(after.report.bundles[0].optionalImports).toEqual([]);
+    expect(await invokeInLambdaRuntime(runtimeOptionsOf(after.fn), {})).toEqual({ sql: 'select 1' });
+  });
+
+  test('a declared dependency that is not installed stays a synth error that says the install is broken', () => {
+    const root = makeProject(dialects({ dependencies: { 'tiny-oracle': '^1.0.0' } }));
+    expect(() => synth(root, 'src/fn.ts'))
+      .toThrow(/Could not resolve "tiny-oracle"[\s\S]*tiny-knex declares tiny-oracle as a dependency but it is not installed: the install is broken. Run `npm install`/);
+  });
+
+  test('the handler\'s own require of a package that is not installed stays a synth error', () => {
+    const root = makeProject({
+      ...dialects({}),
+      'src/fn.ts': "import { build } from 'tiny-knex';\nconst o = require('tiny-oracle');\nexport const handler = async () => ({ sql: build('pg'), o });\n",
+    });
+    expect(() => synth(root, 'src/fn.ts')).toThrow(/src\/fn.ts:2:\d+: Could not resolve "tiny-oracle"/);
+  });
+
+  test('two functions in one pass: the optional one builds, the one with a missing import fails alone', () => {
+    const root = makeProject({
+      ...dialects({}),
+      'src/typo.ts': "import { x } from 'not-there';\nexport const handler = async () => x;\n",
+    });
+    const { app, stack } = makeApp();
+    new ServerlessFunction(stack, 'Good', { entry: path.join(root, 'src/fn.ts') });
+    new ServerlessFunction(stack, 'Typo', { entry: path.join(root, 'src/typo.ts') });
+    let message = '';
+    captureSummary(() => {
+      try {
+        app.synth();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+    });
+    expect(message).toMatch(/\[Stack\/Typo\] bundling src\/typo.ts failed with esbuild:\n\s+src\/typo.ts:1:\d+: Could not resolve "not-there"/);
+    expect(message).not.toContain('Stack/Good');
+  });
+});

@@ -1,10 +1,7 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ServerlessFunction } from '../../src';
-import { captureSummary, makeApp, makeProject } from '../helpers';
-
-const REPO = path.join(__dirname, '..', '..');
+import { freshCache, linkRepoNodeModules, makeApp, makeProject, synthCapturing } from '../helpers';
 
 /**
  * A project whose handler takes a type from a module it imports for types only: esbuild drops that import without
@@ -17,7 +14,7 @@ function project(): string {
     'src/types.ts': 'export type Price = number;\n',
     'src/fn.ts': "import type { Price } from './types.js';\nconst price: Price = 1;\nexport const handler = async () => price;\n",
   });
-  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  linkRepoNodeModules(root);
   return root;
 }
 
@@ -25,14 +22,7 @@ function project(): string {
 function synth(root: string, cacheDir: string): { line: string; error?: string; assets: string[] } {
   const { app, stack } = makeApp({ cacheDir });
   new ServerlessFunction(stack, 'Fn', { entry: path.join(root, 'src/fn.ts'), bundling: { typeCheck: true } });
-  let error: string | undefined;
-  const [line] = captureSummary(() => {
-    try {
-      app.synth();
-    } catch (e) {
-      error = (e as Error).message;
-    }
-  });
+  const { lines: [line], error } = synthCapturing(app);
   const outdir = app.outdir;
   const assets = fs.readdirSync(outdir).filter((name) => /^asset\.[0-9a-f]{64}$/.test(name));
   return { line, error, assets };
@@ -41,7 +31,7 @@ function synth(root: string, cacheDir: string): { line: string; error?: string; 
 describe('a bundle that fails', () => {
   test('a cached bundle that fails its type check counts once, as failed, in the summary line', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'failed-cache-'));
+    const cacheDir = freshCache();
     expect(synth(root, cacheDir).line).toMatch(/1 bundle for 1 function \(1 built, 0 from cache\)/);
     // Same bundle (types are erased), so it is served from the cache; the type check now fails.
     fs.writeFileSync(path.join(root, 'src/types.ts'), 'export type Price = string;\n');
@@ -52,13 +42,13 @@ describe('a bundle that fails', () => {
 
   test('a bundle that fails its type check is not staged in the cloud assembly, built or from the cache', () => {
     const root = project();
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'failed-cache-'));
+    const cacheDir = freshCache();
     expect(synth(root, cacheDir).assets).toHaveLength(1);
     fs.writeFileSync(path.join(root, 'src/types.ts'), 'export type Price = string;\n');
     const cached = synth(root, cacheDir);
     expect(cached.error).toMatch(/failed type checking/);
     expect(cached.assets).toEqual([]);
-    const built = synth(root, fs.mkdtempSync(path.join(os.tmpdir(), 'failed-cache-')));
+    const built = synth(root, freshCache());
     expect(built.line).toMatch(/\(0 built, 0 from cache, 1 failed\)/);
     expect(built.assets).toEqual([]);
   });

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ServerlessFunction } from '../../src';
 import { nativeReason } from '../../src/bundling/native-modules';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
-import { captureSummary, makeApp, makeProject } from '../helpers';
+import { captureSummary, freshCache, makeApp, makeProject } from '../helpers';
 
 /**
  * Issue 23 (2) and (4): native addons are shipped installed for Linux and the function's architecture, with no
@@ -30,7 +30,6 @@ function project(handler: string, installed: Record<string, Record<string, unkno
   });
 }
 
-const freshCache = () => fs.mkdtempSync(path.join(os.tmpdir(), 'native-cache-'));
 const HOST = process.arch === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
 
 function synth(root: string, props: Record<string, unknown> = {}, cacheDir = freshCache()) {

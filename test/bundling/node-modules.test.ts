@@ -1,10 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ServerlessFunction } from '../../src';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
-import { captureSummary, makeApp, synthOneFunction, makeProject, makeUnbundledApp } from '../helpers';
+import { captureSummary, freshCache, makeApp, makeProject, makeUnbundledApp, synthOneFunction } from '../helpers';
 
 /** A project that depends on packages at exact versions (its lock file says so). */
 function project(files: Record<string, string>, versions: Record<string, string>): string {
@@ -23,7 +22,6 @@ function lockFile(versions: Record<string, string>): string {
   });
 }
 
-const freshCache = () => fs.mkdtempSync(path.join(os.tmpdir(), 'node-modules-cache-'));
 /** The machine's own architecture: native modules run in the runtime client here. */
 const HOST = process.arch === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
 

@@ -1,9 +1,7 @@
 import { execSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { ServerlessFunction } from '../../src';
-import { captureSummary, makeApp, makeProject } from '../helpers';
+import { freshCache, makeProject, synthTypeChecked } from '../helpers';
 
 /**
  * `bundling.typeCheck` with the TypeScript the project has. TypeScript 7 (what `npm install --save-dev typescript`
@@ -21,25 +19,6 @@ const HANDLERS = {
   'src/bad.ts': "import { total } from './shared.js';\nexport const handler = async () => { const n: string = total([1]); return n; };\n",
 };
 
-const freshCache = () => fs.mkdtempSync(path.join(os.tmpdir(), 'typecheck-cache-'));
-
-function synth(root: string, entries: string[], cacheDir = freshCache()): { error?: string; checked: string } {
-  const { app, stack } = makeApp({ cacheDir });
-  for (const name of entries) {
-    new ServerlessFunction(stack, name.charAt(0).toUpperCase() + name.slice(1), { entry: path.join(root, `src/${name}.ts`), bundling: { typeCheck: true } });
-  }
-  let error: string | undefined;
-  const lines = captureSummary(() => {
-    try {
-      app.synth();
-    } catch (e) {
-      error = (e as Error).message;
-    }
-  });
-  const match = /, (\d+) type-checked in (\d+) TypeScript programs?/.exec(lines[0] ?? '');
-  return { error, checked: match ? `${match[1]}/${match[2]}` : '0/0' };
-}
-
 /** The command a message tells the user to run, in backticks or after a colon at its end. */
 function installCommandOf(message: string): string {
   const command = /(npm install [^`\n]+?)(?:`|\n|$)/.exec(message)?.[1]?.trim();
@@ -53,7 +32,7 @@ describe('bundling.typeCheck with TypeScript 7', () => {
   beforeAll(() => {
     // A project without TypeScript: the check says what to install; following it installs TypeScript 7.
     root = makeProject(HANDLERS);
-    const { error } = synth(root, ['good']);
+    const { error } = synthTypeChecked(root, ['good']);
     expect(error).toMatch(/`bundling.typeCheck` needs the typescript package in the project/);
     execSync(installCommandOf(error!), { cwd: root, stdio: 'pipe' });
     const installed = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'typescript', 'package.json'), 'utf8')).version;
@@ -61,7 +40,7 @@ describe('bundling.typeCheck with TypeScript 7', () => {
   }, 180_000);
 
   test('the type errors of a function fail the synth, with file, line, column and code, as with TypeScript 6', () => {
-    const { error, checked } = synth(root, ['good', 'bad']);
+    const { error, checked } = synthTypeChecked(root, ['good', 'bad']);
     expect(checked).toEqual('2/1');
     expect(error).toMatch(/\[Stack\/Bad\] bundling src\/bad.ts failed type checking:\s+`bundling.typeCheck`: 1 TypeScript error \(tsc --noEmit -p tsconfig.json\):\s+src\/bad.ts:2:44 TS2322: Type 'number' is not assignable to type 'string'/);
     expect(error).not.toMatch(/Stack\/Good/);
@@ -69,12 +48,12 @@ describe('bundling.typeCheck with TypeScript 7', () => {
 
   test('well-typed functions pass, and are not checked again while their files are unchanged', () => {
     const cacheDir = freshCache();
-    expect(synth(root, ['good'], cacheDir)).toEqual({ error: undefined, checked: '1/1' });
-    expect(synth(root, ['good'], cacheDir)).toEqual({ error: undefined, checked: '0/0' });
+    expect(synthTypeChecked(root, ['good'], cacheDir)).toEqual({ error: undefined, checked: '1/1' });
+    expect(synthTypeChecked(root, ['good'], cacheDir)).toEqual({ error: undefined, checked: '0/0' });
     // A type-only edit of the shared module: checked again, and fails.
     fs.writeFileSync(path.join(root, 'src/shared.ts'), 'export function total(prices: string[]): number {\n  return prices.length;\n}\n');
     try {
-      const edited = synth(root, ['good'], cacheDir);
+      const edited = synthTypeChecked(root, ['good'], cacheDir);
       expect(edited.checked).toEqual('1/1');
       expect(edited.error).toMatch(/src\/good.ts:2:\d+ TS2322: Type 'number' is not assignable to type 'string'/);
     } finally {
@@ -85,7 +64,7 @@ describe('bundling.typeCheck with TypeScript 7', () => {
   test('an error in a shared module is reported for the function that imports it', () => {
     fs.writeFileSync(path.join(root, 'src/shared.ts'), 'export function total(prices: number[]): number {\n  return prices.join(",");\n}\n');
     try {
-      expect(synth(root, ['good']).error).toMatch(/\[Stack\/Good\][\s\S]*src\/shared.ts:2:3 TS2322/);
+      expect(synthTypeChecked(root, ['good']).error).toMatch(/\[Stack\/Good\][\s\S]*src\/shared.ts:2:3 TS2322/);
     } finally {
       fs.writeFileSync(path.join(root, 'src/shared.ts'), HANDLERS['src/shared.ts']);
     }
@@ -98,6 +77,6 @@ test('a typescript package offering neither the compiler API nor a tsc is refuse
     'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript', version: '99.0.0', main: 'index.js' }),
     'node_modules/typescript/index.js': 'exports.version = "99.0.0";\n',
   });
-  const { error } = synth(root, ['good']);
+  const { error } = synthTypeChecked(root, ['good']);
   expect(error).toMatch(/`bundling.typeCheck` cannot run typescript@99\.0\.0 \(.*node_modules\/typescript\): it has neither the compiler API of TypeScript 4 to 6 nor the tsc of TypeScript 7; install one of those: npm install --save-dev typescript@\^7/);
 });

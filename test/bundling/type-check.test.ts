@@ -1,10 +1,6 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { ServerlessFunction } from '../../src';
-import { captureSummary, makeApp, makeProject } from '../helpers';
-
-const REPO = path.join(__dirname, '..', '..');
+import { freshCache, linkRepoNodeModules, makeProject, synthTypeChecked } from '../helpers';
 
 /** A project with TypeScript resolvable (the repository's), a tsconfig, and three handlers sharing a module. */
 function project(): string {
@@ -15,37 +11,14 @@ function project(): string {
     'src/bad.ts': "import { total } from './shared.js';\nexport const handler = async () => { const n: string = total([1]); return n; };\n",
     'src/other.ts': "import { total } from './shared.js';\nexport const handler = async () => total([3]);\n",
   });
-  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  linkRepoNodeModules(root);
   return root;
-}
-
-const freshCache = () => fs.mkdtempSync(path.join(os.tmpdir(), 'typecheck-cache-'));
-
-/**
- * Synthesize functions (entry names) with typeCheck; returns the error, if any, and the summary's count of functions
- * type-checked and TypeScript programs (`2/1`, or `0/0` when nothing was checked).
- */
-function synth(root: string, cacheDir: string, entries: string[], typeCheck = true): { error?: string; checked: string } {
-  const { app, stack } = makeApp({ cacheDir });
-  for (const name of entries) {
-    new ServerlessFunction(stack, name.charAt(0).toUpperCase() + name.slice(1), { entry: path.join(root, `src/${name}.ts`), bundling: { typeCheck } });
-  }
-  let error: string | undefined;
-  const lines = captureSummary(() => {
-    try {
-      app.synth();
-    } catch (e) {
-      error = (e as Error).message;
-    }
-  });
-  const match = /, (\d+) type-checked in (\d+) TypeScript programs?/.exec(lines[0] ?? '');
-  return { error, checked: match ? `${match[1]}/${match[2]}` : '0/0' };
 }
 
 describe('bundling.typeCheck', () => {
   test('fails with the type errors of the function they belong to, in one program for all functions', () => {
     const root = project();
-    const { error, checked } = synth(root, freshCache(), ['good', 'bad', 'other']);
+    const { error, checked } = synthTypeChecked(root, ['good', 'bad', 'other'], freshCache());
     expect(checked).toEqual('3/1');
     expect(error).toMatch(/\[Stack\/Bad\] bundling src\/bad.ts failed type checking:\s+`bundling.typeCheck`: 1 TypeScript error \(tsc --noEmit -p tsconfig.json\):\s+src\/bad.ts:2:44 TS2322: Type 'number' is not assignable to type 'string'/);
     expect(error).not.toMatch(/Stack\/Good|Stack\/Other/);
@@ -54,28 +27,28 @@ describe('bundling.typeCheck', () => {
   test('an error in a shared module is reported for every function that imports it', () => {
     const root = project();
     fs.writeFileSync(path.join(root, 'src/shared.ts'), 'export function total(prices: number[]): number {\n  return prices.join(",");\n}\n');
-    const { error } = synth(root, freshCache(), ['good', 'other']);
+    const { error } = synthTypeChecked(root, ['good', 'other'], freshCache());
     expect(error).toMatch(/\[Stack\/Good\][\s\S]*src\/shared.ts:2:3 TS2322/);
     expect(error).toMatch(/\[Stack\/Other\][\s\S]*src\/shared.ts:2:3 TS2322/);
   });
 
   test('is off by default: esbuild strips types without checking them', () => {
     const root = project();
-    expect(synth(root, freshCache(), ['bad'], false)).toEqual({ error: undefined, checked: '0/0' });
+    expect(synthTypeChecked(root, ['bad'], freshCache(), false)).toEqual({ error: undefined, checked: '0/0' });
   });
 
   test('cached on the same inputs: unchanged functions are not checked again, an edit is', () => {
     const root = project();
     const cacheDir = freshCache();
-    expect(synth(root, cacheDir, ['good', 'other'])).toEqual({ error: undefined, checked: '2/1' });
-    expect(synth(root, cacheDir, ['good', 'other'])).toEqual({ error: undefined, checked: '0/0' });
+    expect(synthTypeChecked(root, ['good', 'other'], cacheDir)).toEqual({ error: undefined, checked: '2/1' });
+    expect(synthTypeChecked(root, ['good', 'other'], cacheDir)).toEqual({ error: undefined, checked: '0/0' });
     // A type-only edit (same bundle output) of the shared module breaks both functions: checked again, and fails.
     fs.writeFileSync(path.join(root, 'src/shared.ts'), 'export function total(prices: string[]): number {\n  return prices.reduce((a, b) => a + b, 0);\n}\n');
-    const edited = synth(root, cacheDir, ['good', 'other']);
+    const edited = synthTypeChecked(root, ['good', 'other'], cacheDir);
     expect(edited.checked).toEqual('2/1');
     expect(edited.error).toMatch(/TS2345|TS2322|TS2769/);
     // The same result as an uncached synth.
-    const uncached = synth(root, freshCache(), ['good', 'other']);
+    const uncached = synthTypeChecked(root, ['good', 'other'], freshCache());
     expect(uncached.error).toEqual(edited.error);
   });
 });

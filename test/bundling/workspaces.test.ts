@@ -8,7 +8,7 @@ import { BundleCacheContext, DependencyLayer, ServerlessFunction } from '../../s
 import { workspaceVersions } from '../../src/bundling/workspace-versions';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
 import { MANAGERS, Manager, monorepo } from '../harness/monorepo';
-import { captureSummary } from '../helpers';
+import { captureSummary, freshCache } from '../helpers';
 
 /**
  * A monorepo under each package manager (test/fixtures/monorepo): the root locks debug 4.4.3 and ms 2.1.3 (hoisted
@@ -55,7 +55,7 @@ describe.each(MANAGERS)('a monorepo installed with %s', (manager: Manager) => {
   });
 
   test('synthesizes cold, warm and after an edit, ships the locked versions, and runs in the runtime client', async () => {
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-cache-'));
+    const cacheDir = freshCache();
     const cold = synth(root, cacheDir);
     expect(cold.line).toMatch(/2 built/);
     expect(versionIn(cold.apiBundle, 'debug')).toEqual('4.3.4');

@@ -1,30 +1,21 @@
-import * as path from 'path';
-import { App, CloudFormationValidatePlugin, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CloudFormationValidatePlugin, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ServerlessFunction } from '../../src';
+import { entry, readmeFunction } from '../helpers';
 
 /**
  * CloudFormation's resource schemas, through aws-cdk-lib's template validator, as errors for the resources of this
  * library and those bound to its functions, whatever `@aws-cdk/core:validateAgainstDefaultRules` says.
  */
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
-
-/** An app without the flag (aws-cdk-lib alone would only warn), bundling skipped. */
-function orders(context: Record<string, unknown> = {}) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new Stack(app, 'Stack');
-  const fn = new ServerlessFunction(stack, 'Orders', { entry, timeout: Duration.seconds(30) });
-  return { app, stack, fn };
-}
 
 describe('CloudFormation schema findings on resources of the library, and bound to its functions, are errors', () => {
   test('fails if a bare EventSourceMapping on the function reads 20,000 messages a batch (aws-cdk-lib accepts it)', () => {
     // AWS (CreateEventSourceMapping, BatchSize): "Amazon Simple Queue Service - Default 10. For standard queues the max
     // is 10,000. For FIFO queues the max is 10."
-    const { app, stack, fn } = orders();
+    const { app, stack, fn } = readmeFunction();
     const queue = new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(5) });
     new lambda.EventSourceMapping(stack, 'ByHand', { target: fn.alias, eventSourceArn: queue.queueArn, batchSize: 20_000, maxBatchingWindow: Duration.seconds(5) });
     expect(() => app.synth()).toThrow(/^Stack\/ByHand: `BatchSize` of the AWS::Lambda::EventSourceMapping \(bound to Stack\/Orders\): 20000 is greater than the maximum of 10000\. CloudFormation refuses it at deploy \(rule F3034/m);
@@ -33,7 +24,7 @@ describe('CloudFormation schema findings on resources of the library, and bound 
   test('fails if an escape hatch sets a value the schema refuses on the function itself, with the flag off or on', () => {
     // AWS (Lambda quotas): "Function memory allocation: 128 MB to 10,240 MB, in 1-MB increments."
     for (const flag of [false, true]) {
-      const { app, fn } = orders({ '@aws-cdk/core:validateAgainstDefaultRules': flag });
+      const { app, fn } = readmeFunction({ '@aws-cdk/core:validateAgainstDefaultRules': flag });
       (fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride('MemorySize', 64);
       expect(() => app.synth()).toThrow(/^Stack\/Orders: `MemorySize` of the AWS::Lambda::Function: 64 is less than the minimum of 128/m);
     }
@@ -41,7 +32,7 @@ describe('CloudFormation schema findings on resources of the library, and bound 
 
   test('fails for the queue a mapping on the function reads, under the queue\'s path', () => {
     // AWS (AWS::SQS::Queue, MessageRetentionPeriod): "an integer from 60 seconds (1 minute) to 1,209,600 seconds (14 days)".
-    const { app, stack, fn } = orders();
+    const { app, stack, fn } = readmeFunction();
     const queue = new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(5) });
     (queue.node.defaultChild as sqs.CfnQueue).addPropertyOverride('MessageRetentionPeriod', 10);
     fn.addEventSource(new SqsEventSource(queue));
@@ -49,7 +40,7 @@ describe('CloudFormation schema findings on resources of the library, and bound 
   });
 
   test('collects every finding of the stack into one error', () => {
-    const { app, stack, fn } = orders();
+    const { app, stack, fn } = readmeFunction();
     (fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride('MemorySize', 64);
     const queue = new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(5) });
     new lambda.EventSourceMapping(stack, 'ByHand', { target: fn, eventSourceArn: queue.queueArn, batchSize: 20_000, maxBatchingWindow: Duration.seconds(5) });
@@ -57,21 +48,21 @@ describe('CloudFormation schema findings on resources of the library, and bound 
   });
 
   test('leaves resources that have nothing to do with the library to aws-cdk-lib (a warning without the flag)', () => {
-    const { app, stack } = orders();
+    const { app, stack } = readmeFunction();
     const other = new sqs.Queue(stack, 'Unrelated');
     (other.node.defaultChild as sqs.CfnQueue).addPropertyOverride('MessageRetentionPeriod', 10);
     expect(() => app.synth()).not.toThrow();
   });
 
   test('an acknowledgement of the rule on the resource is respected', () => {
-    const { app, fn } = orders();
+    const { app, fn } = readmeFunction();
     (fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride('MemorySize', 64);
     Validations.of(fn).acknowledge({ id: 'CloudFormation-Validate::F3034', reason: 'testing the acknowledgement' });
     expect(() => app.synth()).not.toThrow();
   });
 
   test('a valid function with its sources synthesizes without an error', () => {
-    const { app, stack, fn } = orders();
+    const { app, stack, fn } = readmeFunction();
     const queue = new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(5) });
     new lambda.EventSourceMapping(stack, 'ByHand', { target: fn.alias, eventSourceArn: queue.queueArn, batchSize: 10_000, maxBatchingWindow: Duration.seconds(5) });
     expect(() => app.synth()).not.toThrow();
@@ -83,7 +74,7 @@ describe('CloudFormation schema findings on resources of the library, and bound 
     plugin._disposeSingleton();
     const spy = jest.spyOn(plugin.prototype, 'validate');
     try {
-      const { app, stack, fn } = orders();
+      const { app, stack, fn } = readmeFunction();
       const two = new Stack(app, 'Two');
       new ServerlessFunction(two, 'Other', { entry });
       new sqs.Queue(stack, 'Queue');

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Duration, Lazy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,20 +7,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EventBridgeSource, ServerlessFunction } from '../../src';
 import { checkEventPattern } from '../../src/event-sources/eventbridge';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 const orderPlaced: events.EventPattern = { source: ['shop.orders'], detailType: ['Order Placed'] };
-
-function setup() {
-  const { stack } = makeUnbundledApp();
-  const fn = new ServerlessFunction(stack, 'Billing', { entry });
-  return { stack, fn };
-}
 
 describe('EventBridgeSource', () => {
   test('defaults: a rule on the default bus, the alias as target with a retry policy and a dead-letter queue, async failure handling engaged', () => {
-    const { stack, fn } = setup();
+    const { stack, fn } = unbundledFunction({}, 'Billing');
     const source = new EventBridgeSource({ eventPattern: orderPlaced });
     fn.addEventSource(source);
     const template = Template.fromStack(stack);
@@ -58,7 +50,7 @@ describe('EventBridgeSource', () => {
   });
 
   test('user-supplied options are used: bus, retry policy, input, dead-letter queue, id', () => {
-    const { stack, fn } = setup();
+    const { stack, fn } = unbundledFunction({}, 'Billing');
     const bus = new events.EventBus(stack, 'Bus');
     const queue = new sqs.Queue(stack, 'Mine');
     fn.addEventSource(new EventBridgeSource({
@@ -85,7 +77,7 @@ describe('EventBridgeSource', () => {
   });
 
   test('an existing rule gets the alias as its target', () => {
-    const { stack, fn } = setup();
+    const { stack, fn } = unbundledFunction({}, 'Billing');
     const rule = new events.Rule(stack, 'Nightly', { eventPattern: orderPlaced });
     fn.addEventSource(new EventBridgeSource({ rule }));
     const template = Template.fromStack(stack);
@@ -108,13 +100,13 @@ describe('EventBridgeSource', () => {
   });
 
   test('fails if the retry policy is out of range', () => {
-    const { fn } = setup();
+    const { fn } = unbundledFunction({}, 'Billing');
     expect(() => fn.addEventSource(new EventBridgeSource({ eventPattern: orderPlaced, retryAttempts: -1, maxEventAge: Duration.days(2) })))
       .toThrow(/^Stack\/Billing: 2 problems:\n {2}- `EventBridgeSource\.retryAttempts` must be a whole number from 0 to 185, got -1\n {2}- `EventBridgeSource\.maxEventAge` must be whole seconds from 60 seconds to 24 hours, got 2 days$/);
   });
 
   test('fails if neither a pattern nor a rule is given, or both', () => {
-    const { stack, fn } = setup();
+    const { stack, fn } = unbundledFunction({}, 'Billing');
     expect(() => fn.addEventSource(new EventBridgeSource({}))).toThrow(/`EventBridgeSource\.eventPattern` or `rule` must be given, got neither/);
     const rule = new events.Rule(stack, 'Nightly', { eventPattern: orderPlaced });
     expect(() => fn.addEventSource(new EventBridgeSource({ rule, eventPattern: orderPlaced })))
@@ -122,19 +114,19 @@ describe('EventBridgeSource', () => {
   });
 
   test('fails if the event pattern is invalid', () => {
-    const { fn } = setup();
+    const { fn } = unbundledFunction({}, 'Billing');
     expect(() => fn.addEventSource(new EventBridgeSource({ eventPattern: { source: [] } })))
       .toThrow(/^Stack\/Billing: `EventBridgeSource\.eventPattern` source must list at least one value \(an empty array matches nothing\), got \[\]$/);
   });
 
   test('fails if the same pattern is added twice without an id', () => {
-    const { fn } = setup();
+    const { fn } = unbundledFunction({}, 'Billing');
     fn.addEventSource(new EventBridgeSource({ eventPattern: orderPlaced }));
     expect(() => fn.addEventSource(new EventBridgeSource({ eventPattern: orderPlaced }))).toThrow(/is already on this function \(as Rule[0-9A-F]{8}\)/);
   });
 
   test('tokens are not judged: retryAttempts, maxEventAge, values in the pattern', () => {
-    const { stack, fn } = setup();
+    const { stack, fn } = unbundledFunction({}, 'Billing');
     const bucket = new s3.Bucket(stack, 'Uploads');
     fn.addEventSource(new EventBridgeSource({
       eventPattern: { source: ['aws.s3'], detail: { bucket: { name: [bucket.bucketName] } } },

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -7,8 +6,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { LambdaTarget } from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
-import { LoadBalancerTarget, ServerlessFunction } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { LoadBalancerTarget } from '../../src';
+import { unbundledFunction } from '../helpers';
 
 /**
  * The README's HTTP section, as tests: API Gateway REST and HTTP APIs take `fn.alias` in aws-cdk-lib's own
@@ -16,11 +15,9 @@ import { makeUnbundledApp } from '../helpers';
  * scoped to its invoker.
  */
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 function setup() {
-  const { stack } = makeUnbundledApp();
-  const fn = new ServerlessFunction(stack, 'Api', { entry });
+  const { stack, fn } = unbundledFunction({}, 'Api');
   const aliasRef = { Ref: stack.getLogicalId(fn.alias.node.defaultChild as any) };
   return { stack, fn, aliasRef };
 }

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -8,21 +7,13 @@ import { DynamoEventSource, KinesisEventSource, SqsDlq, SqsEventSource } from 'a
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DynamoStreamSource, KinesisStreamSource, ServerlessFunction, SqsSource } from '../../src';
 import { checkFifoBinding, checkQueueBinding, checkStreamBinding } from '../../src/event-sources/mapping-checks';
-import { makeUnbundledApp } from '../helpers';
+import { readmeFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
-
-/** The README's function: 30 seconds. */
-function orders() {
-  const { app, stack } = makeUnbundledApp();
-  const fn = new ServerlessFunction(stack, 'Orders', { entry, timeout: Duration.seconds(30) });
-  return { app, stack, fn };
-}
 
 describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the same checks', () => {
   test('fails if an SqsEventSource queue\'s visibility timeout (10 s) is under the function\'s timeout (30 s), as in the README', () => {
     // GIVEN
-    const { app, stack, fn } = orders();
+    const { app, stack, fn } = readmeFunction();
     const queue = new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.seconds(10) });
 
     // WHEN
@@ -38,14 +29,14 @@ describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the
       (fn: ServerlessFunction, q: sqs.Queue) => lambda.Function.prototype.addEventSource.call(fn, new SqsEventSource(q)),
       (fn: ServerlessFunction, q: sqs.Queue) => new lambda.EventSourceMapping(fn.stack, 'ByHand', { target: fn, eventSourceArn: q.queueArn }),
     ]) {
-      const { app, stack, fn } = orders();
+      const { app, stack, fn } = readmeFunction();
       bind(fn, new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.seconds(10) }));
       expect(() => app.synth()).toThrow(/visibility timeout of Stack\/Queue \(10 seconds\) must be at least the function's timeout/);
     }
   });
 
   test('fails if a FIFO queue\'s mapping has more than 10 per batch or a batching window (aws-cdk-lib checks only its own class)', () => {
-    const { app, stack, fn } = orders();
+    const { app, stack, fn } = readmeFunction();
     const queue = new sqs.Queue(stack, 'Queue', { fifo: true, visibilityTimeout: Duration.minutes(3) });
     new lambda.EventSourceMapping(stack, 'ByHand', { target: fn.alias, eventSourceArn: queue.queueArn, batchSize: 20, maxBatchingWindow: Duration.seconds(5) });
     expect(() => app.synth()).toThrow(new RegExp('^Stack/Orders: 2 problems:\n' +
@@ -54,7 +45,7 @@ describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the
   });
 
   test('warns as SqsSource does: short visibility timeout for the advice, and no redrive policy', () => {
-    const { stack, fn } = orders();
+    const { stack, fn } = readmeFunction();
     fn.addEventSource(new SqsEventSource(new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.seconds(60) })));
     const annotations = Annotations.fromStack(stack);
     annotations.hasWarning('/Stack/Orders', Match.stringLikeRegexp('visibility timeout of Stack/Queue \\(60 seconds\\) is under 6 × .*\\[ack: cdk-lambda-kit:sqsVisibilityTimeout\\]'));
@@ -62,20 +53,20 @@ describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the
   });
 
   test('a well-made queue on an SqsEventSource synthesizes without a warning', () => {
-    const { stack, fn } = orders();
+    const { stack, fn } = readmeFunction();
     const dlq = new sqs.Queue(stack, 'Dlq');
     fn.addEventSource(new SqsEventSource(new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(3), deadLetterQueue: { queue: dlq, maxReceiveCount: 3 } })));
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cdk-lambda-kit:'));
   });
 
   test('SqsSource still warns once, not twice', () => {
-    const { stack, fn } = orders();
+    const { stack, fn } = readmeFunction();
     fn.addEventSource(new SqsSource(new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.seconds(60) })));
     expect(Annotations.fromStack(stack).findWarning('/Stack/Orders', Match.stringLikeRegexp('queueWithoutRedrive'))).toHaveLength(1);
   });
 
   test('warns if a DynamoEventSource retries forever and keeps nothing it gives up on (aws-cdk-lib\'s defaults)', () => {
-    const { stack, fn } = orders();
+    const { stack, fn } = readmeFunction();
     const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
     fn.addEventSource(new DynamoEventSource(table, { startingPosition: lambda.StartingPosition.LATEST }));
     const annotations = Annotations.fromStack(stack);
@@ -84,7 +75,7 @@ describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the
   });
 
   test('a KinesisEventSource with bounded retries and an on-failure queue synthesizes without a warning', () => {
-    const { stack, fn } = orders();
+    const { stack, fn } = readmeFunction();
     fn.addEventSource(new KinesisEventSource(new kinesis.Stream(stack, 'Clicks'), {
       startingPosition: lambda.StartingPosition.LATEST, retryAttempts: 3, onFailure: new SqsDlq(new sqs.Queue(stack, 'Failed')),
     }));
@@ -92,7 +83,7 @@ describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the
   });
 
   test('warns about a KinesisEventSource without an on-failure destination', () => {
-    const { stack, fn } = orders();
+    const { stack, fn } = readmeFunction();
     fn.addEventSource(new KinesisEventSource(new kinesis.Stream(stack, 'Clicks'), { startingPosition: lambda.StartingPosition.LATEST, retryAttempts: 3 }));
     const annotations = Annotations.fromStack(stack);
     annotations.hasWarning('/Stack/Orders', Match.stringLikeRegexp('streamWithoutOnFailure'));
@@ -100,7 +91,7 @@ describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the
   });
 
   test('this library\'s stream sources pass the checks', () => {
-    const { stack, fn } = orders();
+    const { stack, fn } = readmeFunction();
     const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
     fn.addEventSource(new DynamoStreamSource(table));
     fn.addEventSource(new KinesisStreamSource(new kinesis.Stream(stack, 'Clicks'), { enhancedFanOut: true }));
@@ -109,7 +100,7 @@ describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the
   });
 
   test('a mapping of a plain lambda.Function is not judged', () => {
-    const { app, stack } = orders();
+    const { app, stack } = readmeFunction();
     const plain = new lambda.Function(stack, 'Plain', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=1'), timeout: Duration.seconds(30) });
     plain.addEventSource(new SqsEventSource(new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.seconds(10) })));
     expect(() => app.synth()).not.toThrow();

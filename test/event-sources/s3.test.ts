@@ -1,11 +1,9 @@
-import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3Source, ServerlessFunction } from '../../src';
 import { eventsOverlap, keysOverlap } from '../../src/event-sources/s3';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 describe('S3Source', () => {
   test('object created by default, through the alias, and async failure handling follows', () => {

@@ -1,28 +1,20 @@
-import * as path from 'path';
 import { Duration, Lazy, TimeZone } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { ScheduleSource, ServerlessFunction, ServerlessFunctionProps } from '../../src';
+import { ScheduleSource, ServerlessFunction } from '../../src';
 import { checkScheduleExpression } from '../../src/event-sources/schedule';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 const everyHour = scheduler.ScheduleExpression.rate(Duration.hours(1));
-
-function setup(fnProps: Partial<ServerlessFunctionProps> = {}) {
-  const { stack } = makeUnbundledApp();
-  const fn = new ServerlessFunction(stack, 'Report', { entry, ...fnProps });
-  return { stack, fn };
-}
 
 const aliasRef = (stack: any, fn: ServerlessFunction) => ({ Ref: stack.getLogicalId(fn.alias.node.defaultChild) });
 
 describe('ScheduleSource', () => {
   test('defaults: the alias is the target, retries for 24 hours, a dead-letter queue with an alarm, async failure handling engaged', () => {
-    const { stack, fn } = setup();
+    const { stack, fn } = unbundledFunction({}, 'Report');
     const source = new ScheduleSource(everyHour);
     fn.addEventSource(source);
     const template = Template.fromStack(stack);
@@ -64,7 +56,7 @@ describe('ScheduleSource', () => {
   });
 
   test('user-supplied options are used: cron in a time zone, flexible window, retry policy, input, dead-letter queue', () => {
-    const { stack, fn } = setup();
+    const { stack, fn } = unbundledFunction({}, 'Report');
     const queue = new sqs.Queue(stack, 'Mine');
     fn.addEventSource(new ScheduleSource(scheduler.ScheduleExpression.cron({ minute: '0', hour: '8', weekDay: 'MON-FRI', timeZone: TimeZone.EUROPE_PARIS }), {
       id: 'Morning',
@@ -94,7 +86,7 @@ describe('ScheduleSource', () => {
   });
 
   test('a one-time schedule at a date in a time zone', () => {
-    const { stack, fn } = setup();
+    const { stack, fn } = unbundledFunction({}, 'Report');
     fn.addEventSource(new ScheduleSource(scheduler.ScheduleExpression.at(new Date(Date.UTC(2027, 0, 15, 9, 30)), TimeZone.AMERICA_NEW_YORK)));
     Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'at(2027-01-15T09:30:00)', ScheduleExpressionTimezone: 'America/New_York',
@@ -113,34 +105,34 @@ describe('ScheduleSource', () => {
   });
 
   test('fails if the retry policy is out of range', () => {
-    const { fn } = setup();
+    const { fn } = unbundledFunction({}, 'Report');
     expect(() => fn.addEventSource(new ScheduleSource(everyHour, { retryAttempts: 186, maxEventAge: Duration.seconds(59) })))
       .toThrow(/^Stack\/Report: 2 problems:\n {2}- `ScheduleSource\(rate\(1 hour\)\)\.retryAttempts` must be a whole number from 0 to 185, got 186\n {2}- `ScheduleSource\(rate\(1 hour\)\)\.maxEventAge` must be whole seconds from 60 seconds to 24 hours, got 59 seconds$/);
     expect(() => fn.addEventSource(new ScheduleSource(everyHour, { maxEventAge: Duration.hours(25) }))).toThrow(/got 1 day 1 hour/);
   });
 
   test('fails if the flexible time window is out of range', () => {
-    const { fn } = setup();
+    const { fn } = unbundledFunction({}, 'Report');
     expect(() => fn.addEventSource(new ScheduleSource(everyHour, { timeWindow: Duration.hours(25) })))
       .toThrow(/`ScheduleSource\(rate\(1 hour\)\)\.timeWindow` must be whole minutes from 1 to 1440 minutes, got 1 day 1 hour/);
     expect(() => fn.addEventSource(new ScheduleSource(everyHour, { timeWindow: Duration.seconds(90) }))).toThrow(/got 1 minute 30 seconds/);
   });
 
   test('fails if the expression is invalid', () => {
-    const { fn } = setup();
+    const { fn } = unbundledFunction({}, 'Report');
     expect(() => fn.addEventSource(new ScheduleSource(scheduler.ScheduleExpression.expression('cron(0 25 * * ? *)'))))
       .toThrow(/^Stack\/Report: `ScheduleSource\(cron\(0 25 \* \* \? \*\)\)\.expression` hours must be 0-23 with the wildcards EventBridge allows there, got "25"/);
   });
 
   test('fails if the same schedule is added twice without an id', () => {
-    const { fn } = setup();
+    const { fn } = unbundledFunction({}, 'Report');
     fn.addEventSource(new ScheduleSource(everyHour));
     expect(() => fn.addEventSource(new ScheduleSource(everyHour))).toThrow(/ScheduleSource\(rate\(1 hour\)\) is already on this function \(as Schedule[0-9A-F]{8}\): give one of them another `id`/);
     fn.addEventSource(new ScheduleSource(everyHour, { id: 'Second' }));
   });
 
   test('tokens are not judged, and reach the template although aws-cdk-lib refuses them: retryAttempts, maxEventAge, timeWindow, expression', () => {
-    const { stack, fn } = setup();
+    const { stack, fn } = unbundledFunction({}, 'Report');
     const n = Lazy.number({ produce: () => 3 });
     fn.addEventSource(new ScheduleSource(scheduler.ScheduleExpression.expression(Lazy.string({ produce: () => 'rate(5 minutes)' })), {
       retryAttempts: n,

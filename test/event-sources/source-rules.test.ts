@@ -1,18 +1,15 @@
-import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { S3Source, ServerlessFunction, SqsSource, WorkerQueue } from '../../src';
 import { eventBridgePattern } from '../../src/event-sources/s3-eventbridge';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 describe('SQS source queue age alarm', () => {
   test('an ApproximateAgeOfOldestMessage alarm at half the queue\'s retention, by default', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     const queue = new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(3), retentionPeriod: Duration.days(2) });
     fn.addEventSource(new SqsSource(queue));
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -25,15 +22,13 @@ describe('SQS source queue age alarm', () => {
   });
 
   test('the queue age alarm can be turned off', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     fn.addEventSource(new SqsSource(new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(3) }), { messageAgeAlarm: false }));
     Template.fromStack(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage' }, 0);
   });
 
   test('fails if the same queue is added twice as a source', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     const queue = new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(3) });
     fn.addEventSource(new SqsSource(queue));
     expect(() => fn.addEventSource(new SqsSource(queue))).toThrow(/^Stack\/Fn: `SqsSource\(Stack\/Queue\)` must be added once per function, got it a second time/);
@@ -42,8 +37,7 @@ describe('SQS source queue age alarm', () => {
 
 describe('WorkerQueue retention', () => {
   test('fails if messages expire before reaching the dead-letter queue', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry, timeout: Duration.minutes(10) });
+    const { stack, fn } = unbundledFunction({ timeout: Duration.minutes(10) });
     // visibility 3600 s × 100 receives = 100 hours > 4 days (the default retention)
     expect(() => new WorkerQueue(stack, 'Work', { consumer: fn, maxReceiveCount: 100 })).toThrow(
       /^Stack\/Work: `retentionPeriod` \(4 days\) must be at least the visibility timeout × `maxReceiveCount` \(3600 seconds × 100 = 4 days 4 hours\)/,
@@ -51,15 +45,13 @@ describe('WorkerQueue retention', () => {
   });
 
   test('warns if the user set both the retention and the receive count', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry, timeout: Duration.minutes(10) });
+    const { stack, fn } = unbundledFunction({ timeout: Duration.minutes(10) });
     new WorkerQueue(stack, 'Work', { consumer: fn, maxReceiveCount: 50, retentionPeriod: Duration.days(1) });
     Annotations.fromStack(stack).hasWarning('/Stack/Work', Match.stringLikeRegexp('`retentionPeriod` \\(1 day\\).*3600 seconds × 50.*cdk-lambda-kit:retentionBelowRedrive'));
   });
 
   test('fails if the retention is over 14 days', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     expect(() => new WorkerQueue(stack, 'Work', { consumer: fn, retentionPeriod: Duration.days(15) }))
       .toThrow(/^Stack\/Work: `retentionPeriod` must be whole seconds from 60 seconds to 14 days, got 15 days/);
   });
@@ -67,15 +59,13 @@ describe('WorkerQueue retention', () => {
 
 describe('S3Source rules', () => {
   test('fails if events is empty', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     expect(() => fn.addEventSource(new S3Source(new s3.Bucket(stack, 'B'), { events: [] })))
       .toThrow(/^Stack\/Fn: `S3Source\(Stack\/B\)\.events` must list at least one event type, got \[\]/);
   });
 
   test('fails if a filter has an empty prefix', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     expect(() => fn.addEventSource(new S3Source(new s3.Bucket(stack, 'B'), { filters: [{ prefix: '' }] })))
       .toThrow(/^Stack\/Fn: `S3Source\(Stack\/B\)\.filters\[0\]\.prefix` must be a non-empty string \(leave it out to match every key\), got ""/);
   });
@@ -113,8 +103,7 @@ describe('S3Source rules', () => {
   });
 
   test('viaEventBridge: each event type gets its own exact pattern on the rule', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     fn.addEventSource(new S3Source(new s3.Bucket(stack, 'B'), { viaEventBridge: true, events: [s3.EventType.OBJECT_CREATED_PUT, s3.EventType.OBJECT_TAGGING] }));
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Events::Rule', {

@@ -1,12 +1,10 @@
-import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ServerlessFunction, ServerlessFunctionProps, SqsSource, SqsSourceOptions, WorkerQueue } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 function setup(queueProps: sqs.QueueProps = {}, fnProps: Partial<ServerlessFunctionProps> = {}) {
   const { stack } = makeUnbundledApp();
@@ -84,8 +82,7 @@ describe('SqsSource', () => {
 
 describe('WorkerQueue', () => {
   test('creates the queue and its dead-letter queue correctly for the consumer', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Worker', { entry, timeout: Duration.seconds(20) });
+    const { stack, fn } = unbundledFunction({ timeout: Duration.seconds(20) }, 'Worker');
     const work = new WorkerQueue(stack, 'Orders', { consumer: fn, maxBatchingWindow: Duration.seconds(10) });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::SQS::Queue', {
@@ -102,8 +99,7 @@ describe('WorkerQueue', () => {
   });
 
   test('fails if maxReceiveCount is out of range', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Worker', { entry });
+    const { stack, fn } = unbundledFunction({}, 'Worker');
     expect(() => new WorkerQueue(stack, 'Orders', { consumer: fn, maxReceiveCount: 0 })).toThrow(/^Stack\/Orders: `maxReceiveCount` must be a whole number from 1 to 1000, got 0$/);
   });
 });

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -10,9 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DynamoStreamSource, KinesisStreamSource, ServerlessFunction, StreamFailureDestination } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 function setup(props: { alarmAction?: boolean; fnId?: string; scope?: (s: Construct) => Construct } = {}) {
   const { stack } = makeUnbundledApp();

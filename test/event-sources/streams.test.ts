@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -6,9 +5,8 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DynamoStreamSource, KinesisStreamSource, ServerlessFunction, StreamSourceOptions } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 function setup() {
   const { stack } = makeUnbundledApp();

@@ -11,7 +11,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { Deployment, EventBridgeSource, LoadBalancerTarget, ServerlessFunction, ServerlessFunctionProps, SnsSource, SnsSourceOptions } from '../../src';
+import { Deployment, EventBridgeSource, LoadBalancerTarget, SnsSource, SnsSourceOptions } from '../../src';
+import { ErrorCase, failureOf, matrixContext, MatrixContext, WarningCase } from '../harness/matrix';
+import { entry } from '../helpers';
 
 /**
  * Issue 24 (caught at synth): bad configurations of aws-cdk-lib's own sources bound to a function, SNS filter policies,
@@ -21,47 +23,25 @@ import { Deployment, EventBridgeSource, LoadBalancerTarget, ServerlessFunction, 
  * on is quoted beside its rows.
  */
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
-interface Context {
-  readonly app: App;
-  readonly stack: Stack;
-  /** A ServerlessFunction `Fn` (30 s timeout) with these props. */
-  fn(props?: Partial<ServerlessFunctionProps>): ServerlessFunction;
-}
-
-function context(): Context {
+/** A function `Fn` with a 30 s timeout, in a stack with an account and Region. */
+function context(): MatrixContext {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Stack', { env: ENV });
-  return { app, stack, fn: (props = {}) => new ServerlessFunction(stack, 'Fn', { entry, timeout: Duration.seconds(30), ...props }) };
-}
-
-interface ErrorCase {
-  readonly name: string;
-  readonly build: (c: Context) => void;
-  readonly path: string;
-  readonly prop: string;
-  readonly allowed: string;
-  readonly given: string;
-}
-
-interface WarningCase {
-  readonly name: string;
-  readonly build: (c: Context) => void;
-  readonly id: string;
+  return matrixContext(app, stack, { entry, timeout: Duration.seconds(30) });
 }
 
 const queue = (stack: Stack, props: sqs.QueueProps = {}) => new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(5), ...props });
 const topic = (stack: Stack) => new sns.Topic(stack, 'Topic');
-const mapping = (c: Context, props: Partial<lambda.EventSourceMappingProps> = {}) =>
+const mapping = (c: MatrixContext, props: Partial<lambda.EventSourceMappingProps> = {}) =>
   new lambda.EventSourceMapping(c.stack, 'ByHand', { target: c.fn().alias, eventSourceArn: queue(c.stack).queueArn, ...props });
 const filters = (n: number) => Array.from({ length: n }, (_, i) => lambda.FilterCriteria.filter({ body: { kind: lambda.FilterRule.isEqual(`k${i}`) } }));
-const subscribe = (c: Context, options: SnsSourceOptions) => c.fn().addEventSource(new SnsSource(topic(c.stack), options));
+const subscribe = (c: MatrixContext, options: SnsSourceOptions) => c.fn().addEventSource(new SnsSource(topic(c.stack), options));
 const strings = (n: number) => sns.SubscriptionFilter.stringFilter({ allowlist: Array.from({ length: n }, (_, i) => `v${i}`) });
 const leaf = (n: number) => sns.FilterOrPolicy.filter(strings(n));
-const layerArn = (c: Context, id: string, region = 'us-east-1') => lambda.LayerVersion.fromLayerVersionArn(c.stack, id, `arn:aws:lambda:${region}:123456789012:layer:${id}:1`);
-const layers = (c: Context, n: number) => Array.from({ length: n }, (_, i) => layerArn(c, `L${i}`));
+const layerArn = (c: MatrixContext, id: string, region = 'us-east-1') => lambda.LayerVersion.fromLayerVersionArn(c.stack, id, `arn:aws:lambda:${region}:123456789012:layer:${id}:1`);
+const layers = (c: MatrixContext, n: number) => Array.from({ length: n }, (_, i) => layerArn(c, `L${i}`));
 
 const errors: ErrorCase[] = [
   // Lambda (services-sqs-parameters): "BatchSize ... For standard queues, the maximum is 10,000. For FIFO queues, the
@@ -255,7 +235,7 @@ const warnings: WarningCase[] = [
 ];
 
 /** Valid configurations next to the rules above: each synthesizes without an error or a warning of these ids. */
-const valid: Array<{ name: string; build: (c: Context) => void }> = [
+const valid: Array<{ name: string; build: (c: MatrixContext) => void }> = [
   { name: 'a mapping reads 100 a batch with a 5 s window (the fix the message suggests)', build: (c) => mapping(c, { batchSize: 100, maxBatchingWindow: Duration.seconds(5) }) },
   { name: 'a mapping reads 10 a batch with no window', build: (c) => mapping(c, { batchSize: 10 }) },
   { name: 'a mapping reads 10,000 a batch with a window', build: (c) => mapping(c, { batchSize: 10_000, maxBatchingWindow: Duration.seconds(5) }) },
@@ -293,16 +273,6 @@ const valid: Array<{ name: string; build: (c: Context) => void }> = [
 ];
 
 /** Run a case and return the error message it fails with, or undefined when it synthesizes. */
-function failureOf(c: Context, build: (c: Context) => void): string | undefined {
-  try {
-    build(c);
-    c.app.synth();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
 const IDS = [...new Set(warnings.map((w) => w.id))];
 
 test('the count: bad configurations tried, rejected clearly or warned, and valid ones accepted', () => {

@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { invokeInLambdaRuntime, runInLambdaRuntime, RuntimeOptions } from '../../src/testing';
 import { dynamoStreamEvent, eventBridgeEvent, functionUrlEvent, kinesisEvent, s3Event, snsEvent, sqsEvent } from '../harness/events';
+import { freshCache } from '../helpers';
 
 const REPO = path.join(__dirname, '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');
@@ -327,7 +328,7 @@ describe('pipeline-stages', () => {
   /** Run the pinned CDK CLI in the example, into a fresh output directory with a fresh bundle cache. */
   function cdk(...args: string[]): { outdir: string; output: string } {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-stages-'));
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-stages-cache-'));
+    const cacheDir = freshCache();
     const result = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'aws-cdk', 'bin', 'cdk'), ...args, '--output', outdir,
       '-c', `@cdk-lambda-kit/bundling:cacheDir=${cacheDir}`], { cwd, encoding: 'utf8' });
     const output = `${result.stdout}\n${result.stderr}`;
@@ -463,7 +464,7 @@ describe('determinism', () => {
 
   /** Synthesize one example of a repository into `outdir` with a fresh cache. */
   function synth(repo: string, name: string, outdir: string): Promise<void> {
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-determinism-cache-'));
+    const cacheDir = freshCache();
     const cdk = path.join(repo, 'node_modules', 'aws-cdk', 'bin', 'cdk');
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [cdk, 'synth', '--quiet', '--output', outdir, '-c', `@cdk-lambda-kit/bundling:cacheDir=${cacheDir}`], {

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -7,9 +6,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DynamoStreamSource, KinesisStreamSource, S3Source, ServerlessFunction, SqsSource, WorkerQueue } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 /** Every alarm in the template, with its description, that has no action or an action other than the topic. */
 function alarmsWithoutTheAction(template: Template, topicLogicalId: string): string[] {

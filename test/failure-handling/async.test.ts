@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -8,9 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { FailureDestination, ServerlessFunction, ServerlessFunctionProps, SqsSource } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 describe('asynchronous invocation: nothing lost by default, nothing created that cannot receive', () => {
   test('a function invoked only synchronously or by polling gets no failure queue', () => {
@@ -25,8 +23,7 @@ describe('asynchronous invocation: nothing lost by default, nothing created that
   });
 
   test('an EventBridge rule on the alias is detected: the default failure queue is created on the alias, with alarms', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Handler', { entry });
+    const { stack, fn } = unbundledFunction({}, 'Handler');
     new events.Rule(stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(fn.alias)] });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
@@ -44,8 +41,7 @@ describe('asynchronous invocation: nothing lost by default, nothing created that
   });
 
   test('an SNS subscription to the unqualified function is detected: failures of $LATEST go to the queue', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Handler', { entry });
+    const { stack, fn } = unbundledFunction({}, 'Handler');
     new sns.Topic(stack, 'Topic').addSubscription(new subscriptions.LambdaSubscription(fn));
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);

@@ -3,7 +3,6 @@
  * delivery, tried through this library's sources and through aws-cdk-lib's own constructs bound to a
  * ServerlessFunction, each with the AWS documentation line it rests on; and valid configurations that must pass.
  */
-import * as path from 'path';
 import { App, Duration, PhysicalName, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -28,9 +27,8 @@ import { Construct } from 'constructs';
 import {
   EventBridgeSource, FailureDestination, ProvisionedConcurrency, ScheduleSource, ServerlessFunction, ServerlessFunctionProps, SnsSource, SqsSource,
 } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 /** A stack with a function whose alarms run an SNS action, as most apps configure them. */
 function setup(props: Partial<ServerlessFunctionProps> = {}) {
@@ -539,8 +537,7 @@ describe('valid configurations pass', () => {
     ['SQS-managed encryption', (s: Stack) => new sqs.Queue(s, 'Dlq', { encryption: sqs.QueueEncryption.SQS_MANAGED })],
     ['a customer managed key', (s: Stack) => new sqs.Queue(s, 'Dlq', { encryption: sqs.QueueEncryption.KMS })],
   ] as [string, (s: Stack) => sqs.Queue][])('SnsSource with a dead-letter queue under %s', (_name, make) => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     fn.addEventSource(new SnsSource(new sns.Topic(stack, 'Orders'), { deadLetterQueue: make(stack) }));
     expect(() => Template.fromStack(stack)).not.toThrow();
   });

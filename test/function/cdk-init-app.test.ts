@@ -15,9 +15,9 @@ import {
   Deployment, DependencyLayer, DynamoStreamSource, FailureDestination, FunctionAlarms, KinesisStreamSource, ProvisionedConcurrency,
   S3Source, ServerlessFunction, SqsSource, WorkerQueue,
 } from '../../src';
+import { entry } from '../helpers';
 
 const REPO = path.join(__dirname, '..', '..');
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 /** The `context` of the cdk.json that `cdk init app --language typescript` writes with the pinned CLI. */
 const CDK_INIT_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'cdk-init-context.json'), 'utf8'));

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -12,9 +11,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Deployment, DynamoStreamSource, KinesisStreamSource, S3Source, ServerlessFunction, SqsSource, WorkerQueue } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 /** Findings of both packs, as `<rule id> <construct path>`, checked after synthesis (aspects have run). */
 function findings(stack: Stack): string[] {
@@ -41,8 +39,7 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
   });
 
   test('a ServerlessFunction with a WorkerQueue has none', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Worker', { entry });
+    const { stack, fn } = unbundledFunction({}, 'Worker');
     new WorkerQueue(stack, 'Jobs', { consumer: fn });
 
     expect(findings(stack)).toEqual([]);
@@ -74,8 +71,7 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
   });
 
   test('the function\'s role writes to its own log group only, instead of AWSLambdaBasicExecutionRole', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Orders', { entry });
+    const { stack, fn } = unbundledFunction({}, 'Orders');
 
     const template = Template.fromStack(stack);
     const role = Object.values<any>(template.findResources('AWS::IAM::Role'))[0];
@@ -104,8 +100,7 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
   });
 
   test('a wildcard statement you add is still reported: the acknowledgement covers only actions without resource-level permissions', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Orders', { entry });
+    const { stack, fn } = unbundledFunction({}, 'Orders');
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
 
     expect(findings(stack)).toEqual(['AwsSolutions-IAM5[Resource::*] Stack/Orders/ServiceRole/DefaultPolicy/Resource']);
@@ -120,8 +115,7 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
   });
 
   test('an alarm without actions is not a finding of either pack (alarms are created for you)', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Orders', { entry });
+    const { stack, fn } = unbundledFunction({}, 'Orders');
     expect(fn.alarms?.errors).toBeInstanceOf(cloudwatch.Alarm);
     expect(findings(stack)).toEqual([]);
   });

@@ -1,10 +1,7 @@
-import * as path from 'path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ServerlessFunction } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 /** The resources of the IAM statements of `role`'s policy that allow lambda:InvokeFunction. */
 function invokeResources(template: Template, roleId: string): unknown[] {
@@ -18,8 +15,7 @@ function invokeResources(template: Template, roleId: string): unknown[] {
 describe('grantInvoke keeps aws-cdk-lib\'s grant (docs/alias-deployments-and-alarms.md)', () => {
   test('grants a role the function and every qualifier (so the alias), and does not warn', () => {
     // GIVEN
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
 
     // WHEN
@@ -32,8 +28,7 @@ describe('grantInvoke keeps aws-cdk-lib\'s grant (docs/alias-deployments-and-ala
   });
 
   test('warns for a service principal: its resource permission is on the unqualified function', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     fn.grantInvoke(new iam.ServicePrincipal('events.amazonaws.com'));
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'events.amazonaws.com',
@@ -43,16 +38,14 @@ describe('grantInvoke keeps aws-cdk-lib\'s grant (docs/alias-deployments-and-ala
   });
 
   test('grantInvokeLatestVersion (the unqualified function only) warns that it bypasses the alias', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
     fn.grantInvokeLatestVersion(role);
     Annotations.fromStack(stack).hasWarning('/Stack/Fn', Match.stringLikeRegexp('IAM policy Stack/Caller.*\\$LATEST'));
   });
 
   test('fn.alias.grantInvoke grants the alias only, without a warning', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
     fn.alias.grantInvoke(role);
     expect(invokeResources(Template.fromStack(stack), 'Caller')).toEqual([{ Ref: stack.getLogicalId(fn.alias.node.defaultChild as any) }]);

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -13,9 +12,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Deployment, ServerlessFunction } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 type Invoker = (stack: Stack, target: lambda.IFunction) => void;
 
@@ -38,8 +36,7 @@ const invokers: Array<[string, Invoker, RegExp]> = [
 
 describe('invokers that bypass the alias', () => {
   test.each(invokers)('warns when %s invokes the function itself, naming the invoker and the fix', (_name, invoke, invoker) => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     invoke(stack, fn);
     const warnings = Annotations.fromStack(stack).findWarning('/Stack/Fn', Match.stringLikeRegexp('cdk-lambda-kit:invokedWithoutAlias'));
     expect(warnings.length).toBeGreaterThanOrEqual(1);
@@ -49,8 +46,7 @@ describe('invokers that bypass the alias', () => {
   });
 
   test.each(invokers)('does not warn when %s invokes the alias', (_name, invoke) => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction();
     invoke(stack, fn.alias);
     Annotations.fromStack(stack).hasNoWarning('/Stack/Fn', Match.stringLikeRegexp('cdk-lambda-kit:invokedWithoutAlias'));
   });

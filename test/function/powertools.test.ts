@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { PowertoolsLogLevel, ServerlessFunction } from '../../src';
 import { POWERTOOLS_LAYER_PACKAGES, POWERTOOLS_VERSION } from '../../src/function/powertools';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
-import { makeApp, makeProject, makeUnbundledApp } from '../helpers';
+import { linkRepoNodeModules, makeApp, makeProject, makeUnbundledApp } from '../helpers';
 
 const REPO = path.join(__dirname, '..', '..');
 const HANDLER = "import { Logger } from '@aws-lambda-powertools/logger';\nconst logger = new Logger();\nexport const handler = async () => { logger.info('hi'); return 1; };\n";
@@ -163,7 +163,7 @@ describe('powertools bundling', () => {
         "export const handler = async () => { logger.info('order placed'); return { service: process.env.POWERTOOLS_SERVICE_NAME }; };\n",
     });
     // Resolve Powertools from the repository (as a project with it installed would).
-    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+    linkRepoNodeModules(project);
     const { app, stack } = makeApp();
     const fn = new ServerlessFunction(stack, 'Fn', { entry: path.join(project, 'src/fn.ts'), powertools: { serviceName: 'orders' } });
     app.synth();

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
@@ -12,13 +11,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Deployment, ProvisionedConcurrency, ServerlessFunction, ServerlessFunctionProps } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 function make(props: Partial<ServerlessFunctionProps> = {}): { stack: Stack; fn: ServerlessFunction; template: () => Template } {
-  const { stack } = makeUnbundledApp();
-  const fn = new ServerlessFunction(stack, 'Orders', { entry, ...props });
+  const { stack, fn } = unbundledFunction(props, 'Orders');
   return { stack, fn, template: () => Template.fromStack(stack) };
 }
 

@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { ServerlessFunction } from '../../src';
 import { plaintextCredentialKeys } from '../../src/function/secrets';
-import { makeProject, makeUnbundledApp } from '../helpers';
+import { makeProject, makeUnbundledApp, unbundledFunction } from '../helpers';
 
 const root = makeProject({ 'src/a.ts': 'export const handler = async () => 1;\n' });
 const entry = path.join(root, 'src/a.ts');
@@ -85,8 +85,7 @@ describe('secrets and parameters', () => {
 
 describe('plaintextSecret', () => {
   test('warns with a stable id on a literal credential in the environment, also one added later', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry, environment: { DB_PASSWORD: 'hunter2', STAGE: 'prod' } });
+    const { stack, fn } = unbundledFunction({ entry, environment: { DB_PASSWORD: 'hunter2', STAGE: 'prod' } });
     fn.addEnvironment('STRIPE_API_KEY', 'sk_live_abc123');
     const warnings = Annotations.fromStack(stack).findWarning('/Stack/Fn', Match.stringLikeRegexp('cdk-lambda-kit:plaintextSecret'));
     expect(warnings.map((w) => (w.entry.data as string).match(/`environment\.(\w+)`/)![1]).sort()).toEqual(['DB_PASSWORD', 'STRIPE_API_KEY']);

@@ -2,15 +2,14 @@ import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ServerlessFunction } from '../../src';
-import { makeProject, makeUnbundledApp } from '../helpers';
+import { makeProject, makeUnbundledApp, unbundledFunction } from '../helpers';
 
 const root = makeProject({ 'src/a.ts': 'export const handler = async () => 1;\n' });
 const entry = path.join(root, 'src/a.ts');
 
 describe('ServerlessFunction', () => {
   test('defaults: handler export "handler", newest Node.js runtime, arm64', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry });
+    const { stack, fn } = unbundledFunction({ entry });
     expect(fn.handlerExport).toEqual('handler');
     expect(fn.entry).toEqual(entry);
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {

@@ -1,11 +1,9 @@
-import * as path from 'path';
 import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ServerlessFunction } from '../../src';
 import { checkStackUsage } from '../../src/function/stack-limits';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 describe('CloudFormation stack limits', () => {
   test('a stack approaching 500 resources warns with how many more functions fit', () => {

@@ -1,18 +1,14 @@
-import * as path from 'path';
 import { CfnParameter, Duration, Size, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Deployment, ProvisionedConcurrency, ServerlessFunction, ServerlessFunctionProps } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 /** Construct a function and synthesize its stack; returns nothing, throws what the library throws. */
 function build(props: Partial<ServerlessFunctionProps>): void {
-  const { app, stack } = makeUnbundledApp();
-  const fn = new ServerlessFunction(stack, 'Orders', { entry, ...props });
-  void fn;
+  const { app } = unbundledFunction(props, 'Orders');
   app.synth();
 }
 
@@ -79,8 +75,7 @@ describe('Lambda limits are checked at synth', () => {
   });
 
   test('fails if the environment grows over 4 KB through addEnvironment', () => {
-    const { app, stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Orders', { entry, environment: { FIRST: 'a' } });
+    const { app, fn } = unbundledFunction({ environment: { FIRST: 'a' } }, 'Orders');
     fn.addEnvironment('LATER', 'y'.repeat(5000));
     expect(() => app.synth()).toThrow(/\[Stack\/Orders\] `environment` must be at most 4 KB \(4096 bytes of keys and values\), got 5011 bytes/);
   });

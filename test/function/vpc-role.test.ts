@@ -1,10 +1,8 @@
-import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ServerlessFunction } from '../../src';
-import { makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp } from '../helpers';
 
-const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
 
 describe('a VPC function\'s role', () => {
   test('gets only the ENI management actions and write access to its own log group (no logs:* on every log group)', () => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { freshCache } from '../helpers';
 
 /**
  * The DependencyLayer asset through the real CDK CLI (pinned in devDependencies): a synth that does not bundle a
@@ -39,7 +40,7 @@ function expectComplete(outdir: string): void {
 }
 
 describe('DependencyLayer through the CDK CLI', () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-cli-cache-'));
+  const cacheDir = freshCache();
 
   test('fails if `cdk ls` then `cdk synth` stages an empty layer', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-cli-out-'));

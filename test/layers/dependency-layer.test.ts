@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BundleCacheContext, DependencyLayer, ServerlessFunction } from '../../src';
-import { bundleDirOf, makeApp, makeProject, makeUnbundledApp } from '../helpers';
+import { bundleDirOf, entry, freshCache, makeApp, makeProject, makeUnbundledApp, unbundledFunction } from '../helpers';
 
 /** A handler that uses `ms`, which the layer provides. */
 const HANDLER = { 'src/uses-ms.ts': "import ms from 'ms';\nexport const handler = async () => ({ ms: ms('2h') });\n" };
@@ -20,7 +20,7 @@ function invokeWithLayer(bundleDir: string, layerNodeModules: string): any {
 }
 
 describe('DependencyLayer', () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-layer-cache-'));
+  const cacheDir = freshCache();
 
   test('installs the packages into nodejs/node_modules, for arm64 and the newest runtime by default', () => {
     const { stack } = makeApp({ cacheDir });
@@ -48,7 +48,7 @@ describe('DependencyLayer', () => {
   });
 
   test('the asset hash depends only on the packages, architecture and runtime; the cache skips reinstalling', () => {
-    const ownCache = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-layer-cache-'));
+    const ownCache = freshCache();
     const hashOf = (props: ConstructorParameters<typeof DependencyLayer>[2]) => {
       const { stack } = makeApp({ cacheDir: ownCache });
       const layer = new DependencyLayer(stack, 'Deps', props);
@@ -123,7 +123,6 @@ describe('layer checks', () => {
     const { stack } = makeUnbundledApp();
     const arm = new DependencyLayer(stack, 'Arm', { dependencies: { ms: '2.1.3' } });
     const old = new DependencyLayer(stack, 'Old', { dependencies: { ms: '2.1.3' }, runtime: lambda.Runtime.NODEJS_20_X, architecture: lambda.Architecture.X86_64 });
-    const entry = path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts');
     expect(() => new ServerlessFunction(stack, 'Fn', { entry, architecture: lambda.Architecture.X86_64, layers: [arm, old] })).toThrow(
       /^Stack\/Fn: 2 problems:\n {2}- `layers`: Stack\/Arm is built for arm64, not for the function's x86_64\n {2}- `layers`: Stack\/Old is compatible with nodejs20.x, not with the function's nodejs24.x$/,
     );
@@ -140,8 +139,7 @@ describe('layer checks', () => {
   });
 
   test('fails if a dependency layer is added after construction', () => {
-    const { stack } = makeUnbundledApp();
-    const fn = new ServerlessFunction(stack, 'Fn', { entry: path.join(__dirname, '..', 'fixtures', 'handlers', 'hello.ts') });
+    const { stack, fn } = unbundledFunction();
     expect(() => fn.addLayers(new DependencyLayer(stack, 'Late', { dependencies: { ms: '2.1.3' } })))
       .toThrow(/^Stack\/Fn: `addLayers` cannot add the DependencyLayer Stack\/Late after construction: pass it in `layers`/);
     fn.addLayers(lambda.LayerVersion.fromLayerVersionArn(stack, 'Other', 'arn:aws:lambda:us-east-1:123456789012:layer:other:1'));

@@ -1,9 +1,7 @@
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { DependencyLayer } from '../../src';
-import { makeApp, makeProject, makeUnbundledApp } from '../helpers';
+import { freshCache, makeApp, makeProject, makeUnbundledApp } from '../helpers';
 
 /**
  * A DependencyLayer built from the package.json of a workspace (no lock file beside it): each package at the version
@@ -29,7 +27,7 @@ function monorepo(wanted: Record<string, string>, locked: Record<string, string>
 
 test('installs the version the workspace locks, not the newest in the range', () => {
   const root = monorepo({ ms: '^2.1.0' }, { ms: '2.1.2' });
-  const { stack } = makeApp({ cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-kit-cache-')) });
+  const { stack } = makeApp({ cacheDir: freshCache() });
   const layer = new DependencyLayer(stack, 'Deps', { packageJson: path.join(root, 'packages/layer/package.json') });
   expect(layer.moduleVersions).toEqual({ ms: '2.1.2' });
   Annotations.fromStack(stack).hasNoWarning('/Stack/Deps', Match.anyValue());
