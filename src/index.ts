@@ -1,8 +1,8 @@
 // The public API: each export named, nothing internal (checks, helpers, internal structs) exported.
-export { type BundlingOptions, OutputFormat } from './bundling/bundling-options';
+export { type BundlingOptions, OutputFormat } from './bundling/options';
 export type { BundleFiles } from './bundling/copy-files';
 export type { ICommandHooks } from './bundling/command-hooks';
-export { BundleCacheContext } from './bundling/bundle-cache-context';
+export { BundleCacheContext } from './bundling/cache/context';
 export { Deployment, type DeploymentOptions, type TrafficShiftOptions } from './deployment/deployment';
 export { type AutoscaledConcurrencyOptions, type ConcurrencySchedule, ProvisionedConcurrency } from './deployment/provisioned-concurrency';
 export { ServerlessFunction, type ServerlessFunctionProps } from './function/serverless-function';

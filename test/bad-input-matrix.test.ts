@@ -20,7 +20,7 @@ import {
   S3Source, ScheduleSource, ServerlessFunction, SnsSource, SqsSource, StreamFailureDestination, WorkerQueue,
 } from '../src';
 import { ErrorCase, failureOf, matrixContext, MatrixContext, WarningCase } from './harness/matrix';
-import { entry, makeApp, makeProject, makeUnbundledApp } from './helpers';
+import { entry, makeApp, makeProject, makeUnbundledApp, streamTable } from './helpers';
 
 /**
  * One table of invalid configurations across every construct and source. Each must fail at synth (in the
@@ -43,7 +43,6 @@ function context(bundled = false): MatrixContext {
 }
 
 const queue = (stack: Stack, props: sqs.QueueProps = {}) => new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(5), ...props });
-const streamTable = (stack: Stack) => new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
 const schedule = appscaling.Schedule.cron({ hour: '8', minute: '0' });
 const everyHour = scheduler.ScheduleExpression.rate(Duration.hours(1));
 const pythonLayer = (stack: Stack) => new lambda.LayerVersion(stack, 'PyLayer', { code: lambda.Code.fromAsset(path.join(root, 'src')), compatibleRuntimes: [lambda.Runtime.PYTHON_3_12] });

@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
 import { BundleCacheContext, ServerlessFunction, ServerlessFunctionProps } from '../src';
 
 /** The fixture handler, for tests of what a function's props make (not of its code). */
@@ -66,6 +68,11 @@ export function unbundledFunction(
 /** The README's function, `Orders` with a 30-second timeout, its stack not bundled. */
 export function readmeFunction(context: Record<string, unknown> = {}): { app: App; stack: Stack; fn: ServerlessFunction } {
   return unbundledFunction({ timeout: Duration.seconds(30) }, 'Orders', context);
+}
+
+/** A DynamoDB table with a stream (partition key `pk`), for stream sources. */
+export function streamTable(scope: Construct, id = 'Table', view = dynamodb.StreamViewType.NEW_IMAGE): dynamodb.Table {
+  return new dynamodb.Table(scope, id, { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: view });
 }
 
 /** Capture the bundler's summary lines printed while running `fn`. */

@@ -1,5 +1,4 @@
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fc from 'fast-check';
@@ -7,7 +6,7 @@ import {
   Deployment, DynamoStreamSource, EventBridgeSource, ProvisionedConcurrency, ScheduleSource, ServerlessFunction, ServerlessFunctionProps, SqsSource,
   WorkerQueue,
 } from '../src';
-import { entry } from './helpers';
+import { entry, streamTable } from './helpers';
 
 /**
  * Property tests of every numeric prop: any value in the documented range synthesizes a template that passes
@@ -36,8 +35,7 @@ interface NumericProp {
 
 const fn = (stack: Stack, props: Partial<ServerlessFunctionProps> = {}) => new ServerlessFunction(stack, 'Fn', { entry, ...props });
 const seconds = (v: number) => Duration.millis(Math.round(v * 1000));
-const table = (stack: Stack) => new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
-const stream = (stack: Stack, options: object) => fn(stack).addEventSource(new DynamoStreamSource(table(stack), options));
+const stream = (stack: Stack, options: object) => fn(stack).addEventSource(new DynamoStreamSource(streamTable(stack), options));
 const everyHour = scheduler.ScheduleExpression.rate(Duration.hours(1));
 const queue = (stack: Stack) => new sqs.Queue(stack, 'Queue', { visibilityTimeout: Duration.minutes(15) });
 

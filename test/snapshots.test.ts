@@ -13,7 +13,7 @@ import {
   DependencyLayer, DynamoStreamSource, EventBridgeSource, FailureDestination, FunctionAlarms, KinesisStreamSource, S3Source, ScheduleSource,
   ServerlessFunction, SnsSource, SqsSource, WorkerQueue,
 } from '../src';
-import { addedResources, entry, makeUnbundledApp, scrubbed, unbundledFunction } from './helpers';
+import { addedResources, entry, makeUnbundledApp, scrubbed, streamTable, unbundledFunction } from './helpers';
 
 /**
  * Snapshots of every top-level construct and event source other than ServerlessFunction (test/function), with
@@ -65,7 +65,7 @@ describe('SqsSource', () => {
 describe('DynamoStreamSource and KinesisStreamSource', () => {
   test('snapshot: defaults', () => {
     const { stack, baseline } = withFunction((s, fn) => {
-      const table = new dynamodb.Table(s, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
+      const table = streamTable(s);
       fn.addEventSource(new DynamoStreamSource(table));
       fn.addEventSource(new KinesisStreamSource(new kinesis.Stream(s, 'Clicks')));
     });
@@ -74,7 +74,7 @@ describe('DynamoStreamSource and KinesisStreamSource', () => {
 
   test('snapshot: everything on', () => {
     const { stack, baseline } = withFunction((s, fn) => {
-      const table = new dynamodb.Table(s, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES });
+      const table = streamTable(s, 'Table', dynamodb.StreamViewType.NEW_AND_OLD_IMAGES);
       const onFailureQueue = new sqs.Queue(s, 'Failures');
       fn.addEventSource(new DynamoStreamSource(table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,

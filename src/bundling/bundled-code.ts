@@ -5,12 +5,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BundleJob, Bundler } from './bundler';
-import type { OptionalRequire } from './cache';
-import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling } from './esbuild-options';
-import { brokenInstallHint, esmExportsOf } from './esbuild-pass';
+import type { OptionalRequire } from './cache/records';
+import { directoryHolds } from './cache/verified-files';
+import { LAMBDA_UNZIPPED_LIMIT_BYTES, ResolvedBundling } from './esbuild/build-options';
+import { brokenInstallHint, esmExportsOf } from './esbuild/pass';
 import { sha256 } from './hash';
 import { formatBytes } from './report';
-import { directoryHolds } from './verified-files';
 
 interface CodeLocation {
   readonly bucketName: string;
@@ -108,7 +108,7 @@ export class BundledCode extends lambda.Code {
     }
     for (const reader of record.ownFileReaders) {
       annotations.addWarningV2('cdk-lambda-kit:packageReadsOwnFiles',
-        `the bundle of ${entry} includes ${reader.module}, which reaches its own files on a code path: ${reader.uses} at ` +
+        `the bundle of ${entry} includes ${reader.module}, which reaches its own files ${reader.atLoad ? 'when its module loads' : 'on a code path'}: ${reader.uses} at ` +
         `${reader.file}:${reader.line} (${reader.atLoad ? 'computed when the module loads' : 'inside a function'}). Bundling leaves those files ` +
         `behind, so whatever uses that path fails when it runs; the rest of ${reader.module} works. If you use it, ship the package ` +
         `installed beside the bundle: \`bundling.nodeModules: ['${reader.module}']\`, or provide it from a DependencyLayer (\`layers\`)`);

@@ -2,20 +2,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { BundleCacheContext } from './bundle-cache-context';
-import { BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, openCache } from './cache';
+import { BundleCacheContext } from './cache/context';
+import { FileProbe, InputRecorder, Inputs, globImportDirs } from './cache/fingerprint';
+import { BundleCache, BundleRecord, CacheAccess, IntegrityError, cacheKey, openCache } from './cache/records';
+import { cleanLeftovers, directoryHolds, markVerified, replaceDirectory, tempName } from './cache/verified-files';
 import { hookCommandsKey, runAfterBundling, runBeforeBundling } from './command-hooks';
 import { CopiedFile, addCopiedFiles, copiedFilesKey } from './copy-files';
-import { loadEsbuild } from './esbuild-loader';
-import { ResolvedBundling } from './esbuild-options';
-import { BuiltBundle, PassEntry, buildGroup, esmExportsOf } from './esbuild-pass';
-import { FileProbe, InputRecorder, Inputs, globImportDirs } from './fingerprint';
+import { ResolvedBundling } from './esbuild/build-options';
+import { loadEsbuild } from './esbuild/loader';
+import { BuiltBundle, PassEntry, buildGroup, esmExportsOf } from './esbuild/pass';
 import { sha256 } from './hash';
 import { measureInit } from './init-time';
 import { findLockFile } from './project-root';
 import { BundleReport, ReportEntry } from './report';
 import { typeCheckJobs } from './type-check';
-import { cleanLeftovers, directoryHolds, markVerified, replaceDirectory, tempName } from './verified-files';
 
 /**
  * Context key: the directory of the persistent bundle cache (absolute, or relative to the working directory).

@@ -1,8 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BundleRecord, rehashRecord } from './cache';
-import { listFiles } from './verified-files';
+import { BundleRecord, rehashRecord } from './cache/records';
+import { listFiles } from './cache/verified-files';
 
 /**
  * Commands run before and after a function is bundled, like `NodejsFunction`'s `commandHooks`.

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { BundleRecord, rehashRecord } from './cache';
+import { BundleRecord, rehashRecord } from './cache/records';
 import { isFile } from './project-root';
 
 /**

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { BundleRecord } from './cache';
+import { BundleRecord } from './cache/records';
+import { tempName, writeAtomic } from './cache/verified-files';
 import type { InitMeasurement } from './init-time';
-import { tempName, writeAtomic } from './verified-files';
 
 /** One bundle in the report. */
 export interface ReportEntry {

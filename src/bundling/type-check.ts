@@ -1,12 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BundleRecord } from './cache';
-import type { ResolvedBundling } from './esbuild-options';
-import { hashFile } from './fingerprint';
+import { hashFile } from './cache/fingerprint';
+import type { BundleRecord } from './cache/records';
+import { tempName } from './cache/verified-files';
+import type { ResolvedBundling } from './esbuild/build-options';
 import { sha256 } from './hash';
 import { findLockFile } from './project-root';
-import { tempName } from './verified-files';
 
 /**
  * `bundling.typeCheck`: one TypeScript program (`tsc --noEmit`) over the entries of every function that asks for it,

@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeFailureBucket } from '../monitoring/acknowledgements';
 import { destinationKey, recordWatched } from './watched-destinations';
+import { acknowledgeFailureBucket } from '../monitoring/acknowledgements';
 import { alarmActionOf, createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 
 /** The id of the S3 request-metrics filter of a failure bucket (the alarm's `FilterId` dimension). */

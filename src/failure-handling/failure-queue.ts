@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeFailureQueue } from '../monitoring/acknowledgements';
 import { destinationKey, recordWatched } from './watched-destinations';
+import { acknowledgeFailureQueue } from '../monitoring/acknowledgements';
 import { alarmActionOf, createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 
 /**

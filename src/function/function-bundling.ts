@@ -1,10 +1,10 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { BundlingOptions } from '../bundling/bundling-options';
-import { ResolvedBundling, resolveBundling } from '../bundling/esbuild-options';
-import type { NativeModules } from '../bundling/native-modules';
-import { installedOptionalPeers, projectNativePackages } from '../bundling/native-modules';
-import { checkNodeModules, installNodeModules, projectVersions } from '../bundling/node-modules';
+import { ResolvedBundling, resolveBundling } from '../bundling/esbuild/build-options';
+import type { NativeModules } from '../bundling/install/native-modules';
+import { installedOptionalPeers, projectNativePackages } from '../bundling/install/native-modules';
+import { checkNodeModules, installNodeModules, projectVersions } from '../bundling/install/node-modules';
+import { BundlingOptions } from '../bundling/options';
 import { layerExternals } from '../layers/layer-checks';
 
 /**

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { workspaceVersion } from '../bundling/workspace-versions';
+import { workspaceVersion } from '../bundling/install/workspace-versions';
 
 /**
  * The version of Powertools for AWS Lambda (TypeScript) whose official layer `powertools` attaches.

@@ -4,11 +4,11 @@ import { Annotations, AssetHashType, FileAssetPackaging, RemovalPolicy, Stack, S
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Bundler } from '../bundling/bundler';
+import { directoryHolds } from '../bundling/cache/verified-files';
 import { sha256 } from '../bundling/hash';
-import { BuiltLayer, LayerManifest, LayerSpec, install } from '../bundling/npm-install';
+import { BuiltLayer, LayerManifest, LayerSpec, install } from '../bundling/install/npm-install';
+import { workspaceVersions } from '../bundling/install/workspace-versions';
 import { findProjectRoot } from '../bundling/project-root';
-import { directoryHolds } from '../bundling/verified-files';
-import { workspaceVersions } from '../bundling/workspace-versions';
 import { formatProblems } from '../core/problems';
 import { enforceTemplateRules } from '../core/template-rules';
 

@@ -4,8 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { DependencyLayer } from './dependency-layer';
 import { BundledCode } from '../bundling/bundled-code';
-import { LAMBDA_UNZIPPED_LIMIT_BYTES } from '../bundling/esbuild-options';
-import { workspaceVersion } from '../bundling/workspace-versions';
+import { LAMBDA_UNZIPPED_LIMIT_BYTES } from '../bundling/esbuild/build-options';
+import { workspaceVersion } from '../bundling/install/workspace-versions';
 
 /** Check a function's layers against its runtime and architecture. */
 export function checkLayers(layers: lambda.ILayerVersion[], runtime: lambda.Runtime, architecture: lambda.Architecture): string[] {

@@ -6,8 +6,8 @@ import { Stack, Stage, attachCustomSynthesis } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { BundleCacheContext, ServerlessFunction } from '../../src';
-import { defaultCacheDir, validRecord } from '../../src/bundling/cache';
-import { hashFile } from '../../src/bundling/fingerprint';
+import { hashFile } from '../../src/bundling/cache/fingerprint';
+import { defaultCacheDir, validRecord } from '../../src/bundling/cache/records';
 import { captureSummary, freshCache, makeApp, makeProject } from '../helpers';
 
 /** Two handlers that share a module, which imports a transitive helper. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ServerlessFunction } from '../../src';
-import { translateEsbuildArgs } from '../../src/bundling/esbuild-args';
+import { translateEsbuildArgs } from '../../src/bundling/esbuild/cli-args';
 import { captureSummary, freshCache, makeApp, makeProject, makeUnbundledApp } from '../helpers';
 
 const root = makeProject({ 'src/fn.ts': "export const handler = async () => { console.log('noisy'); debugger; return 'ok'; };\n" });

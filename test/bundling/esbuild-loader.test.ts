@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BundleCacheContext } from '../../src';
-import { loadEsbuild } from '../../src/bundling/esbuild-loader';
+import { loadEsbuild } from '../../src/bundling/esbuild/loader';
 import { makeProject } from '../helpers';
 
 describe('loading esbuild', () => {

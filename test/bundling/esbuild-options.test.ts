@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Size, Token } from 'aws-cdk-lib';
 import { OutputFormat } from '../../src';
-import { checkEntry, checkHandlerName, nodeMajorOf, resolveBundling } from '../../src/bundling/esbuild-options';
+import { checkEntry, checkHandlerName, nodeMajorOf, resolveBundling } from '../../src/bundling/esbuild/build-options';
 import { findProjectRoot } from '../../src/bundling/project-root';
 import { makeProject } from '../helpers';
 
@@ -36,7 +36,7 @@ describe('resolveBundling defaults', () => {
     expect(resolved!.esmBannerAfterBuild).toBe(true);
     const alias = resolved!.buildOptions.alias as Record<string, string>;
     expect(alias['node:http']).toEqual(alias.http);
-    expect(alias.http).toMatch(/^(\.\/|\.\.\/).*src\/bundling\/node-builtins\/http\.cjs$/);
+    expect(alias.http).toMatch(/^(\.\/|\.\.\/).*src\/bundling\/esbuild\/node-builtins\/http\.cjs$/);
     expect(alias.test).toBeUndefined();
   });
 

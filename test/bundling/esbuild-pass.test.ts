@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { loadEsbuild } from '../../src/bundling/esbuild-loader';
-import { resolveBundling } from '../../src/bundling/esbuild-options';
-import { PassEntry, buildGroup, esmExportsOf, ownFileReaders, packageFindings, packageNameOf, packageOf, scanFile, topModules } from '../../src/bundling/esbuild-pass';
-import { FileProbe } from '../../src/bundling/fingerprint';
+import { FileProbe } from '../../src/bundling/cache/fingerprint';
+import { resolveBundling } from '../../src/bundling/esbuild/build-options';
+import { loadEsbuild } from '../../src/bundling/esbuild/loader';
+import { PassEntry, buildGroup, esmExportsOf, ownFileReaders, packageFindings, packageNameOf, packageOf, scanFile, topModules } from '../../src/bundling/esbuild/pass';
 import { makeProject } from '../helpers';
 
 describe('esbuild pass helpers', () => {
@@ -150,7 +150,10 @@ describe('ownFileReaders', () => {
       'node_modules/documented/package.json': '{"name":"documented"}',
       'node_modules/documented/index.js': "/**\n * const r = loadFilesSync(path.join(__dirname, './resolvers'));\n */\nexports.merge = (a) => a;\n",
     });
-    const files = ['sheet/lib/style.js', 'fonts/js/pdf.mjs', 'loads/index.js', 'worker/transport.js', 'quoted/index.js', 'documented/index.js']
+    // A copy nested under another package cannot be installed alone at its version: a warning, not an install.
+    fs.cpSync(path.join(root, 'node_modules/sheet'), path.join(root, 'node_modules/worker/node_modules/nested-sheet'), { recursive: true });
+    const files = ['sheet/lib/style.js', 'fonts/js/pdf.mjs', 'loads/index.js', 'worker/transport.js', 'quoted/index.js', 'documented/index.js',
+      'worker/node_modules/nested-sheet/lib/style.js']
       .map((name) => path.join(root, 'node_modules', name));
     const found = packageFindings(files, scanFile, new FileProbe(), root);
     expect(found.shipInstalled).toEqual([
@@ -160,6 +163,7 @@ describe('ownFileReaders', () => {
     ]);
     expect(found.ownFileReaders).toEqual([
       // Braces in strings and comments are none: computed at the top level, not read there.
+      { module: 'nested-sheet', file: 'nested-sheet/lib/style.js', uses: 'path.join(__dirname, …)', line: 2, atLoad: true },
       { module: 'quoted', file: 'quoted/index.js', uses: 'path.join(__dirname, …)', line: 4, atLoad: true },
       { module: 'worker', file: 'worker/transport.js', uses: 'path.join(__dirname, …)', line: 3, atLoad: false },
     ]);

@@ -5,10 +5,10 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { ServerlessFunction } from '../../src';
-import { resolveBundling } from '../../src/bundling/esbuild-options';
+import { resolveBundling } from '../../src/bundling/esbuild/build-options';
 import {
   ESM_DIRNAME_BANNER, ESM_REQUIRE_BANNER, NODE_BUILTINS, addEsmBanner, builtinShimDir, builtinShimFile, builtinShimText, esmBannerFor,
-} from '../../src/bundling/esm-interop';
+} from '../../src/bundling/esbuild/esm-interop';
 import { invokeInLambdaRuntime } from '../../src/testing';
 import { bundleDirOf, makeApp, makeProject } from '../helpers';
 

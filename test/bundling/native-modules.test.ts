@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ServerlessFunction } from '../../src';
-import { nativeReason } from '../../src/bundling/native-modules';
+import { nativeReason } from '../../src/bundling/install/native-modules';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
 import { captureSummary, freshCache, makeApp, makeProject } from '../helpers';
 

@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BundleCacheContext, DependencyLayer, ServerlessFunction } from '../../src';
-import { workspaceVersions } from '../../src/bundling/workspace-versions';
+import { workspaceVersions } from '../../src/bundling/install/workspace-versions';
 import { invokeInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
 import { MANAGERS, Manager, monorepo } from '../harness/monorepo';
 import { captureSummary, freshCache } from '../helpers';

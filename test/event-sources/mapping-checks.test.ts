@@ -1,13 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DynamoStreamSource, KinesisStreamSource, ServerlessFunction, SqsSource } from '../../src';
 import { checkFifoBinding, checkQueueBinding, checkStreamBinding } from '../../src/event-sources/mapping-checks';
-import { readmeFunction } from '../helpers';
+import { readmeFunction, streamTable } from '../helpers';
 
 
 describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the same checks', () => {
@@ -67,7 +66,7 @@ describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the
 
   test('warns if a DynamoEventSource retries forever and keeps nothing it gives up on (aws-cdk-lib\'s defaults)', () => {
     const { stack, fn } = readmeFunction();
-    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
+    const table = streamTable(stack);
     fn.addEventSource(new DynamoEventSource(table, { startingPosition: lambda.StartingPosition.LATEST }));
     const annotations = Annotations.fromStack(stack);
     annotations.hasWarning('/Stack/Orders', Match.stringLikeRegexp('of Stack/Table until its records expire.*\\[ack: cdk-lambda-kit:unboundedStreamRetries\\]'));
@@ -92,7 +91,7 @@ describe('aws-cdk-lib\'s own event sources bound to a ServerlessFunction get the
 
   test('this library\'s stream sources pass the checks', () => {
     const { stack, fn } = readmeFunction();
-    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
+    const table = streamTable(stack);
     fn.addEventSource(new DynamoStreamSource(table));
     fn.addEventSource(new KinesisStreamSource(new kinesis.Stream(stack, 'Clicks'), { enhancedFanOut: true }));
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::EventSourceMapping', 2);

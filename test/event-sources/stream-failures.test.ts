@@ -9,15 +9,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DynamoStreamSource, KinesisStreamSource, ServerlessFunction, StreamFailureDestination } from '../../src';
-import { entry, makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, streamTable } from '../helpers';
 
 
 function setup(props: { alarmAction?: boolean; fnId?: string; scope?: (s: Construct) => Construct } = {}) {
   const { stack } = makeUnbundledApp();
-  const table = new dynamodb.Table(stack, 'Orders', {
-    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-    stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
-  });
+  const table = streamTable(stack, 'Orders', dynamodb.StreamViewType.NEW_AND_OLD_IMAGES);
   const stream = new kinesis.Stream(stack, 'Clicks');
   const topic = new sns.Topic(stack, 'OnCall');
   const action = props.alarmAction ? new cwactions.SnsAction(topic) : undefined;

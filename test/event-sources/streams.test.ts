@@ -5,15 +5,12 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DynamoStreamSource, KinesisStreamSource, ServerlessFunction, StreamSourceOptions } from '../../src';
-import { entry, makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, streamTable } from '../helpers';
 
 
 function setup() {
   const { stack } = makeUnbundledApp();
-  const table = new dynamodb.Table(stack, 'Orders', {
-    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-    stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
-  });
+  const table = streamTable(stack, 'Orders', dynamodb.StreamViewType.NEW_AND_OLD_IMAGES);
   const stream = new kinesis.Stream(stack, 'Clicks');
   const fn = new ServerlessFunction(stack, 'Processor', { entry });
   return { stack, table, stream, fn };

@@ -1,12 +1,11 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DynamoStreamSource, KinesisStreamSource, S3Source, ServerlessFunction, SqsSource, WorkerQueue } from '../../src';
-import { entry, makeUnbundledApp } from '../helpers';
+import { entry, makeUnbundledApp, streamTable } from '../helpers';
 
 
 /** Every alarm in the template, with its description, that has no action or an action other than the topic. */
@@ -21,7 +20,7 @@ describe('every alarm the library creates runs the function\'s alarm action', ()
     const { stack } = makeUnbundledApp();
     const topic = new sns.Topic(stack, 'OnCall');
     const fn = new ServerlessFunction(stack, 'Fn', { entry, alarms: { enabled, action: new cwactions.SnsAction(topic) } });
-    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
+    const table = streamTable(stack);
     fn.addEventSource(new DynamoStreamSource(table));
     fn.addEventSource(new KinesisStreamSource(new kinesis.Stream(stack, 'Stream')));
     fn.addEventSource(new S3Source(new s3.Bucket(stack, 'Direct')));

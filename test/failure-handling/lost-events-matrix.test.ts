@@ -8,7 +8,6 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -27,7 +26,7 @@ import { Construct } from 'constructs';
 import {
   EventBridgeSource, FailureDestination, ProvisionedConcurrency, ScheduleSource, ServerlessFunction, ServerlessFunctionProps, SnsSource, SqsSource,
 } from '../../src';
-import { entry, makeUnbundledApp, unbundledFunction } from '../helpers';
+import { entry, makeUnbundledApp, streamTable, unbundledFunction } from '../helpers';
 
 
 /** A stack with a function whose alarms run an SNS action, as most apps configure them. */
@@ -119,7 +118,7 @@ const BAD: BadRow[] = [
     name: 'aws-cdk-lib DynamoEventSource with onFailure SqsDlq(FIFO)',
     aws: LAMBDA_DESTINATIONS,
     error: /`onFailure` of the event source mapping `Stack\/Fn\/LiveAlias\/DynamoDBEventSource:StackTable[0-9A-F]+` must be a standard \(not FIFO\) queue: Lambda cannot send to FIFO destinations/,
-    build: ({ stack, fn }) => fn.addEventSource(new sources.DynamoEventSource(table(stack), {
+    build: ({ stack, fn }) => fn.addEventSource(new sources.DynamoEventSource(streamTable(stack), {
       startingPosition: lambda.StartingPosition.LATEST, onFailure: new sources.SqsDlq(fifoQueue(stack)), retryAttempts: 2,
     })),
   },
@@ -274,13 +273,6 @@ const BAD: BadRow[] = [
   },
 ];
 
-function table(stack: Stack): dynamodb.Table {
-  return new dynamodb.Table(stack, 'Table', {
-    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-    stream: dynamodb.StreamViewType.NEW_IMAGE,
-  });
-}
-
 /** Rows whose bad value is a function prop, built before the function. */
 function propsFor(name: string, stack: Stack): Partial<ServerlessFunctionProps> {
   switch (name) {
@@ -371,7 +363,7 @@ describe('every dead-letter queue and failure destination that can receive an ev
     ['an aws-cdk-lib scheduler target\'s dead-letter queue', ({ stack, fn }, dlq) => new scheduler.Schedule(stack, 'Nightly', {
       schedule: nightly(), target: new schedulerTargets.LambdaInvoke(fn.alias, { deadLetterQueue: dlq }),
     })],
-    ['an aws-cdk-lib DynamoEventSource\'s SqsDlq', ({ stack, fn }, dlq) => fn.addEventSource(new sources.DynamoEventSource(table(stack), {
+    ['an aws-cdk-lib DynamoEventSource\'s SqsDlq', ({ stack, fn }, dlq) => fn.addEventSource(new sources.DynamoEventSource(streamTable(stack), {
       startingPosition: lambda.StartingPosition.LATEST, onFailure: new sources.SqsDlq(dlq), retryAttempts: 2,
     }))],
     ['the redrive dead-letter queue of an aws-cdk-lib SqsEventSource\'s queue', ({ stack, fn }, dlq) => fn.addEventSource(new sources.SqsEventSource(

@@ -5,7 +5,6 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -15,7 +14,7 @@ import {
   Deployment, DependencyLayer, DynamoStreamSource, FailureDestination, FunctionAlarms, KinesisStreamSource, ProvisionedConcurrency,
   S3Source, ServerlessFunction, SqsSource, WorkerQueue,
 } from '../../src';
-import { entry } from '../helpers';
+import { entry, streamTable } from '../helpers';
 
 const REPO = path.join(__dirname, '..', '..');
 
@@ -51,7 +50,7 @@ function everything(stack: Stack): ServerlessFunction[] {
   });
   const worker = new ServerlessFunction(stack, 'Worker', { entry, timeout: Duration.seconds(10), provisionedConcurrency: ProvisionedConcurrency.fixed(1) });
   new WorkerQueue(stack, 'Jobs', { consumer: worker });
-  const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
+  const table = streamTable(stack);
   const streams = new ServerlessFunction(stack, 'Streams', { entry });
   streams.addEventSource(new DynamoStreamSource(table));
   streams.addEventSource(new KinesisStreamSource(new kinesis.Stream(stack, 'Clicks')));

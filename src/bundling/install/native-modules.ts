@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { CopiedFile } from './copy-files';
+import type { CopiedFile } from '../copy-files';
 
 /**
  * Packages that need files beside them at run time because they are native addons (a `.node` binary

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { BundlingOptions, OutputFormat } from './bundling-options';
-import type { ICommandHooks } from './command-hooks';
-import { CopiedFile, resolveCopyFiles } from './copy-files';
-import { translateEsbuildArgs } from './esbuild-args';
+import type { ICommandHooks } from '../command-hooks';
+import { CopiedFile, resolveCopyFiles } from '../copy-files';
+import { translateEsbuildArgs } from './cli-args';
 import { ESM_DIRNAME, ESM_FILENAME, builtinAliases, builtinShimDir } from './esm-interop';
-import { sha256 } from './hash';
-import type { NativeModules } from './native-modules';
-import { findProjectRoot, isDirectory, isFile } from './project-root';
+import { sha256 } from '../hash';
+import type { NativeModules } from '../install/native-modules';
+import { BundlingOptions, OutputFormat } from '../options';
+import { findProjectRoot, isDirectory, isFile } from '../project-root';
 
 /** Lambda's hard limit for a function's code and layers, unzipped. */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;

@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { CopiedFile } from './copy-files';
-import { sha256 } from './hash';
+import type { CopiedFile } from '../copy-files';
+import { sha256 } from '../hash';
 import { install } from './npm-install';
-import { listFiles } from './verified-files';
 import { workspaceVersions } from './workspace-versions';
+import { listFiles } from '../cache/verified-files';
 
 /**
  * `bundling.nodeModules`: packages installed with npm for Linux and the function's architecture, the way a

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseSyml } from '@yarnpkg/parsers';
 import * as yaml from 'js-yaml';
-import { LOCK_FILES } from './project-root';
+import { LOCK_FILES } from '../project-root';
 
 /**
  * The version of a package the workspace holding a source file locks, whatever the package manager: npm's

@@ -2,14 +2,14 @@ import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { BundleRecord, ModuleSize, OptionalRequire, bundleHash } from './cache';
-import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './esbuild-loader';
-import { ResolvedBundling } from './esbuild-options';
+import { ResolvedBundling } from './build-options';
 import { addEsmBanner, builtinShimDir } from './esm-interop';
-import { FileProbe, Inputs } from './fingerprint';
-import { sha256 } from './hash';
-import type { PackageManifest } from './native-modules';
-import { normalizeModes } from './verified-files';
+import { EsbuildApi, EsbuildMessage, EsbuildResult, Metafile } from './loader';
+import { FileProbe, Inputs } from '../cache/fingerprint';
+import { BundleRecord, ModuleSize, OptionalRequire, bundleHash } from '../cache/records';
+import { normalizeModes } from '../cache/verified-files';
+import { sha256 } from '../hash';
+import type { PackageManifest } from '../install/native-modules';
 
 /** Records what an entry's bundle was built from, given the source files esbuild read for it (absolute, real). */
 export type InputsOf = (entry: PassEntry, sources: string[]) => Inputs;
@@ -780,12 +780,14 @@ Pick<BundleRecord, 'ownFileReaders' | 'shipInstalled'> {
     const uses = sourcesOf.flatMap((source) => scan(source).ownFiles.map((use) => ({ source, use })));
     const data = uses.find(({ use }) => use.dataFile !== undefined);
     const atLoad = uses.find(({ use }) => use.atLoad && use.reads);
-    if (data || atLoad) {
-      const { source, use } = (data ?? atLoad)!;
+    const ship = data ?? atLoad;
+    // Only a package installed at the project's top level can be installed alone at the version bundled.
+    if (ship && projectRoot !== '' && sameDir(packageDirOf(ship.source), path.join(projectRoot, 'node_modules', ...module.split('/')))) {
+      const { source, use } = ship;
       const what = use.dataFile ? `reads its own file ${use.dataFile}` : 'reads its own files when the module loads';
       shipInstalled.push({ module, reason: `${module} ${what} (${use.uses}, ${display(source)}:${use.line})`, external: true });
     } else if (uses.length > 0) {
-      const { source, use } = uses[0];
+      const { source, use } = ship ?? uses[0];
       readers.push({ module, file: display(source), uses: use.uses, line: use.line, atLoad: use.atLoad });
     }
     if (projectRoot === '') {
@@ -805,6 +807,15 @@ Pick<BundleRecord, 'ownFileReaders' | 'shipInstalled'> {
     }
   }
   return { ownFileReaders: readers, shipInstalled };
+}
+
+/** Whether two paths are one directory (through symbolic links: pnpm's). */
+function sameDir(a: string | undefined, b: string): boolean {
+  try {
+    return a !== undefined && fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return false;
+  }
 }
 
 /** The patterns that read (not only name) a file. */

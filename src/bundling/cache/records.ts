@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { IConstruct } from 'constructs';
-import { BundleCacheContext } from './bundle-cache-context';
+import { BundleCacheContext } from './context';
 import { FileProbe, Inputs, inputsHold } from './fingerprint';
-import { sha256 } from './hash';
+import { sha256 } from '../hash';
 import { cleanLeftovers, directoryHolds, mkdirNormalized, normalizeModes, replaceDirectory, tempName, treeManifest, writeAtomic, writeNormalized } from './verified-files';
 
 /** Bump when the layout or meaning of cache records changes: old records are then ignored. */

@@ -2,8 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { hashFile } from './fingerprint';
-import { sha256 } from './hash';
-import { namesIn } from './project-root';
+import { sha256 } from '../hash';
+import { namesIn } from '../project-root';
 
 /**
  * Directories whose files are known by sha256 (staged assets, cached bundles, layer installs): checking them,

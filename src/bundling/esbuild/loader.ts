@@ -48,7 +48,7 @@ const loaded = new Map<string, EsbuildApi>();
  * esbuild's) and keeps it for the life of the process: every app synthesized in the process reuses it, and it is never
  * stopped, because a child process whose thread has ended is never reaped (a `<defunct>` entry per app).
  */
-export function loadEsbuild(projectRoot: string, libraryRoot: string = path.join(__dirname, '..', '..')): EsbuildApi {
+export function loadEsbuild(projectRoot: string, libraryRoot: string = path.join(__dirname, '..', '..', '..')): EsbuildApi {
   const cached = loaded.get(projectRoot);
   if (cached) {
     return cached;

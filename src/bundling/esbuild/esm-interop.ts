@@ -55,11 +55,11 @@ export function builtinShimText(name: string): string {
   return `module.exports = (0, require)(${JSON.stringify(specifier)});\n`;
 }
 
-/** Where this package keeps the built-ins' CommonJS files: `src/bundling/node-builtins` of its root (shipped). */
+/** Where this package keeps the built-ins' CommonJS files: `src/bundling/esbuild/node-builtins` of its root (shipped). */
 export function builtinShimDir(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'package.json'))) {
-      return path.join(dir, 'src', 'bundling', 'node-builtins');
+      return path.join(dir, 'src', 'bundling', 'esbuild', 'node-builtins');
     }
     if (path.dirname(dir) === dir) {
       throw new Error(`cdk-lambda-kit: no package.json above ${__dirname}: the package is incomplete, reinstall it`);

@@ -4,9 +4,9 @@ import * as path from 'path';
 import { Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { Bundler } from './bundler';
-import { isPlainRelativePath } from './cache';
-import { directoryHolds, normalizeModes, replaceDirectory, tempName, treeManifest, writeAtomic } from './verified-files';
+import { Bundler } from '../bundler';
+import { isPlainRelativePath } from '../cache/records';
+import { directoryHolds, normalizeModes, replaceDirectory, tempName, treeManifest, writeAtomic } from '../cache/verified-files';
 
 /**
  * npm packages installed for Lambda: into `nodejs/node_modules` for Linux and the target architecture, in the cache

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { namesIn } from './project-root';
+import { namesIn } from '../project-root';
 
 /**
  * What a bundle was built from, as the cache checks it: a map from `<kind>:<path>` to what was found there.
