@@ -271,7 +271,9 @@ const BAD: Row[] = [
     props: ({ stack }) => ({ asyncInvocation: true, onFailure: FailureDestination.queue(sqs.Queue.fromQueueArn(stack, 'FarQueue', 'arn:aws:sqs:us-east-1:111111111111:failures')) }),
     build: () => undefined,
   },
-  // SNS.
+  // SNS. The issue asks that FIFO dead-letter queues of SNS subscriptions be refused; AWS wins: a FIFO topic's
+  // subscriptions take FIFO queues ("FIFO topic subscriptions use FIFO queues"), but a FIFO topic never delivers to a
+  // function, so the subscription itself is refused, with the fix AWS documents.
   {
     name: 'SnsSource on a FIFO topic',
     aws: SNS_FIFO_LAMBDA,
@@ -532,6 +534,8 @@ const GOOD: Omit<Row, 'expect' | 'error' | 'warning' | 'handled'>[] = [
       filterPolicy: Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((k) => [k, sns.SubscriptionFilter.stringFilter({ allowlist: ['x'] })])),
     })),
   },
+  // Older AWS pages list only SQS and SNS for stream on-failure destinations; the current CloudFormation reference
+  // adds S3 buckets, and it wins.
   {
     name: 'a KinesisEventSource with an S3 bucket on failure (AWS allows buckets for streams)',
     aws: 'CloudFormation OnFailure: "To retain records of failed invocations from Kinesis, DynamoDB, self-managed Kafka or Amazon MSK, you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the destination."',
