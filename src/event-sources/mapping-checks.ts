@@ -181,16 +181,22 @@ class EventSourceMappingChecks implements IAspect {
       windowSeconds,
     });
     const problems = [...findings.problems];
-    const scaling = this.stack.resolve(mapping.scalingConfig) as { maximumConcurrency?: unknown } | undefined;
-    const maxConcurrency = known(scaling?.maximumConcurrency);
+    const maxConcurrency = this.maxConcurrencyOf(mapping);
     const reserved = known((fn.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions);
-    if (maxConcurrency !== undefined && reserved !== undefined && maxConcurrency > reserved) {
+    if (maxConcurrency !== undefined && reserved !== undefined) {
       // "make sure that your function's reserved concurrency is greater than or equal to the total maximum
       // concurrency for all Amazon SQS event sources on the function. Otherwise, Lambda may throttle your messages."
-      Annotations.of(fn).addWarningV2('cdk-lambda-kit:maxConcurrencyOverReserved',
-        `${mappingName(mapping)} may invoke ${maxConcurrency} at once (maxConcurrency), over the function's reservedConcurrentExecutions ` +
-        `of ${reserved}: Lambda throttles the extra batches, which return to ${constructPath(queue)} and count as receives toward its ` +
-        'dead-letter queue. Set `maxConcurrency` at most the reserved concurrency');
+      const total = this.stack.node.findAll()
+        .filter((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping && Stack.of(c) === this.stack)
+        .filter((m) => this.functionOf(m) === fn && this.sourceOf(m) instanceof sqs.CfnQueue)
+        .reduce((sum, m) => sum + (this.maxConcurrencyOf(m) ?? 0), 0);
+      if (total > reserved) {
+        const all = total === maxConcurrency ? '' : ` (${total} with the function's other SQS mappings)`;
+        Annotations.of(fn).addWarningV2('cdk-lambda-kit:maxConcurrencyOverReserved',
+          `${mappingName(mapping)} may invoke ${maxConcurrency} at once (maxConcurrency)${all}, over the function's reservedConcurrentExecutions ` +
+          `of ${reserved}: Lambda throttles the extra batches, which return to ${constructPath(queue)} and count as receives toward its ` +
+          'dead-letter queue. Keep the total `maxConcurrency` of the function\'s SQS sources at most its reserved concurrency');
+      }
     }
     if (queue.fifoQueue === true) {
       problems.push(...checkFifoBinding({ mappingPath: mappingName(mapping), batchSize: known(mapping.batchSize), windowSeconds }));
@@ -213,6 +219,12 @@ class EventSourceMappingChecks implements IAspect {
     for (const w of warnings) {
       Annotations.of(fn).addWarningV2(w.id, w.message);
     }
+  }
+
+  /** A mapping's ScalingConfig.MaximumConcurrency, when known. */
+  private maxConcurrencyOf(mapping: lambda.CfnEventSourceMapping): number | undefined {
+    const scaling = this.stack.resolve(mapping.scalingConfig) as { maximumConcurrency?: unknown } | undefined;
+    return known(scaling?.maximumConcurrency);
   }
 
   /** The watched function the mapping invokes, from the references in its FunctionName. */
