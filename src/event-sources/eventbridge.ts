@@ -126,40 +126,12 @@ export class EventBridgeSource extends DeliveredEventSource {
       maxEventAge: o.maxEventAge ?? Duration.hours(24),
       deadLetterQueue,
     }));
-    limitTargets(rule);
     this.boundRule = rule;
   }
 }
 
 /** EventBridge's default quota on the size of an event pattern, in characters (adjustable). */
 const PATTERN_QUOTA = 2048;
-/** EventBridge's limit of targets per rule (not adjustable). */
-const TARGETS_PER_RULE = 5;
-const LIMITED = Symbol.for('cdk-lambda-kit.EventBridgeSource.targetsLimited');
-
-/**
- * A rule has at most five targets (EventBridge refuses a sixth at deploy): checked at synth, once every target is
- * added.
- *
- * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
- */
-function limitTargets(rule: events.IRule): void {
-  const marked = rule as unknown as Record<symbol, boolean>;
-  if (marked[LIMITED]) {
-    return;
-  }
-  marked[LIMITED] = true;
-  rule.node.addValidation({
-    validate: () => {
-      const cfn = rule.node.defaultChild as events.CfnRule | undefined;
-      const rendered = cfn ? Stack.of(rule).resolve(cfn.targets) : undefined;
-      const count = Array.isArray(rendered) ? rendered.length : 0;
-      return count > TARGETS_PER_RULE
-        ? [`\`targets\` of ${rule.node.path} must be at most ${TARGETS_PER_RULE} (EventBridge's limit per rule), got ${count}: add another rule with the same pattern`]
-        : [];
-    },
-  });
-}
 
 /**
  * The pattern as EventBridge sees it (`detail-type`, not `detailType`; `events.Match` filters rendered); values

@@ -181,6 +181,23 @@ class EventSourceMappingChecks implements IAspect {
       windowSeconds,
     });
     const problems = [...findings.problems];
+    const maxConcurrency = this.maxConcurrencyOf(mapping);
+    const reserved = known((fn.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions);
+    if (maxConcurrency !== undefined && reserved !== undefined) {
+      // "make sure that your function's reserved concurrency is greater than or equal to the total maximum
+      // concurrency for all Amazon SQS event sources on the function. Otherwise, Lambda may throttle your messages."
+      const total = this.stack.node.findAll()
+        .filter((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping && Stack.of(c) === this.stack)
+        .filter((m) => this.functionOf(m) === fn && this.sourceOf(m) instanceof sqs.CfnQueue)
+        .reduce((sum, m) => sum + (this.maxConcurrencyOf(m) ?? 0), 0);
+      if (total > reserved) {
+        const all = total === maxConcurrency ? '' : ` (${total} with the function's other SQS mappings)`;
+        Annotations.of(fn).addWarningV2('cdk-lambda-kit:maxConcurrencyOverReserved',
+          `${mappingName(mapping)} may invoke ${maxConcurrency} at once (maxConcurrency)${all}, over the function's reservedConcurrentExecutions ` +
+          `of ${reserved}: Lambda throttles the extra batches, which return to ${constructPath(queue)} and count as receives toward its ` +
+          'dead-letter queue. Keep the total `maxConcurrency` of the function\'s SQS sources at most its reserved concurrency');
+      }
+    }
     if (queue.fifoQueue === true) {
       problems.push(...checkFifoBinding({ mappingPath: mappingName(mapping), batchSize: known(mapping.batchSize), windowSeconds }));
     }
@@ -202,6 +219,12 @@ class EventSourceMappingChecks implements IAspect {
     for (const w of warnings) {
       Annotations.of(fn).addWarningV2(w.id, w.message);
     }
+  }
+
+  /** A mapping's ScalingConfig.MaximumConcurrency, when known. */
+  private maxConcurrencyOf(mapping: lambda.CfnEventSourceMapping): number | undefined {
+    const scaling = this.stack.resolve(mapping.scalingConfig) as { maximumConcurrency?: unknown } | undefined;
+    return known(scaling?.maximumConcurrency);
   }
 
   /** The watched function the mapping invokes, from the references in its FunctionName. */
@@ -272,6 +295,19 @@ function checkMappingTarget(
     problems.push(`\`${name}.eventSourceArn\` must be in the function's region (${here}), got ${what} in ${sourceRegion}: ` +
       'Lambda polls queues and streams of its own region only; put the function in a stack of that region');
   }
+  const config = mapping.destinationConfig as { onFailure?: { destination?: unknown } } | undefined;
+  const destinations = stack.resolve(config) as { onFailure?: { destination?: unknown } } | undefined;
+  if (isQueue && destinations?.onFailure?.destination !== undefined) {
+    // "DestinationConfig (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Kafka only)"
+    problems.push(`\`${name}.onFailure\` cannot be used with an SQS queue: Lambda sends discarded batches to an on-failure destination ` +
+      'for Kinesis, DynamoDB Streams, Amazon MSK and Kafka only. Give the queue a dead-letter queue (`deadLetterQueue` with ' +
+      `\`maxReceiveCount\`) instead, got ${describeArn(config?.onFailure?.destination, destinations.onFailure.destination)}`);
+  }
+  const recordAge = known(mapping.maximumRecordAgeInSeconds);
+  if (!isQueue && recordAge !== undefined && recordAge !== -1 && (recordAge < 60 || recordAge > 604800)) {
+    // "The minimum valid value for maximum record age is 60s."
+    problems.push(`\`${name}.maxRecordAge\` (MaximumRecordAgeInSeconds) must be -1 (infinite) or from 60 to 604800 seconds (7 days), got ${recordAge}`);
+  }
   const batchSize = typeof mapping.batchSize === 'number' && !Token.isUnresolved(mapping.batchSize) ? mapping.batchSize : undefined;
   const window = typeof mapping.maximumBatchingWindowInSeconds === 'number' ? mapping.maximumBatchingWindowInSeconds : 0;
   const fifo = source instanceof sqs.CfnQueue && source.fifoQueue === true;
@@ -280,6 +316,18 @@ function checkMappingTarget(
       'messages a batch and no batching window: set `maxBatchingWindow`, or a `batchSize` of at most 10');
   }
   return problems;
+}
+
+/** How messages name an ARN: the path of the resource it refers to, or the ARN as written. */
+function describeArn(value: unknown, resolved: unknown): string {
+  if (typeof value === 'string' && Token.isUnresolved(value)) {
+    for (const token of Tokenization.reverseString(value).tokens) {
+      if (Reference.isReference(token) && CfnResource.isCfnResource(token.target)) {
+        return constructPath(token.target);
+      }
+    }
+  }
+  return typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
 }
 
 /** Lambda's default quota of filters per event source mapping, and the most a quota increase allows. */

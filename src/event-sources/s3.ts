@@ -1,4 +1,4 @@
-import { Resource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -186,4 +186,82 @@ export function keysOverlap(a: { prefix: string; suffix: string }, b: { prefix: 
 function describe(r: { prefix: string; suffix: string }): string {
   const parts = [r.prefix ? `prefix "${r.prefix}"` : '', r.suffix ? `suffix "${r.suffix}"` : ''].filter(Boolean);
   return parts.length > 0 ? parts.join(' and ') : 'no key filter';
+}
+
+/** One configuration of an S3 bucket's notification configuration, as synthesized. */
+interface RenderedNotification {
+  readonly events: string[];
+  readonly prefix: string;
+  readonly suffix: string;
+  /** What it sends to, for messages. */
+  readonly destination: string;
+  readonly invokesFunction: boolean;
+}
+
+/**
+ * Overlapping notifications on a bucket that notifies the function, whichever class configured them (aws-cdk-lib's
+ * `S3EventSource`, `bucket.addEventNotification`, this library's `S3Source`): S3 refuses the whole configuration at
+ * deploy ("Configurations overlap. Configurations on the same bucket cannot share a common event type"). Read from
+ * aws-cdk-lib's `Custom::S3BucketNotifications` resources, once every notification is added.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html
+ */
+export function bucketNotificationProblems(fn: lambda.Function): string[] {
+  const own = new Set(fn.node.findAll()
+    .filter((c) => c instanceof lambda.CfnFunction || c instanceof lambda.CfnAlias || c instanceof lambda.CfnVersion)
+    .map((c) => Stack.of(c).resolve((c as lambda.CfnFunction).logicalId) as string));
+  const problems: string[] = [];
+  for (const resource of fn.node.root.node.findAll()) {
+    const notifications = resource instanceof CfnResource && resource.cfnResourceType === 'Custom::S3BucketNotifications';
+    if (!notifications || Stack.of(resource) !== Stack.of(fn)) {
+      continue;
+    }
+    const rendered = renderedNotifications(resource, own, paths(Stack.of(resource)));
+    if (!rendered.some((n) => n.invokesFunction)) {
+      continue;
+    }
+    const bucket = resource.node.scope?.node.scope?.node.path ?? resource.node.path;
+    rendered.forEach((a, i) => rendered.slice(i + 1).forEach((b) => {
+      if ((a.invokesFunction || b.invokesFunction) && eventsOverlap(a.events, b.events) && keysOverlap(a, b)) {
+        problems.push(`the notifications of ${bucket} to ${a.destination} (${a.events.join(', ')} with ${describe(a)}) and to ${b.destination} ` +
+          `(${b.events.join(', ')} with ${describe(b)}) overlap: S3 rejects a notification configuration whose configurations share an event type ` +
+          'for keys both filters match. Make the prefixes or suffixes disjoint, or use S3Source with `viaEventBridge`');
+      }
+    }));
+  }
+  return problems;
+}
+
+/** The construct path of each resource of a stack, by logical ID. */
+function paths(stack: Stack): Map<string, string> {
+  return new Map(stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack)
+    .map((c) => [stack.resolve(c.logicalId) as string, c.node.scope && c.node.scope.node.defaultChild === c ? c.node.scope.node.path : c.node.path]));
+}
+
+function renderedNotifications(resource: CfnResource, own: Set<string>, names: Map<string, string>): RenderedNotification[] {
+  const stack = Stack.of(resource);
+  let properties: any;
+  try {
+    const template = stack.resolve((resource as unknown as { _toCloudFormation(): any })._toCloudFormation());
+    properties = (Object.values(template.Resources ?? {})[0] as any)?.Properties;
+  } catch {
+    return [];
+  }
+  const configuration = properties?.NotificationConfiguration ?? {};
+  const kinds: [string, string][] = [['LambdaFunctionConfigurations', 'LambdaFunctionArn'], ['QueueConfigurations', 'QueueArn'], ['TopicConfigurations', 'TopicArn']];
+  return kinds.flatMap(([list, arnKey]) => ((configuration[list] ?? []) as any[]).map((c) => {
+    const rules: any[] = c.Filter?.Key?.FilterRules ?? [];
+    const rule = (name: string) => rules.find((r) => String(r.Name).toLowerCase() === name)?.Value;
+    const arn = JSON.stringify(c[arnKey]);
+    const ids = [...arn.matchAll(/"(?:Ref|Fn::GetAtt)":\s*(?:"([^"]+)"|\["([^"]+)")/g)].map((m) => m[1] ?? m[2]);
+    const prefix = rule('prefix');
+    const suffix = rule('suffix');
+    return {
+      events: c.Events ?? [],
+      prefix: typeof prefix === 'string' ? prefix : '',
+      suffix: typeof suffix === 'string' ? suffix : '',
+      destination: ids.length > 0 ? names.get(ids[0]) ?? ids[0] : arn,
+      invokesFunction: ids.some((id) => own.has(id)),
+    };
+  }));
 }

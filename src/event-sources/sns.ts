@@ -7,8 +7,9 @@ import { Construct } from 'constructs';
 import { DeliveredEventSource } from './delivery';
 import { checkFilterPolicy, renderAttributePolicy, renderBodyPolicy } from './sns-filter-policy';
 import { stableId } from '../core/ids';
+import { formatProblems } from '../core/problems';
 import { functionOf } from '../core/targets';
-import { DestinationWriter, known } from '../failure-handling/destination-rules';
+import { DestinationWriter, fifoTopicProblem, known } from '../failure-handling/destination-rules';
 import { acknowledge } from '../monitoring/acknowledgements';
 
 /** Options of an {@link SnsSource}. */
@@ -75,6 +76,10 @@ export class SnsSource extends DeliveredEventSource {
     const o = this.options;
     const source = `SnsSource(${this.topic.node.path})`;
     const problems: string[] = [];
+    if (this.topic.fifo) {
+      problems.push(fifoTopicProblem(`\`${source}\``, this.topic.node.path));
+      throw new Error(formatProblems(fn.node.path, problems));
+    }
     if (o.filterPolicy && o.filterPolicyWithMessageBody) {
       problems.push(`\`${source}.filterPolicy\` and \`filterPolicyWithMessageBody\` cannot both be set: a subscription filters either attributes or the body`);
     }

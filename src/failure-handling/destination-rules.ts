@@ -48,11 +48,11 @@ export interface DestinationSource {
   /** How the destination is named in messages: the prop, and what it belongs to. */
   readonly prop: string;
   readonly writer: DestinationWriter;
-  /** The topic's path or ARN (SNS). */
+  /** The topic's path or ARN (SNS), or the polled queue's path (redrive). */
   readonly sourceName?: string;
   /** Whether the topic is FIFO (SNS). */
   readonly sourceFifo?: boolean;
-  /** The subscription's region and account, which are the topic's (SNS). */
+  /** The subscription's region and account, which are the topic's (SNS); the polled queue's (redrive). */
   readonly sourceRegion?: string;
   readonly sourceAccount?: string;
 }
@@ -102,6 +102,14 @@ export function destinationFindings(source: DestinationSource, d: DestinationFac
         `the Amazon SNS subscription and Amazon SQS queue must be under the same AWS account and Region; got ${d.name} in ${d.account ?? '?'}/${d.region ?? '?'}`);
     }
   }
+  if (source.writer === DestinationWriter.REDRIVE) {
+    const regionDiffers = d.region !== undefined && source.sourceRegion !== undefined && d.region !== source.sourceRegion;
+    const accountDiffers = d.account !== undefined && source.sourceAccount !== undefined && d.account !== source.sourceAccount;
+    if (regionDiffers || accountDiffers) {
+      problems.push(`\`${source.prop}\` must be in the account and Region of the queue (${source.sourceAccount}/${source.sourceRegion}): ` +
+        `a dead-letter queue must be created using the same AWS account and Region as the source queue; got ${d.name} in ${d.account ?? '?'}/${d.region ?? '?'}`);
+    }
+  }
   if ((source.writer === DestinationWriter.SNS || source.writer === DestinationWriter.EVENTS) && !d.inApp && d.service === 'sqs') {
     const principal = source.writer === DestinationWriter.SNS ? 'sns.amazonaws.com' : 'events.amazonaws.com';
     warnings.push({
@@ -130,4 +138,15 @@ export function queueFacts(queue: sqs.IQueue): DestinationFacts {
 /** A string that is not a token. */
 export function known(value: string | undefined): string | undefined {
   return value === undefined || Token.isUnresolved(value) ? undefined : value;
+}
+
+/**
+ * SNS delivers from a FIFO topic to SQS queues only: a function subscribed to one fails at deploy.
+ *
+ * @see https://docs.aws.amazon.com/sns/latest/dg/fifo-message-delivery.html
+ */
+export function fifoTopicProblem(subject: string, topic: string): string {
+  return `${subject} cannot subscribe a function to the FIFO topic ${topic}: SNS FIFO topics deliver only to SQS queues ` +
+    '("To fan out messages from Amazon SNS FIFO topics to AWS Lambda functions ... subscribe Amazon SQS FIFO or standard queues to the topic. ' +
+    'Then configure the queues to trigger the functions"). Subscribe a queue to the topic and give the function an SqsSource on that queue';
 }

@@ -6,11 +6,12 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { DestinationFacts, DestinationSource, DestinationWriter, destinationFindings, known } from './destination-rules';
+import { DestinationFacts, DestinationSource, DestinationWriter, destinationFindings, fifoTopicProblem, known } from './destination-rules';
 import { isWatched, recordWatched } from './watched-destinations';
 import { stableId } from '../core/ids';
 import { Warning, formatProblems } from '../core/problems';
 import { MARK, Marked, mark, referenceOf, referenced } from '../core/references';
+import { checkFilterPolicy } from '../event-sources/sns-filter-policy';
 import { alarmActionOf, createFunctionAlarm, firstOccurrence } from '../monitoring/alarm-action';
 
 /**
@@ -128,7 +129,13 @@ function wiringsOf(fn: lambda.Function): Wiring[] {
             via: source,
             marked: redrive,
             destination: dlq,
-            source: { prop: `deadLetterQueue\` of the polled queue \`${pathOf(source)}`, writer: DestinationWriter.REDRIVE },
+            source: {
+              prop: `deadLetterQueue\` of the polled queue \`${pathOf(source)}`,
+              writer: DestinationWriter.REDRIVE,
+              sourceName: pathOf(source),
+              sourceRegion: known(Stack.of(source).region),
+              sourceAccount: known(Stack.of(source).account),
+            },
           });
         }
       } else {
@@ -164,6 +171,45 @@ function wiringsOf(fn: lambda.Function): Wiring[] {
     }
   }
   return wirings;
+}
+
+/** EventBridge's limit of targets per rule (not adjustable). */
+const TARGETS_PER_RULE = 5;
+
+/**
+ * Rules that invoke the function, whichever class made them, hold at most five targets: EventBridge refuses a sixth
+ * at deploy ("Targets per rule: 5", not adjustable). Checked here, before aws-cdk-lib's own validation says it
+ * without the number given.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+ */
+function ruleTargetProblems(fn: lambda.Function): string[] {
+  const own = functionResources(fn);
+  return watchIndex(fn).entries
+    .filter(({ resource }) => resource instanceof events.CfnRule)
+    .filter(({ marked }) => ((marked.value.targets ?? []) as any[]).some((t) => referenced(marked, t?.arn).some((r) => own.has(r))))
+    .filter(({ marked }) => (marked.value.targets ?? []).length > TARGETS_PER_RULE)
+    .map(({ resource, marked }) => `\`targets\` of the rule \`${pathOf(resource)}\` must be at most ${TARGETS_PER_RULE} (EventBridge's limit per rule), ` +
+      `got ${marked.value.targets.length}: add another rule with the same pattern`);
+}
+
+/**
+ * The filter policies of SNS subscriptions that invoke the function, whichever class made them (aws-cdk-lib's
+ * `LambdaSubscription` checks the number of keys and combinations itself, not the values): SnsSource's rules.
+ */
+function subscriptionFilterProblems(fn: lambda.Function): string[] {
+  const own = functionResources(fn);
+  return watchIndex(fn).entries.flatMap(({ resource, marked }) => {
+    if (!(resource instanceof sns.CfnSubscription) || !referenced(marked, marked.value.endpoint).some((r) => own.has(r))) {
+      return [];
+    }
+    const policy = Stack.of(resource).resolve(resource.filterPolicy);
+    if (typeof policy !== 'object' || policy === null || JSON.stringify(policy).includes('"Fn::') || JSON.stringify(policy).includes('"Ref"')) {
+      return [];
+    }
+    const body = resource.filterPolicyScope === 'MessageBody';
+    return checkFilterPolicy(`${body ? 'filterPolicyWithMessageBody' : 'filterPolicy'}\` of the SNS subscription \`${pathOf(resource)}`, policy, body);
+  });
 }
 
 /** The facts of a destination as synthesized: a resource of the app, or an ARN. */
@@ -231,7 +277,12 @@ export function watchFailureDestinations(fn: lambda.Function, options: { alarms:
   const problems: string[] = [];
   const warnings: Warning[] = [];
   const action = alarmActionOf(fn);
+  problems.push(...ruleTargetProblems(fn), ...subscriptionFilterProblems(fn));
   for (const wiring of wiringsOf(fn)) {
+    if (wiring.source.writer === DestinationWriter.SNS && wiring.source.sourceFifo === true) {
+      problems.push(fifoTopicProblem(`the SNS subscription \`${pathOf(wiring.via)}\``, wiring.source.sourceName ?? '?'));
+      continue;
+    }
     const facts = wiring.destination === undefined ? undefined : factsOf(wiring.marked, wiring.destination);
     if (wiring.destination === undefined) {
       if (wiring.required) {
@@ -270,33 +321,41 @@ function unique(warnings: Warning[]): Warning[] {
 }
 
 /** What an alarm on a destination watches: a queue's visible messages, a topic's publications. */
-const DESTINATION_METRICS: Record<'sqs' | 'sns', {
+const DESTINATION_METRICS: Record<'sqs' | 'sns' | 'lambda', {
   readonly namespace: string;
   readonly metricName: string;
-  readonly dimension: string;
   readonly statistic: string;
-  /** The name the dimension takes, from the destination's resource in this app. */
-  readonly nameOf: (resource: CfnResource) => string | undefined;
+  /** The metric's dimensions for the destination (its resource in this app, or its ARN); undefined when unknown. */
+  readonly dimensionsOf: (facts: DestinationFacts & { resource?: CfnResource; arn?: string }) => Record<string, string> | undefined;
   /** How the alarm's description says the failed events got there. */
   readonly landed: string;
 }> = {
   sqs: {
     namespace: 'AWS/SQS',
     metricName: 'ApproximateNumberOfMessagesVisible',
-    dimension: 'QueueName',
     statistic: 'Maximum',
-    nameOf: (r) => r instanceof sqs.CfnQueue ? r.attrQueueName : undefined,
+    dimensionsOf: (f) => named('QueueName', f.resource instanceof sqs.CfnQueue ? f.resource.attrQueueName : f.arn?.split(':').pop()),
     landed: 'are waiting in',
   },
   sns: {
     namespace: 'AWS/SNS',
     metricName: 'NumberOfMessagesPublished',
-    dimension: 'TopicName',
     statistic: 'Sum',
-    nameOf: (r) => r instanceof sns.CfnTopic ? r.attrTopicName : undefined,
+    dimensionsOf: (f) => named('TopicName', f.resource instanceof sns.CfnTopic ? f.resource.attrTopicName : f.arn?.split(':').pop()),
     landed: 'were published to',
   },
+  lambda: {
+    namespace: 'AWS/Lambda',
+    metricName: 'Invocations',
+    statistic: 'Sum',
+    dimensionsOf: (f) => functionDimensions(f),
+    landed: 'were sent to the function',
+  },
 };
+
+function named(dimension: string, name: string | undefined): Record<string, string> | undefined {
+  return name ? { [dimension]: name } : undefined;
+}
 
 /**
  * An alarm on a queue's depth or a topic's publications, beside the wiring, running the function's alarm action;
@@ -319,18 +378,19 @@ function alarmOn(
     message: `\`${wiring.source.prop}\` is ${facts.name}, ${why}: nothing alarms when failed events land there. ` +
       'Add an alarm on it that runs the function\'s alarm action, then acknowledge this warning',
   });
-  const watch = facts.service === 'sqs' || facts.service === 'sns' ? DESTINATION_METRICS[facts.service] : undefined;
+  const watch = facts.service === 'sqs' || facts.service === 'sns' || facts.service === 'lambda' ? DESTINATION_METRICS[facts.service] : undefined;
   if (!watch) {
-    return unwatched(`a ${facts.service ?? 'destination'} this library cannot alarm on without changing it`);
+    const what: Record<string, string> = { s3: 'bucket', events: 'event bus' };
+    return unwatched(`a ${what[facts.service ?? ''] ?? 'destination'} this library cannot alarm on without changing it`);
   }
-  const name = (facts.resource ? watch.nameOf(facts.resource) : undefined) ?? facts.arn?.split(':').pop();
-  if (!name) {
-    return undefined;
+  const dimensions = watch.dimensionsOf(facts);
+  if (!dimensions) {
+    return facts.service === 'lambda' ? unwatched('a function version this library cannot alarm on') : undefined;
   }
   const metric = new cloudwatch.Metric({
     namespace: watch.namespace,
     metricName: watch.metricName,
-    dimensionsMap: { [watch.dimension]: name },
+    dimensionsMap: dimensions,
     period: Duration.minutes(1),
     statistic: watch.statistic,
   });
@@ -344,6 +404,25 @@ function alarmOn(
   }
   recordWatched(fn, key, action);
   return undefined;
+}
+
+/**
+ * The dimensions of the invocations of a destination function: its name, and for an alias or a qualified ARN the
+ * `Resource` dimension (`name:qualifier`) Lambda reports them under. Undefined for a version of this app.
+ */
+function functionDimensions(facts: DestinationFacts & { resource?: CfnResource; arn?: string }): Record<string, string> | undefined {
+  if (facts.resource instanceof lambda.CfnFunction) {
+    return { FunctionName: facts.resource.ref };
+  }
+  if (facts.resource instanceof lambda.CfnAlias) {
+    const name = facts.resource.functionName;
+    return { FunctionName: name, Resource: `${name}:${facts.resource.name}` };
+  }
+  const [, , , , , type, name, qualifier] = facts.arn?.split(':') ?? [];
+  if (type !== 'function' || !name) {
+    return undefined;
+  }
+  return qualifier ? { FunctionName: name, Resource: `${name}:${qualifier}` } : { FunctionName: name };
 }
 
 /** The paths of the event source mappings of the app that invoke the function (its alias or a version). */

@@ -29,6 +29,7 @@ import { Deployment } from '../deployment/deployment';
 import { createLiveAlias } from '../deployment/live-alias';
 import { ProvisionedConcurrency } from '../deployment/provisioned-concurrency';
 import { checkEventSourceMappingsOf } from '../event-sources/mapping-checks';
+import { bucketNotificationProblems } from '../event-sources/s3';
 import { eventSourceMappingsOf, watchFailureDestinations } from '../failure-handling/destination-watch';
 import { DependencyLayer } from '../layers/dependency-layer';
 import { bundleLayerProblems, checkLayerPlacement, checkLayers, versionSkew } from '../layers/layer-checks';
@@ -495,6 +496,10 @@ export class ServerlessFunction extends lambda.Function {
     const invokedAsync = this.configureAsyncInvocation();
     // Every place failed events can land, whoever wired it, checked against AWS's rules and alarmed on.
     watchFailureDestinations(this, { alarms: this.alarms !== undefined });
+    const overlaps = bucketNotificationProblems(this);
+    if (overlaps.length > 0) {
+      throw new Error(formatProblems(this.node.path, overlaps));
+    }
     if (props.tenancyConfig) {
       this.checkTenantInvokers();
     }

@@ -182,8 +182,9 @@ const errors: ErrorCase[] = [
       }
       c.fn().addEventSource(new EventBridgeSource({ rule }));
     },
-    path: 'Stack/Rule',
-    prop: '`targets`',
+    // Checked for every rule that invokes the function, whichever class made it, at the function's path.
+    path: 'Stack/Fn',
+    prop: '`targets` of the rule `Stack/Rule`',
     allowed: 'at most 5',
     given: 'got 6',
   },
