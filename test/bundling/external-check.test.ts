@@ -179,6 +179,23 @@ describe('unresolved requires in packages', () => {
       .toThrow(/Could not resolve "tiny-oracle"[\s\S]*tiny-knex declares tiny-oracle as a dependency but it is not installed: the install is broken. Run `npm install`/);
   });
 
+  test('a declared required peer that is not installed: the same error, and following it (the install completed) builds and runs', async () => {
+    // npm 7 and later install a package's required peers (`peerDependencies` not marked optional in
+    // `peerDependenciesMeta`): one that is missing is a broken install, as a missing dependency is.
+    const files = dialects({ peerDependencies: { 'tiny-oracle': '^1.0.0' } });
+    expect(() => synth(makeProject(files), 'src/fn.ts'))
+      .toThrow(/Could not resolve "tiny-oracle"[\s\S]*tiny-knex declares tiny-oracle as a peer dependency but it is not installed: the install is broken. Run `npm install`/);
+    // The fix, followed: what `npm install` puts in node_modules for the peer.
+    const fixed = makeProject({
+      ...files,
+      'node_modules/tiny-oracle/package.json': JSON.stringify({ name: 'tiny-oracle', version: '1.0.0', main: 'index.js' }),
+      'node_modules/tiny-oracle/index.js': 'exports.query = (c) => `oracle ${c}`;\n',
+    });
+    const { fn, report } = synth(fixed, 'src/fn.ts');
+    expect(report.bundles[0].optionalImports).toEqual([]);
+    expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ sql: 'select 1' });
+  });
+
   test('the handler\'s own require of a package that is not installed stays a synth error', () => {
     const root = makeProject({
       ...dialects({}),

