@@ -224,6 +224,8 @@ project.addTask('test:unit', {
   description: 'The unit tests: no CDK CLI, npm, runtime client or network (a quick check of a change; npm test runs everything)',
   exec: `jest --passWithNoTests=false --testPathIgnorePatterns ${INTEGRATION_SUITES.map((p) => `'${p}'`).join(' ')}`,
   receiveArgs: true,
+  // test/setup.ts: no CloudFormation-schema validation, except in the suites that test the library's use of it.
+  env: { LAMBDA_KIT_TEST_TASK: 'unit' },
 });
 project.addTask('test:integration', {
   description: 'The suites test:unit leaves out: the CDK CLI, npm, the runtime client, TypeScript installs',

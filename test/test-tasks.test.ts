@@ -28,3 +28,9 @@ test('test:unit and test:integration each run a part of the suites, together all
   expect(integration).toContain('test/testing/runtime-client.test.ts');
   expect(unit).toContain('test/layout.test.ts');
 });
+
+test('only test:unit turns CloudFormation schema validation off (test/setup.ts): npm test validates every synth', () => {
+  expect(tasks['test:unit'].env).toEqual({ LAMBDA_KIT_TEST_TASK: 'unit' });
+  expect(tasks.test.env?.LAMBDA_KIT_TEST_TASK).toBeUndefined();
+  expect(tasks['test:integration'].env?.LAMBDA_KIT_TEST_TASK).toBeUndefined();
+});
