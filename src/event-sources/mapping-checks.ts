@@ -159,6 +159,14 @@ class EventSourceMappingChecks implements IAspect {
     for (const w of warnings) {
       Annotations.of(fn).addWarningV2(w.id, w.message);
     }
+    if (known((fn.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions) === 0 && node.enabled !== false) {
+      // AWS (configuration-concurrency): "If you set reserved concurrency to 0, ... Lambda throttles all invocations":
+      // every batch is retried until it reaches the dead-letter queue, the on-failure destination or its expiry.
+      Annotations.of(fn).addWarningV2('cdk-lambda-kit:reservedConcurrencyZero',
+        `${mappingName(node)} invokes a function whose reservedConcurrentExecutions is 0: Lambda throttles every invocation, so ` +
+        'every message or record it reads fails until it reaches a dead-letter queue or expires. Raise `reservedConcurrentExecutions`, ' +
+        'or disable the source (`enabled: false`) while the function is stopped');
+    }
     if (source instanceof sqs.CfnQueue) {
       problems.push(...this.checkQueue(node, source, fn));
     } else if (source && STREAM_TYPES.includes(source.cfnResourceType)) {

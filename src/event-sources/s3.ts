@@ -62,15 +62,30 @@ export function knownBucketName(bucket: s3.IBucket): string | undefined {
 }
 
 /** Every problem with an S3Source's options that does not depend on other sources. Pure. */
-export function checkS3SourceOptions(name: string, eventTypes: s3.EventType[], filters: s3.NotificationKeyFilter[]): string[] {
+export function checkS3SourceOptions(name: string, eventTypes: s3.EventType[], filters: s3.NotificationKeyFilter[], notifications = true): string[] {
   const problems: string[] = [];
   if (eventTypes.length === 0) {
     problems.push(`\`${name}.events\` must list at least one event type, got []`);
   }
+  // AWS, S3 S3KeyFilter: "The same type of filter rule cannot be used more than once": each filter is its own
+  // notification, and two of them that can match one key overlap, which S3 refuses.
+  filters.forEach((f, i) => notifications && filters.slice(0, i).forEach((g, j) => {
+    const a = { prefix: f.prefix ?? '', suffix: f.suffix ?? '' };
+    const b = { prefix: g.prefix ?? '', suffix: g.suffix ?? '' };
+    if (keysOverlap(a, b)) {
+      problems.push(`\`${name}.filters\` must not overlap (S3 refuses overlapping notifications for one event type), got ` +
+        `filters[${j}] with ${describe(b)} and filters[${i}] with ${describe(a)}`);
+    }
+  }));
   filters.forEach((f, i) => {
     for (const key of ['prefix', 'suffix'] as const) {
       if (f[key] !== undefined && f[key] === '') {
         problems.push(`\`${name}.filters[${i}].${key}\` must be a non-empty string (leave it out to match every key), got ""`);
+      }
+      // AWS, S3 FilterRule: "The maximum length is 1,024 characters."
+      const length = f[key] === undefined || Token.isUnresolved(f[key]) ? 0 : f[key]!.length;
+      if (length > 1024) {
+        problems.push(`\`${name}.filters[${i}].${key}\` must be at most 1024 characters (S3's limit for a filter rule and a key), got ${length}`);
       }
     }
   });
@@ -91,7 +106,7 @@ export class S3Source implements lambda.IEventSource {
     const fn = functionOf(target);
     const eventTypes = this.options.events ?? [s3.EventType.OBJECT_CREATED];
     const filters = this.options.filters?.length ? this.options.filters : [{}];
-    const optionProblems = checkS3SourceOptions(`S3Source(${this.bucket.node.path})`, eventTypes, this.options.filters ?? []);
+    const optionProblems = checkS3SourceOptions(`S3Source(${this.bucket.node.path})`, eventTypes, this.options.filters ?? [], !this.options.viaEventBridge);
     if (optionProblems.length > 0) {
       throw new Error(formatProblems(fn.node.path, optionProblems));
     }
@@ -122,8 +137,11 @@ export class S3Source implements lambda.IEventSource {
       throw new Error(formatProblems(fn.node.path, problems));
     }
     perApp.set(key, [...existing, ...added]);
+    // One notification per filter: "an object matching any of them invokes the function".
     for (const eventType of eventTypes) {
-      this.bucket.addEventNotification(eventType, new s3n.LambdaDestination(target), ...(this.options.filters ?? []));
+      for (const filter of filters) {
+        this.bucket.addEventNotification(eventType, new s3n.LambdaDestination(target), ...(filter.prefix || filter.suffix ? [filter] : []));
+      }
     }
     acknowledgeBucketNotificationsHandler(Stack.of(this.bucket));
   }
