@@ -5,7 +5,8 @@ import * as fc from 'fast-check';
 import { FileProbe } from '../../src/bundling/cache/fingerprint';
 import { resolveBundling } from '../../src/bundling/esbuild/build-options';
 import { loadEsbuild } from '../../src/bundling/esbuild/loader';
-import { PassEntry, buildGroup, esmExportsOf, ownFileReaders, packageFindings, packageNameOf, packageOf, scanFile, topModules } from '../../src/bundling/esbuild/pass';
+import { ownFileReaders, packageFindings, packageOf, scanFile } from '../../src/bundling/esbuild/own-files';
+import { PassEntry, buildGroup, esmExportsOf, packageNameOf, topModules } from '../../src/bundling/esbuild/pass';
 import { makeProject } from '../helpers';
 
 describe('esbuild pass helpers', () => {
